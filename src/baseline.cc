@@ -1,0 +1,56 @@
+#include "baseline.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace keyward {
+
+Result<Baseline> load_baseline(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{fmt::format("cannot read baseline '{}' (write one with 'keyward baseline -o {}')", path, path)};
+  Baseline b;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
+    size_t lead = line.find_first_not_of(" \t");
+    if (lead == std::string::npos) continue;
+    line.erase(0, lead);
+    // An entry is a fingerprint, optionally followed by the rule id for readers.
+    std::string fp = line.substr(0, line.find(' '));
+    if (fp.size() != 32 || fp.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return Error{fmt::format("{}:{}: not a keyward fingerprint: '{}'", path, n, fp.substr(0, 40))};
+    b.fingerprints.insert(fp);
+  }
+  return b;
+}
+
+std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings) {
+  std::set<std::string> used;
+  findings.erase(std::remove_if(findings.begin(), findings.end(),
+                                [&](const Finding& f) {
+                                  if (!b.fingerprints.count(f.fingerprint)) return false;
+                                  used.insert(f.fingerprint);
+                                  return true;
+                                }),
+                 findings.end());
+  std::vector<std::string> unused;
+  for (auto& fp : b.fingerprints)
+    if (!used.count(fp)) unused.push_back(fp);
+  return unused;
+}
+
+std::string format_baseline(const std::vector<Finding>& findings) {
+  std::set<std::pair<std::string, std::string>> entries;
+  for (auto& f : findings) entries.emplace(f.fingerprint, f.rule_id);
+  std::string out = "# keyward baseline: known findings, one fingerprint per line (rule id for readers).\n";
+  for (auto& [fp, rule] : entries) out += fmt::format("{} {}\n", fp, rule);
+  return out;
+}
+
+}  // namespace keyward

@@ -1,0 +1,51 @@
+// Command-line parsing and git-style help. Options are one struct passed down; nothing
+// here touches git or the rules.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "result.h"
+
+namespace keyward {
+
+struct Options {
+  enum class Command { Scan, Rules, Install, Uninstall, Baseline, Help, Version };
+  Command command = Command::Scan;
+
+  // What to scan (Scan and Baseline): the staged index by default.
+  bool all_history = false;
+  bool all_objects = false;
+  std::vector<std::string> ranges;  // --range A..B (repeatable)
+  std::vector<std::string> paths;   // PATH... on disk
+
+  std::string chdir;                // -C DIR
+  std::string format;               // text | json | sarif ("" = text)
+  std::string output;               // --output FILE
+  std::string config;               // --config FILE
+  std::string baseline;             // --baseline FILE
+  std::string rules_dir;            // --rules DIR
+  std::string color = "auto";       // auto | always | never
+  bool show_secrets = false;
+  bool report_unused = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool progress = true;             // --no-progress turns the bar off
+  int jobs = 0;                     // 0 = every core
+
+  // rules
+  bool rules_test = false;
+  // install / uninstall
+  bool pre_push = false;
+  bool force = false;
+  bool global = false;
+
+  std::string hook;        // --hook pre-commit|pre-push: run as that git hook
+  std::string help_topic;  // help COMMAND
+};
+
+Result<Options> parse_args(int argc, char** argv);
+
+// Git-style usage text for a command ("" = the overview).
+std::string help_text(const std::string& command);
+
+}  // namespace keyward

@@ -1,0 +1,41 @@
+// The loaded engine: configuration, rules, the Hyperscan database, the matcher and the
+// scanner, built once per process from the options.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "config.h"
+#include "hs_database.h"
+#include "matcher.h"
+#include "result.h"
+#include "rule_set.h"
+#include "scanner.h"
+
+namespace keyward {
+
+struct EngineOptions {
+  std::string rules_dir;    // "" = default_rules_dir()
+  std::string cache_dir;    // "" = no cache
+  Config config;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> create(EngineOptions opts);
+  const RuleSet& rules() const { return rules_; }
+  const Config& config() const { return config_; }
+  const Matcher& matcher() const { return *matcher_; }
+  const Scanner& scanner() const { return *scanner_; }
+  const HsDatabase& database() const { return db_; }
+  const std::string& note() const { return note_; }
+
+ private:
+  Config config_;
+  RuleSet rules_;
+  HsDatabase db_;
+  std::unique_ptr<Matcher> matcher_;
+  std::unique_ptr<Scanner> scanner_;
+  std::string note_;
+};
+
+}  // namespace keyward

@@ -1,0 +1,19 @@
+// Filters decide which confirmed matches are findings: entropy, placeholders and example
+// values, inline allow comments. Each is a pure function so it can be tested alone.
+#pragma once
+#include <string_view>
+
+namespace keyward {
+
+// Shannon entropy in bits per byte.
+double shannon_entropy(std::string_view s);
+
+// True for values that are obviously not real secrets: xxxx, YOUR_TOKEN_HERE, <token>,
+// ${VAR}, EXAMPLE, runs of one character, ascending sequences (abcdef, 123456).
+bool looks_like_placeholder(std::string_view secret);
+
+// True if the line carries an inline allow comment: keyward:allow, or the spellings of
+// the tools people migrate from (gitleaks:allow, pragma: allowlist secret).
+bool has_allow_comment(std::string_view line);
+
+}  // namespace keyward

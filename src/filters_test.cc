@@ -1,0 +1,37 @@
+#include "filters.h"
+
+#include <catch2/catch.hpp>
+
+#include "testing.h"
+
+using namespace keyward;
+
+TEST_CASE("entropy separates random tokens from words", "[filters]") {
+  CHECK(shannon_entropy("") == 0.0);
+  CHECK(shannon_entropy("aaaaaaaa") == 0.0);
+  CHECK(shannon_entropy("abababab") == Approx(1.0));
+  CHECK(shannon_entropy(testing::fake_token("", testing::kLetters, 34, 3)) > 4.0);
+}
+
+TEST_CASE("placeholders and example values are recognised", "[filters]") {
+  CHECK(looks_like_placeholder("hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+  CHECK(looks_like_placeholder("hf_YOUR_TOKEN_HERE"));
+  CHECK(looks_like_placeholder("<your-token>"));
+  CHECK(looks_like_placeholder("${HF_TOKEN}"));
+  CHECK(looks_like_placeholder(std::string("AKIAIOSFODNN7") + "EXAMPLE"));
+  CHECK(looks_like_placeholder("hf_abcdefghijklmnopqrstuvwxyzabcdefgh"));
+  CHECK(looks_like_placeholder("sk-000000000000000000000000000000000000"));
+  CHECK(looks_like_placeholder("hf_ABABABABABABABABABABABABABABABABAB"));
+}
+
+TEST_CASE("random tokens are not placeholders", "[filters]") {
+  for (uint64_t seed = 1; seed <= 200; ++seed)
+    CHECK_FALSE(looks_like_placeholder(testing::fake_hf_token(seed)));
+}
+
+TEST_CASE("inline allow comments in the spellings people use", "[filters]") {
+  CHECK(has_allow_comment("token = load()  # keyward:allow"));
+  CHECK(has_allow_comment("x = 1 // gitleaks:allow"));
+  CHECK(has_allow_comment("pw = 'x'  # pragma: allowlist secret"));
+  CHECK_FALSE(has_allow_comment("token = load()"));
+}

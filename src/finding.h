@@ -1,0 +1,40 @@
+// A finding is a plain value passed along the pipeline, from the scanner to the reporters.
+// It holds the raw secret; only reporters decide how (masked) it is shown.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace keyward {
+
+// Another place where the same secret lives (history mode groups them under one finding).
+struct Place {
+  std::string commit;
+  std::string path;
+  uint32_t line = 0;
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string description;
+  std::string advice;
+  std::string path;
+  std::string secret;  // raw; never printed unless --show-secrets
+  size_t offset = 0, end_offset = 0;  // secret's byte span in the original blob
+  uint32_t line = 0, column = 0, end_line = 0, end_column = 0;  // 1-based, byte columns
+  uint32_t column_utf16 = 0, end_column_utf16 = 0;              // for SARIF
+  // Bounded excerpt of the source line around the secret, for the text diagnostic.
+  std::string context;
+  size_t context_secret_begin = 0, context_secret_end = 0;
+  std::string fingerprint;
+  std::string commit;  // history / range modes: the commit that introduced it
+  std::string author, date;
+  int cell = 0;       // notebook cell number (1-based), 0 if not in a notebook
+  int cell_line = 0;  // line inside that cell
+  std::string decoded;     // "" or how the secret was decoded: "json-escape", "base64", ...
+  std::string validation;  // "" or "checksum" / "structure": confirmed without network
+  std::vector<Place> places;  // other commits/paths carrying the same secret
+};
+
+}  // namespace keyward

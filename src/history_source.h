@@ -1,0 +1,25 @@
+// History sources: every blob reachable from every ref (--all-history, optionally every
+// object in the database), or the blobs a range of commits introduces (--range).
+#pragma once
+#include <git2.h>
+
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "report.h"
+#include "result.h"
+
+namespace keyward {
+
+struct HistoryOptions {
+  bool all_objects = false;   // also unreachable objects
+  int jobs = 0;               // 0 = every core
+  bool progress = false;      // draw a progress bar on stderr
+  std::vector<std::string> ranges;  // A..B, for --range
+};
+
+Status scan_history(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report);
+Status scan_ranges(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report);
+
+}  // namespace keyward

@@ -1,0 +1,55 @@
+#include "json_reporter.h"
+
+#include <fmt/format.h>
+
+#include "json_writer.h"
+
+namespace keyward {
+
+void write_json(std::ostream& out, const Report& report, const ReportOptions& opts) {
+  out << "{\"version\": 1,\n \"findings\": [";
+  bool first = true;
+  for (const Finding& f : report.findings) {
+    out << (first ? "\n  " : ",\n  ");
+    first = false;
+    out << "{\"rule\": " << json_string(f.rule_id) << ", \"description\": " << json_string(f.description)
+        << ", \"path\": " << json_string(f.path)
+        << fmt::format(", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}", f.line, f.column,
+                       f.end_line, f.end_column)
+        << ", \"secret\": " << json_string(shown_secret(f, opts)) << ", \"fingerprint\": " << json_string(f.fingerprint);
+    if (!f.commit.empty()) {
+      out << ", \"commit\": " << json_string(f.commit);
+      if (!f.author.empty()) out << ", \"author\": " << json_string(f.author);
+      if (!f.date.empty()) out << ", \"date\": " << json_string(f.date);
+    }
+    if (f.cell) out << fmt::format(", \"cell\": {}, \"cell_line\": {}", f.cell, f.cell_line);
+    if (!f.decoded.empty()) out << ", \"decoded\": " << json_string(f.decoded);
+    if (!f.validation.empty()) out << ", \"validation\": " << json_string(f.validation);
+    if (!f.commit.empty()) {
+      out << fmt::format(", \"places\": {}, \"other_places\": [", f.places.size());
+      for (size_t i = 0; i < f.places.size(); ++i)
+        out << (i ? ", " : "") << "{\"commit\": " << json_string(f.places[i].commit)
+            << ", \"path\": " << json_string(f.places[i].path) << fmt::format(", \"line\": {}}}", f.places[i].line);
+      out << "]";
+    }
+    out << "}";
+  }
+  out << (first ? "" : "\n ") << "],\n";
+  out << fmt::format(" \"stats\": {{\"blobs\": {}, \"bytes\": {}, \"seconds\": {:.6f}, \"skipped\": {}",
+                     report.stats.blobs, report.stats.bytes, report.stats.seconds, report.stats.skipped);
+  if (!report.stats.notes.empty()) {
+    out << ", \"notes\": [";
+    for (size_t i = 0; i < report.stats.notes.size(); ++i) out << (i ? ", " : "") << json_string(report.stats.notes[i]);
+    out << "]";
+  }
+  out << "}";
+  if (!report.unused_baseline.empty()) {
+    out << ",\n \"unused_baseline\": [";
+    for (size_t i = 0; i < report.unused_baseline.size(); ++i)
+      out << (i ? ", " : "") << json_string(report.unused_baseline[i]);
+    out << "]";
+  }
+  out << "}\n";
+}
+
+}  // namespace keyward

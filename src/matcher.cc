@@ -1,0 +1,111 @@
+#include "matcher.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <climits>
+
+#include <fmt/format.h>
+
+namespace keyward {
+namespace {
+
+// Hyperscan takes an unsigned length; larger inputs are scanned in overlapping chunks.
+constexpr size_t kChunk = size_t(1) << 30;
+constexpr size_t kOverlap = 64 * 1024;
+// Stop collecting hits for one blob past this; the windows still cover everything seen.
+constexpr size_t kMaxHits = 4u << 20;
+
+int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  auto* s = static_cast<std::pair<std::vector<std::pair<uint32_t, size_t>>*, size_t>*>(ctx);
+  if (s->first->size() >= kMaxHits) return 0;
+  s->first->emplace_back(id, static_cast<size_t>(to) + s->second);
+  return 0;
+}
+
+}  // namespace
+
+Result<MatchScratch> Matcher::make_scratch() const {
+  auto hs = db_.make_scratch();
+  if (!hs) return Error{hs.error()};
+  MatchScratch s;
+  s.hs = std::move(*hs);
+  return s;
+}
+
+void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t to,
+                      std::vector<RawMatch>& out) const {
+  const re2::RE2* re = rules_.confirmer(rule);
+  if (!re) return;
+  int group = rules_[rule].secret_group;
+  int n = std::max(group, 0) + 1;
+  std::vector<re2::StringPiece> sub(static_cast<size_t>(n));
+  re2::StringPiece whole(text.data(), text.size());
+  size_t pos = from;
+  while (pos <= to) {
+    if (!re->Match(whole, pos, to, re2::RE2::UNANCHORED, sub.data(), n)) break;
+    RawMatch m;
+    m.rule = rule;
+    m.begin = static_cast<size_t>(sub[0].data() - text.data());
+    m.end = m.begin + sub[0].size();
+    const re2::StringPiece& sec = sub[static_cast<size_t>(group)].data() ? sub[static_cast<size_t>(group)] : sub[0];
+    m.secret_begin = static_cast<size_t>(sec.data() - text.data());
+    m.secret_end = m.secret_begin + sec.size();
+    if (m.secret_end > m.secret_begin) out.push_back(m);
+    pos = m.end > pos ? m.end : pos + 1;
+    // A match that consumed its trailing boundary byte must not hide the next secret
+    // that starts right there ("tok1,tok2"): resume at the secret's end instead.
+    if (m.secret_end < m.end && m.secret_end > m.secret_begin) pos = std::max(m.secret_end, from + 1);
+  }
+}
+
+Status Matcher::scan(std::string_view text, MatchScratch& scratch, std::vector<RawMatch>& out) const {
+  auto& hits = scratch.hits;
+  hits.clear();
+  for (size_t base = 0; base < text.size() || base == 0; base += kChunk - kOverlap) {
+    size_t len = std::min(kChunk, text.size() - base);
+    std::pair<std::vector<std::pair<uint32_t, size_t>>*, size_t> ctx{&hits, base};
+    hs_error_t rc = hs_scan(db_.get(), text.data() + base, static_cast<unsigned>(len), 0, scratch.hs.get(),
+                            on_match, &ctx);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+      return Error{fmt::format("Hyperscan scan failed (error {})", rc)};
+    if (base + len >= text.size()) break;
+  }
+  if (hits.empty()) return std::nullopt;
+  std::sort(hits.begin(), hits.end());
+  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+
+  size_t first_out = out.size();
+  // Merge each rule's candidate ends into windows [end - max_length, end] and confirm each
+  // window once: linear in the input whatever the number of hits.
+  for (size_t i = 0; i < hits.size();) {
+    uint32_t rule = hits[i].first;
+    size_t w = rules_[rule].max_length;
+    size_t from = hits[i].second > w ? hits[i].second - w : 0;
+    size_t to = hits[i].second;
+    size_t j = i + 1;
+    while (j < hits.size() && hits[j].first == rule) {
+      size_t f = hits[j].second > w ? hits[j].second - w : 0;
+      if (f > to) {
+        confirm(rule, text, from, to, out);
+        from = f;
+      }
+      to = hits[j].second;
+      ++j;
+    }
+    confirm(rule, text, from, to, out);
+    i = j;
+  }
+  std::sort(out.begin() + static_cast<long>(first_out), out.end(), [](const RawMatch& a, const RawMatch& b) {
+    return std::tie(a.secret_begin, a.rule, a.secret_end) < std::tie(b.secret_begin, b.rule, b.secret_end);
+  });
+  out.erase(std::unique(out.begin() + static_cast<long>(first_out), out.end(),
+                        [](const RawMatch& a, const RawMatch& b) {
+                          return a.rule == b.rule && a.secret_begin == b.secret_begin &&
+                                 a.secret_end == b.secret_end;
+                        }),
+            out.end());
+  return std::nullopt;
+}
+
+}  // namespace keyward

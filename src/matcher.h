@@ -1,0 +1,43 @@
+// Matching: Hyperscan finds candidate end offsets for every rule in one pass; RE2 confirms
+// each candidate in a bounded window and extracts the secret's exact span. Knows nothing of
+// git, files or output.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "hs_database.h"
+#include "result.h"
+#include "rule_set.h"
+
+namespace keyward {
+
+struct RawMatch {
+  uint32_t rule = 0;
+  size_t begin = 0, end = 0;                // the whole match
+  size_t secret_begin = 0, secret_end = 0;  // the secret capture group
+};
+
+// Per-thread state: Hyperscan scratch and reusable buffers.
+struct MatchScratch {
+  HsScratchPtr hs;
+  std::vector<std::pair<uint32_t, size_t>> hits;  // (rule, end offset)
+};
+
+class Matcher {
+ public:
+  Matcher(const RuleSet& rules, const HsDatabase& db) : rules_(rules), db_(db) {}
+  Result<MatchScratch> make_scratch() const;
+  // Appends confirmed matches in text to out, ordered by (begin, rule).
+  Status scan(std::string_view text, MatchScratch& scratch, std::vector<RawMatch>& out) const;
+  // RE2 only, for a window or a rule's own examples.
+  void confirm(uint32_t rule, std::string_view text, size_t from, size_t to, std::vector<RawMatch>& out) const;
+  const RuleSet& rules() const { return rules_; }
+
+ private:
+  const RuleSet& rules_;
+  const HsDatabase& db_;
+};
+
+}  // namespace keyward

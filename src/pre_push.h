@@ -1,0 +1,18 @@
+// The pre-push hook's input: one line per ref being pushed, "<local ref> <local sha>
+// <remote ref> <remote sha>"; scans exactly the commits that the push sends.
+#pragma once
+#include <git2.h>
+
+#include <istream>
+
+#include "engine.h"
+#include "history_source.h"
+#include "report.h"
+#include "result.h"
+
+namespace keyward {
+
+Status scan_pre_push(git_repository* repo, const Engine& engine, const HistoryOptions& opts, std::istream& in,
+                     Report& report);
+
+}  // namespace keyward

@@ -1,0 +1,38 @@
+// What every reporter receives: the findings of a whole scan and its statistics. Reporters
+// format; they never re-run regexes or touch git.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "finding.h"
+#include "rule_set.h"
+
+namespace keyward {
+
+struct ScanStats {
+  size_t blobs = 0;    // blobs (or files) scanned
+  size_t bytes = 0;    // bytes scanned
+  double seconds = 0;  // wall time of the scan
+  size_t skipped = 0;  // blobs not scanned (submodules, LFS pointers, missing objects, ...)
+  std::vector<std::string> notes;  // one sentence each, shown with --verbose
+};
+
+struct Report {
+  std::vector<Finding> findings;
+  ScanStats stats;
+  const RuleSet* rules = nullptr;
+  std::string mode;  // "pre-commit", "history", "range", "disk"
+  std::vector<std::string> unused_baseline;  // --report-unused: fingerprints that matched nothing
+};
+
+struct ReportOptions {
+  bool show_secrets = false;
+  bool color = false;
+  bool verbose = false;
+};
+
+// How a secret is shown in this report: masked unless the user asked otherwise.
+std::string shown_secret(const Finding& f, const ReportOptions& o);
+
+}  // namespace keyward

@@ -1,0 +1,36 @@
+// Errors that a user can cause travel as values: a Result is either a T or a message
+// that names the thing that failed and, where there is one, the fix.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace keyward {
+
+struct Error {
+  std::string message;
+};
+
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error e) : v_(std::move(e)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T& operator*() { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const std::string& error() const { return std::get<1>(v_).message; }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// For operations that return nothing on success.
+using Status = std::optional<Error>;
+
+}  // namespace keyward

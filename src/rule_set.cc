@@ -1,0 +1,198 @@
+// Rule files are TOML: a top-level `provider` and an array of [[rules]] tables.
+#include "rule_set.h"
+
+#include <re2/re2.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+
+namespace keyward {
+
+struct RuleSet::Lazy {
+  std::once_flag once;
+  std::unique_ptr<re2::RE2> re;
+  std::string error;
+};
+
+RuleSet::RuleSet() : lazy_(std::make_unique<std::vector<std::unique_ptr<Lazy>>>()) {}
+RuleSet::~RuleSet() = default;
+RuleSet::RuleSet(RuleSet&&) noexcept = default;
+RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
+
+namespace {
+
+bool is_kebab(const std::string& id) {
+  if (id.empty() || !std::islower(static_cast<unsigned char>(id[0]))) return false;
+  for (char c : id)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '-'))
+      return false;
+  return id.back() != '-';
+}
+
+std::vector<std::string> strings(const toml::node_view<const toml::node>& n, const std::string& where,
+                                 std::string* err) {
+  std::vector<std::string> out;
+  if (!n) return out;
+  if (auto s = n.value<std::string>()) {
+    out.push_back(*s);
+    return out;
+  }
+  auto arr = n.as_array();
+  if (!arr) {
+    *err = where + ": expected a string or an array of strings";
+    return out;
+  }
+  for (auto& el : *arr) {
+    if (auto s = el.value<std::string>())
+      out.push_back(*s);
+    else
+      *err = where + ": expected strings only";
+  }
+  return out;
+}
+
+}  // namespace
+
+Status RuleSet::parse_file(const std::string& text, const std::string& origin,
+                           std::vector<Rule>& out) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return Error{fmt::format("{}:{}:{}: invalid TOML: {}", origin, e.source().begin.line,
+                             e.source().begin.column, e.description())};
+  }
+  std::string provider = doc["provider"].value_or(std::string());
+  auto rules = doc["rules"].as_array();
+  if (!rules) return Error{fmt::format("{}: no [[rules]] array", origin)};
+  for (auto& node : *rules) {
+    auto t = node.as_table();
+    if (!t) return Error{fmt::format("{}: every [[rules]] entry must be a table", origin)};
+    toml::node_view<const toml::node> v{static_cast<const toml::node*>(t)};
+    Rule r;
+    r.origin = origin;
+    auto line = t->source().begin.line;
+    auto where = [&](const char* field) { return fmt::format("{}:{}: rule {}: {}", origin, line, r.id, field); };
+    r.id = v["id"].value_or(std::string());
+    r.description = v["description"].value_or(std::string());
+    r.provider = v["provider"].value_or(provider);
+    r.regex = v["regex"].value_or(std::string());
+    r.secret_group = static_cast<int>(v["secret_group"].value_or(int64_t{1}));
+    r.min_entropy = v["min_entropy"].value_or(0.0);
+    if (auto i = v["min_entropy"].value<int64_t>()) r.min_entropy = static_cast<double>(*i);
+    r.validator = v["validator"].value_or(std::string());
+    r.advice = v["advice"].value_or(std::string());
+    r.severity = v["severity"].value_or(std::string("high"));
+    r.max_length = static_cast<size_t>(v["max_length"].value_or(int64_t{1024}));
+    r.check_placeholders = v["check_placeholders"].value_or(true);
+    std::string err;
+    r.keywords = strings(v["keywords"], where("keywords"), &err);
+    r.references = strings(v["references"], where("references"), &err);
+    r.positive = strings(v["examples"]["positive"], where("examples.positive"), &err);
+    r.negative = strings(v["examples"]["negative"], where("examples.negative"), &err);
+    if (!err.empty()) return Error{err};
+    if (!is_kebab(r.id))
+      return Error{fmt::format("{}:{}: rule id '{}' must be kebab-case (a-z, 0-9, -)", origin, line, r.id)};
+    if (r.regex.empty()) return Error{where("missing regex")};
+    if (r.description.empty()) return Error{where("missing description")};
+    out.push_back(std::move(r));
+  }
+  return std::nullopt;
+}
+
+Result<RuleSet> RuleSet::load_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return Error{fmt::format("rules directory '{}' does not exist (set KEYWARD_RULES or --rules, "
+                             "or reinstall keyward)", dir)};
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file() && it->path().extension() == ".toml") files.push_back(it->path().string());
+  }
+  if (ec) return Error{fmt::format("cannot read rules directory '{}': {}", dir, ec.message())};
+  std::sort(files.begin(), files.end());
+  RuleSet set;
+  for (auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in) return Error{fmt::format("cannot read rule file '{}'", f)};
+    std::vector<Rule> rules;
+    if (auto e = parse_file(ss.str(), f, rules)) return *e;
+    for (auto& r : rules)
+      if (auto e = set.add(std::move(r))) return *e;
+  }
+  if (set.size() == 0) return Error{fmt::format("no rules found in '{}'", dir)};
+  return set;
+}
+
+Status RuleSet::add(Rule rule) {
+  if (find(rule.id))
+    return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", rule.origin, rule.id)};
+  if (rule.secret_group < 0) return Error{fmt::format("{}: rule {}: secret_group must be >= 0", rule.origin, rule.id)};
+  rules_.push_back(std::move(rule));
+  lazy_->push_back(std::make_unique<Lazy>());
+  return std::nullopt;
+}
+
+void RuleSet::disable(const std::vector<std::string>& ids) {
+  std::set<std::string> off(ids.begin(), ids.end());
+  std::vector<Rule> kept;
+  auto lazy = std::make_unique<std::vector<std::unique_ptr<Lazy>>>();
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    if (off.count(rules_[i].id)) continue;
+    kept.push_back(std::move(rules_[i]));
+    lazy->push_back(std::move((*lazy_)[i]));
+  }
+  rules_ = std::move(kept);
+  lazy_ = std::move(lazy);
+}
+
+const Rule* RuleSet::find(const std::string& id) const {
+  for (auto& r : rules_)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+const re2::RE2* RuleSet::confirmer(size_t i, std::string* error) const {
+  Lazy& l = *(*lazy_)[i];
+  std::call_once(l.once, [&] {
+    re2::RE2::Options opt;
+    opt.set_encoding(re2::RE2::Options::EncodingLatin1);  // bytes are bytes, like Hyperscan
+    opt.set_log_errors(false);
+    opt.set_max_mem(64 << 20);
+    // Hyperscan compiles with HS_FLAG_MULTILINE; (?m) gives RE2 the same ^ and $.
+    l.re = std::make_unique<re2::RE2>("(?m)" + rules_[i].regex, opt);
+    if (!l.re->ok()) {
+      l.error = l.re->error();
+      l.re.reset();
+    } else if (l.re->NumberOfCapturingGroups() < rules_[i].secret_group) {
+      l.error = fmt::format("secret_group {} but the regex has {} capture groups", rules_[i].secret_group,
+                            l.re->NumberOfCapturingGroups());
+      l.re.reset();
+    }
+  });
+  if (!l.re && error) *error = l.error;
+  return l.re.get();
+}
+
+std::string default_rules_dir() {
+  if (const char* env = std::getenv("KEYWARD_RULES"); env && *env) return env;
+  struct stat st;
+  if (stat(KEYWARD_PATTERNS_INSTALL_DIR, &st) == 0) return KEYWARD_PATTERNS_INSTALL_DIR;
+  return KEYWARD_SOURCE_PATTERNS_DIR;
+}
+
+}  // namespace keyward

@@ -1,0 +1,75 @@
+#include "sarif_reporter.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "json_writer.h"
+
+namespace keyward {
+namespace {
+
+// SARIF URIs are RFC 3986 references: escape what is not allowed in a relative path.
+std::string uri_escape(std::string_view path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_sarif(std::ostream& out, const Report& report, const ReportOptions& opts) {
+  out << "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
+         "  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": \"keyward\", \"informationUri\": "
+         "\"https://github.com/keyward/keyward\", \"semanticVersion\": " << json_string(KEYWARD_VERSION)
+      << ", \"rules\": [";
+  // Only the rules that have results (plus their index for ruleIndex): a 400-rule array in
+  // every report is noise.
+  std::map<std::string, size_t> index;
+  std::vector<const Finding*> firsts;
+  for (const Finding& f : report.findings)
+    if (index.emplace(f.rule_id, index.size()).second) firsts.push_back(&f);
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    const Finding& f = *firsts[i];
+    const Rule* r = report.rules ? report.rules->find(f.rule_id) : nullptr;
+    out << (i ? ",\n      " : "\n      ") << "{\"id\": " << json_string(f.rule_id)
+        << ", \"shortDescription\": {\"text\": " << json_string(f.description) << "}";
+    if (!f.advice.empty()) out << ", \"help\": {\"text\": " << json_string(f.advice) << "}";
+    if (r && !r->references.empty()) out << ", \"helpUri\": " << json_string(r->references[0]);
+    out << ", \"defaultConfiguration\": {\"level\": \"error\"}";
+    if (r && !r->provider.empty()) out << ", \"properties\": {\"provider\": " << json_string(r->provider) << "}";
+    out << "}";
+  }
+  out << "]}},\n    \"columnKind\": \"utf16CodeUnits\",\n    \"results\": [";
+  bool first = true;
+  for (const Finding& f : report.findings) {
+    out << (first ? "\n      " : ",\n      ");
+    first = false;
+    std::string msg = fmt::format("{}: {}", f.description, shown_secret(f, opts));
+    if (f.cell) msg += fmt::format(" (cell {}, line {})", f.cell, f.cell_line);
+    out << "{\"ruleId\": " << json_string(f.rule_id) << fmt::format(", \"ruleIndex\": {}", index[f.rule_id])
+        << ", \"level\": \"error\", \"message\": {\"text\": " << json_string(msg) << "}"
+        << ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
+        << json_string(uri_escape(f.path)) << "}, \"region\": "
+        << fmt::format("{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}", f.line,
+                       f.column_utf16, f.end_line, f.end_column_utf16)
+        << "}}], \"partialFingerprints\": {\"keyward/v1\": " << json_string(f.fingerprint) << "}";
+    out << ", \"properties\": {";
+    bool pf = true;
+    auto prop = [&](const char* k, const std::string& v) {
+      out << (pf ? "" : ", ") << json_string(k) << ": " << v;
+      pf = false;
+    };
+    if (!f.commit.empty()) prop("commit", json_string(f.commit));
+    if (f.cell) prop("cell", std::to_string(f.cell)), prop("cellLine", std::to_string(f.cell_line));
+    if (!f.decoded.empty()) prop("decoded", json_string(f.decoded));
+    if (!f.validation.empty()) prop("validation", json_string(f.validation));
+    out << "}}";
+  }
+  out << (first ? "" : "\n    ") << "]\n  }]\n}\n";
+}
+
+}  // namespace keyward

@@ -1,0 +1,41 @@
+// What `git commit` would record, as blob changes against HEAD: the staged set that the
+// pre-commit scan reads. Two implementations with one contract: libgit2's diff (the
+// reference, handles everything) and a fast path that reads the index file directly and
+// skips subtrees the cached-tree extension proves unchanged.
+#pragma once
+#include <git2.h>
+
+#include <string>
+#include <vector>
+
+#include "result.h"
+
+namespace keyward {
+
+struct StagedChange {
+  enum class Kind { Added, Modified };
+  Kind kind = Kind::Added;
+  std::string path;    // new path, relative to the repository root, '/'-separated
+  git_oid old_id{};    // zero for Added
+  git_oid new_id{};    // the staged blob
+  uint32_t old_mode = 0, new_mode = 0;  // git file modes (0100644, 0100755, 0120000, 0160000)
+};
+
+struct StagedSet {
+  std::vector<StagedChange> changes;  // sorted by path; blobs and symlinks, gitlinks included
+  size_t deleted = 0;                 // deletions, reported only as a count
+  bool unborn_head = false;           // first commit: everything is Added
+};
+
+// Reference implementation: git_diff_tree_to_index against HEAD's tree (or the empty tree).
+// Exact renames (same blob, new path) are dropped: they add no content.
+Result<StagedSet> staged_changes_libgit2(git_repository* repo);
+
+// Fast path. Returns an Error whose message starts with "unsupported:" when the index uses
+// a feature it does not handle; callers then fall back to staged_changes_libgit2.
+Result<StagedSet> staged_changes_fast(git_repository* repo);
+
+// Fast path when it can, libgit2 otherwise ($KEYWARD_INDEX=libgit2 forces the reference).
+Result<StagedSet> staged_changes(git_repository* repo);
+
+}  // namespace keyward

@@ -1,0 +1,109 @@
+#include "text_reporter.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "mask.h"
+
+namespace keyward {
+namespace {
+
+size_t display_width(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+struct Style {
+  bool on;
+  std::string operator()(const char* code, std::string_view s) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
+  }
+};
+
+std::string default_advice(const Finding& f) {
+  if (f.rule_id == "ipynb-checkpoint")
+    return "Unstage it (git rm --cached -r .ipynb_checkpoints) and add .ipynb_checkpoints/ to .gitignore.";
+  return "Revoke this credential at the provider (it is compromised once committed anywhere), then read it "
+         "from an environment variable or a secret manager instead of the file.";
+}
+
+}  // namespace
+
+std::string shown_secret(const Finding& f, const ReportOptions& o) {
+  return o.show_secrets ? f.secret : mask_secret(f.secret);
+}
+
+std::string sanitize_for_terminal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '\t') out += ' ';
+    else if (c < 0x20 || c == 0x7f) out += '?';
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+void write_text(std::ostream& out, const Report& report, const ReportOptions& opts) {
+  Style st{opts.color};
+  std::map<std::string, size_t> per_file;
+  for (const Finding& f : report.findings) {
+    ++per_file[f.path];
+    std::string where = fmt::format("{}:{}:{}:", sanitize_for_terminal(f.path), f.line, f.column);
+    std::string extra;
+    if (f.cell) extra += fmt::format(" (cell {}, line {})", f.cell, f.cell_line);
+    if (!f.decoded.empty()) extra += fmt::format(" (decoded from {})", f.decoded);
+    if (!f.validation.empty()) extra += fmt::format(" [{} verified]", f.validation);
+    out << st("1", where) << ' ' << st("1;31", f.rule_id) << ": " << f.description << extra << '\n';
+
+    if (!f.context.empty() || f.context_secret_end > f.context_secret_begin) {
+      std::string before = sanitize_for_terminal(f.context.substr(0, f.context_secret_begin));
+      std::string secret = sanitize_for_terminal(shown_secret(f, opts));
+      std::string after = sanitize_for_terminal(f.context.substr(f.context_secret_end));
+      std::string gutter = fmt::format("{:>5}", f.line);
+      out << st("2", gutter + " | ") << before << st("1;33", secret) << after << '\n';
+      std::string pad(display_width(before), ' ');
+      size_t w = display_width(secret);
+      std::string carets = "^" + std::string(w > 1 ? w - 1 : 0, '~');
+      out << st("2", std::string(gutter.size(), ' ') + " | ") << pad << st("1;32", carets) << '\n';
+    }
+    if (!f.commit.empty()) {
+      out << "      = introduced in " << f.commit.substr(0, 12);
+      if (!f.author.empty()) out << " by " << sanitize_for_terminal(f.author);
+      if (!f.date.empty()) out << " on " << f.date;
+      out << '\n';
+      if (!f.places.empty()) {
+        out << fmt::format("      = also in {} other place{}:\n", f.places.size(), f.places.size() == 1 ? "" : "s");
+        size_t shown = 0;
+        for (auto& p : f.places) {
+          if (shown++ == 10) {
+            out << fmt::format("          ... and {} more\n", f.places.size() - 10);
+            break;
+          }
+          out << "          " << p.commit.substr(0, 12) << ' ' << sanitize_for_terminal(p.path);
+          if (p.line) out << ':' << p.line;
+          out << '\n';
+        }
+      }
+    }
+    out << "      " << st("1;36", "help:") << ' ' << (f.advice.empty() ? default_advice(f) : f.advice) << "\n\n";
+  }
+  if (opts.verbose)
+    for (auto& n : report.stats.notes) out << "note: " << sanitize_for_terminal(n) << '\n';
+  if (!report.findings.empty()) {
+    out << st("1;31", "keyward:") << ' '
+        << fmt::format("{} finding{} in {} file{}", report.findings.size(), report.findings.size() == 1 ? "" : "s",
+                       per_file.size(), per_file.size() == 1 ? "" : "s");
+    if (report.mode == "pre-commit") out << "; commit blocked";
+    out << ".\n";
+    if (report.mode == "pre-commit") {
+      out << "  Remove the secret from the staged file (git add it again), or, if it is not a secret,\n"
+             "  add '# keyward:allow' to the line. To bypass this check once, on purpose:\n"
+             "  git commit --no-verify   (or KEYWARD_SKIP=1 git commit)\n";
+    }
+  }
+}
+
+}  // namespace keyward

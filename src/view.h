@@ -1,0 +1,59 @@
+// A view is text the matcher scans: the blob itself, or a decoding of part of it (JSON
+// escapes, base64, UTF-16, notebook cells). Every view maps its offsets back to the blob,
+// so a finding always points at the bytes a person sees in the file.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keyward {
+
+// Piece of an offset map: view bytes [view, next piece's view) come from blob bytes
+// starting at orig. exact: byte-for-byte (offsets advance together); otherwise the whole
+// piece maps to the blob span [orig, orig_end) (a base64 run, an escape sequence).
+struct OffsetPiece {
+  size_t view = 0;
+  size_t orig = 0;
+  size_t orig_end = 0;
+  bool exact = true;
+};
+
+struct View {
+  std::string_view text;  // what to scan; points into the blob or into storage
+  std::string storage;    // owns decoded bytes when the view is not the blob itself
+  std::string decoded;    // "" for the blob itself, else "json-escape", "base64", "utf-16", ...
+  std::vector<OffsetPiece> map;  // empty: identity
+
+  // Blob offset of a view offset. For an end offset (exclusive), pass is_end = true.
+  size_t to_orig(size_t off, bool is_end) const {
+    if (map.empty()) return off;
+    // Last piece whose view start is <= off (for an end: < off).
+    size_t lo = 0, hi = map.size();
+    while (hi - lo > 1) {
+      size_t mid = (lo + hi) / 2;
+      bool before = is_end ? map[mid].view < off : map[mid].view <= off;
+      if (before) lo = mid; else hi = mid;
+    }
+    const OffsetPiece& p = map[lo];
+    if (!p.exact) return is_end ? p.orig_end : p.orig;
+    return p.orig + (off - p.view);
+  }
+};
+
+// A notebook cell's source (or output) as it lies in the file, for "cell N, line M".
+struct CellSpan {
+  size_t begin = 0, end = 0;  // blob offsets of the cell's JSON source (or output) text
+  int cell = 0;               // 1-based
+  bool output = false;
+  std::vector<size_t> line_starts;  // blob offsets where each line of the cell begins
+};
+
+// What decoders learn about a blob besides its views.
+struct BlobFacts {
+  std::vector<CellSpan> cells;                        // notebooks only
+  std::vector<std::pair<size_t, size_t>> skip;        // blob spans not to report (images)
+  std::string not_scanned;  // reason the blob cannot be scanned (LFS pointer), else ""
+};
+
+}  // namespace keyward
