@@ -1,0 +1,277 @@
+// The fast staged-changes path: the index file read directly, compared with HEAD only in
+// the directories whose cached-tree id does not already prove them equal to HEAD's.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "git_handles.h"
+#include "index_reader.h"
+#include "staged_changes.h"
+
+namespace keyward {
+namespace {
+
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
+
+git_oid to_oid(const unsigned char* raw) {
+  git_oid id;
+  std::memcpy(id.id, raw, GIT_OID_RAWSZ);
+  return id;
+}
+
+// git's tree order: names compared bytewise, a directory as if its name ended in '/'.
+int key_compare(std::string_view a, bool a_dir, std::string_view b, bool b_dir) {
+  size_t n = std::min(a.size(), b.size());
+  if (int c = n ? std::memcmp(a.data(), b.data(), n) : 0) return c;
+  unsigned ca = a.size() > n ? static_cast<unsigned char>(a[n]) : (a_dir ? '/' : 0);
+  unsigned cb = b.size() > n ? static_cast<unsigned char>(b[n]) : (b_dir ? '/' : 0);
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+class Comparer {
+ public:
+  Comparer(git_repository* repo, const IndexFile& index)
+      : repo_(repo), entries_(index.entries()), tree_(index.cached_tree()) {}
+
+  // Compares index entries [lo, hi), all under `prefix` ("" or "dir/sub/"), with the HEAD
+  // tree `head` (null: absent). `node` is the matching cached-tree node, or -1.
+  Status walk(std::string& prefix, size_t lo, size_t hi, long node, const git_oid* head) {
+    if (node >= 0 && head) {
+      const CachedTreeNode& n = tree_[static_cast<size_t>(node)];
+      // The cached tree records what this span of the index would write as a tree; equal to
+      // HEAD's id means nothing below differs. The entry count guards against a stale node.
+      if (n.valid() && git_oid_equal(&n.id, head) && static_cast<size_t>(n.entry_count) == hi - lo)
+        return std::nullopt;
+    }
+    if (!head) {
+      for (size_t i = lo; i < hi; ++i) add(entries_[i], true);
+      return std::nullopt;
+    }
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_, head) != 0)
+      return Error{fmt::format("cannot read HEAD's tree {} ('{}'): {}", oid_hex(*head), prefix,
+                               git_error_text())};
+    TreePtr tree(raw);
+    std::vector<std::pair<std::string_view, size_t>> kids = children(node);
+
+    size_t i = lo, t = 0, tn = git_tree_entrycount(tree.get());
+    const size_t plen = prefix.size();
+    while (i < hi || t < tn) {
+      std::string_view iname;
+      bool idir = false;
+      if (i < hi) {
+        iname = entries_[i].path.substr(plen);
+        size_t slash = iname.find('/');
+        idir = slash != std::string_view::npos;
+        if (idir) iname = iname.substr(0, slash);
+      }
+      const git_tree_entry* te = nullptr;
+      std::string_view tname;
+      bool tdir = false;
+      if (t < tn) {
+        te = git_tree_entry_byindex(tree.get(), t);
+        tname = git_tree_entry_name(te);
+        tdir = git_tree_entry_type(te) == GIT_OBJECT_TREE;
+      }
+      int cmp = i >= hi ? 1 : t >= tn ? -1 : key_compare(iname, idir, tname, tdir);
+
+      if (cmp < 0) {  // only in the index
+        if (idir) {
+          size_t j = group_end(i, hi, prefix, iname);
+          for (; i < j; ++i) add(entries_[i], true);
+        } else {
+          add(entries_[i++], true);
+        }
+      } else if (cmp > 0) {  // only in HEAD
+        if (tdir) {
+          if (auto err = delete_tree(*git_tree_entry_id(te))) return err;
+        } else {
+          note_deleted(*git_tree_entry_id(te));
+        }
+        ++t;
+      } else if (idir) {
+        size_t j = group_end(i, hi, prefix, iname);
+        long child = -1;
+        auto it = std::lower_bound(kids.begin(), kids.end(), iname,
+                                   [](const auto& k, std::string_view n) { return k.first < n; });
+        if (it != kids.end() && it->first == iname) child = static_cast<long>(it->second);
+        prefix.append(iname).push_back('/');
+        auto err = walk(prefix, i, j, child, git_tree_entry_id(te));
+        prefix.resize(plen);
+        if (err) return err;
+        i = j;
+        ++t;
+      } else {
+        const IndexEntry& e = entries_[i++];
+        uint32_t omode = git_tree_entry_filemode_raw(te);
+        git_oid nid = to_oid(e.oid);
+        const git_oid* oid = git_tree_entry_id(te);
+        if ((omode & 0170000) != (e.mode & 0170000)) {
+          add(e, false);  // a type change (file <-> symlink <-> gitlink): all content is new
+        } else if (!git_oid_equal(oid, &nid)) {
+          StagedChange c;
+          c.kind = StagedChange::Kind::Modified;
+          c.path = std::string(e.path);
+          c.old_id = *oid;
+          c.old_mode = omode;
+          c.new_id = nid;
+          c.new_mode = e.mode;
+          changes_.push_back({std::move(c), false});
+        }  // else unchanged, or a mode change only: no new content
+        ++t;
+      }
+    }
+    return std::nullopt;
+  }
+
+  StagedSet finish(bool unborn) {
+    StagedSet out;
+    out.unborn_head = unborn;
+    out.deleted = deleted_;
+    out.changes.reserve(changes_.size());
+    for (auto& [c, pure_add] : changes_) {
+      // Exact renames (a blob HEAD held under a path now gone) add no content.
+      if (pure_add && deleted_blobs_.count(c.new_id)) continue;
+      out.changes.push_back(std::move(c));
+    }
+    std::sort(out.changes.begin(), out.changes.end(),
+              [](const StagedChange& a, const StagedChange& b) { return a.path < b.path; });
+    return out;
+  }
+
+ private:
+  void add(const IndexEntry& e, bool pure_add) {
+    StagedChange c;
+    c.kind = StagedChange::Kind::Added;
+    c.path = std::string(e.path);
+    c.new_id = to_oid(e.oid);
+    c.new_mode = e.mode;
+    changes_.push_back({std::move(c), pure_add});
+  }
+
+  void note_deleted(const git_oid& id) {
+    ++deleted_;
+    deleted_blobs_.insert(id);
+  }
+
+  Status delete_tree(const git_oid& id) {
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo_, &id) != 0)
+      return Error{fmt::format("cannot read HEAD's tree {}: {}", oid_hex(id), git_error_text())};
+    TreePtr tree(raw);
+    for (size_t k = 0, n = git_tree_entrycount(tree.get()); k < n; ++k) {
+      const git_tree_entry* te = git_tree_entry_byindex(tree.get(), k);
+      if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+        if (auto err = delete_tree(*git_tree_entry_id(te))) return err;
+      } else {
+        note_deleted(*git_tree_entry_id(te));
+      }
+    }
+    return std::nullopt;
+  }
+
+  // End of the run of entries from i that lie under prefix + name + '/'. Entries are sorted,
+  // so the run is contiguous.
+  size_t group_end(size_t i, size_t hi, const std::string& prefix, std::string_view name) const {
+    size_t plen = prefix.size(), nlen = name.size();
+    auto under = [&](const IndexEntry& e) {
+      std::string_view p = e.path;
+      return p.size() > plen + nlen && p[plen + nlen] == '/' &&
+             p.compare(plen, nlen, name) == 0 && p.compare(0, plen, prefix) == 0;
+    };
+    auto first = entries_.begin() + static_cast<long>(i), last = entries_.begin() + static_cast<long>(hi);
+    return static_cast<size_t>(std::partition_point(first, last, under) - entries_.begin());
+  }
+
+  // The cached-tree children of `node`, sorted by name.
+  std::vector<std::pair<std::string_view, size_t>> children(long node) const {
+    std::vector<std::pair<std::string_view, size_t>> kids;
+    if (node < 0) return kids;
+    size_t n = static_cast<size_t>(node);
+    size_t c = n + 1;
+    for (uint32_t k = 0; k < tree_[n].subtrees && c < tree_.size(); ++k) {
+      kids.emplace_back(tree_[c].name, c);
+      c += std::max<uint32_t>(tree_[c].span, 1);
+    }
+    std::sort(kids.begin(), kids.end());
+    return kids;
+  }
+
+  git_repository* repo_;
+  const std::vector<IndexEntry>& entries_;
+  const std::vector<CachedTreeNode>& tree_;
+  std::vector<std::pair<StagedChange, bool>> changes_;  // bool: a plain add (rename candidate)
+  size_t deleted_ = 0;
+  std::unordered_set<git_oid, OidHash, OidEq> deleted_blobs_;
+};
+
+// The index file that git (and libgit2 opened from the environment) would use: hooks run
+// by `git commit -a` or `git commit PATH` are handed a temporary one in $GIT_INDEX_FILE.
+Result<std::string> index_path(git_repository* repo) {
+  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::string(env);
+  git_buf buf = GIT_BUF_INIT;
+  if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_INDEX) != 0)
+    return Error{fmt::format("cannot locate the index file: {}", git_error_text())};
+  std::string path(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return path;
+}
+
+}  // namespace
+
+Result<StagedSet> staged_changes_fast(git_repository* repo) {
+  if (git_repository_is_bare(repo)) return Error{"unsupported: bare repository"};
+  {
+    // libgit2 compares case-insensitively under core.ignorecase; this path never does.
+    git_config* raw = nullptr;
+    if (git_repository_config_snapshot(&raw, repo) == 0) {
+      ConfigPtr cfg(raw);
+      int icase = 0;
+      if (git_config_get_bool(&icase, cfg.get(), "core.ignorecase") == 0 && icase)
+        return Error{"unsupported: core.ignorecase"};
+    }
+    git_error_clear();
+  }
+  auto path = index_path(repo);
+  if (!path) return Error{path.error()};
+  IndexFile index;
+  if (auto err = index.load(*path)) return *err;
+
+  git_oid head_tree{};
+  bool unborn = false;
+  git_reference* head_ref = nullptr;
+  int rc = git_repository_head(&head_ref, repo);
+  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
+    unborn = true;
+  } else if (rc != 0) {
+    return Error{fmt::format("cannot resolve HEAD: {}", git_error_text())};
+  } else {
+    ReferencePtr ref(head_ref);
+    git_object* obj = nullptr;
+    if (git_reference_peel(&obj, ref.get(), GIT_OBJECT_TREE) != 0)
+      return Error{fmt::format("cannot read HEAD's tree: {}", git_error_text())};
+    ObjectPtr tree(obj);
+    head_tree = *git_object_id(tree.get());
+  }
+
+  Comparer cmp(repo, index);
+  std::string prefix;
+  long root = index.cached_tree().empty() ? -1 : 0;
+  if (auto err = cmp.walk(prefix, 0, index.entries().size(), root, unborn ? nullptr : &head_tree))
+    return *err;
+  return cmp.finish(unborn);
+}
+
+}  // namespace keyward

@@ -1,0 +1,266 @@
+// Parser for git's index file. Every read is bounds-checked against the map: a truncated or
+// corrupt file yields an Error that names it, never a crash.
+#include "index_reader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace keyward {
+namespace {
+
+constexpr size_t kHashSize = 20;  // SHA-1; libgit2 1.5 reads no other object format
+constexpr size_t kEntryFixed = 62;  // stat data, mode, ids, sizes, oid, flags
+
+uint32_t be32(const unsigned char* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]};
+}
+uint16_t be16(const unsigned char* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+
+// git's offset varint (varint.c), used by v4 for the prefix length to strip.
+bool decode_varint(const unsigned char*& p, const unsigned char* end, uint64_t& out) {
+  if (p >= end) return false;
+  unsigned char c = *p++;
+  uint64_t val = c & 127;
+  while (c & 128) {
+    val += 1;
+    if (val == 0 || (val >> 57) != 0 || p >= end) return false;
+    c = *p++;
+    val = (val << 7) + (c & 127);
+  }
+  out = val;
+  return true;
+}
+
+}  // namespace
+
+IndexFile::~IndexFile() {
+  if (map_) munmap(map_, map_size_);
+}
+
+Status IndexFile::corrupt(const std::string& what) const {
+  return Error{fmt::format(
+      "corrupt index file {}: {}; `git read-tree HEAD` (or removing the file and running "
+      "`git reset`) rebuilds it, losing what was staged",
+      name_, what)};
+}
+
+Status IndexFile::load(const std::string& path) {
+  name_ = path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Error{fmt::format("unsupported: no index file at {}", path)};
+    return Error{fmt::format("cannot open the index file {}: {}", path, std::strerror(errno))};
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Error{fmt::format("cannot stat the index file {}: {}", path, std::strerror(e))};
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return corrupt("the file is empty");
+  }
+  void* m = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  int e = errno;
+  ::close(fd);
+  if (m == MAP_FAILED)
+    return Error{fmt::format("cannot map the index file {}: {}", path, std::strerror(e))};
+  map_ = m;
+  map_size_ = size;
+  return parse(static_cast<const unsigned char*>(m), size, path);
+}
+
+Status IndexFile::parse(const unsigned char* data, size_t size, const std::string& name) {
+  name_ = name;
+  entries_.clear();
+  arena_.clear();
+  tree_.clear();
+  if (size < 12 + kHashSize) return corrupt(fmt::format("only {} bytes long", size));
+  if (std::memcmp(data, "DIRC", 4) != 0) return corrupt("bad signature (expected DIRC)");
+  version_ = be32(data + 4);
+  if (version_ < 2 || version_ > 4)
+    return Error{fmt::format("unsupported: index version {} in {}", version_, name_)};
+  uint32_t count = be32(data + 8);
+  const unsigned char* p = data + 12;
+  const unsigned char* end = data + size - kHashSize;
+  if (auto err = parse_entries(p, end, count)) return err;
+  return parse_extensions(p, end);
+}
+
+Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* end, uint32_t count) {
+  // Never trust the header's count for an allocation: an entry takes at least 62 bytes.
+  entries_.reserve(std::min<size_t>(count, static_cast<size_t>(end - p) / kEntryFixed + 1));
+  std::vector<uint32_t> v4_offsets;  // v4 paths live in arena_, which may still move
+  if (version_ == 4) v4_offsets.reserve(entries_.capacity());
+  size_t prev_len = 0;
+  std::string_view prev;
+  for (uint32_t k = 0; k < count; ++k) {
+    const unsigned char* e = p;
+    if (static_cast<size_t>(end - e) < kEntryFixed)
+      return corrupt(fmt::format("entry {} of {} runs past the end of the file (truncated?)", k, count));
+    uint32_t mode = be32(e + 24);
+    uint16_t flags = be16(e + 60);
+    size_t fixed = kEntryFixed;
+    bool ita = false, skip = false;
+    if (flags & 0x4000) {
+      if (version_ < 3) return corrupt(fmt::format("entry {} has extended flags in a version 2 index", k));
+      if (static_cast<size_t>(end - e) < kEntryFixed + 2)
+        return corrupt(fmt::format("entry {} runs past the end of the file (truncated?)", k));
+      uint16_t ext = be16(e + 62);
+      if (ext & ~0x6000) return corrupt(fmt::format("entry {} has unknown extended flags {:#x}", k, ext));
+      skip = ext & 0x4000;
+      ita = ext & 0x2000;
+      fixed += 2;
+    }
+    if ((flags >> 12) & 3)
+      return Error{fmt::format("unsupported: unmerged entries (a merge in progress) in {}", name_)};
+    const unsigned char* name = e + fixed;
+    const void* nul = std::memchr(name, 0, static_cast<size_t>(end - name));
+    if (!nul) return corrupt(fmt::format("entry {}'s path runs past the end of the file (truncated?)", k));
+    size_t raw_len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - name);
+    std::string_view path;
+    if (version_ < 4) {
+      size_t namelen = flags & 0xFFF;
+      if (namelen != 0xFFF && namelen != raw_len)
+        return corrupt(fmt::format("entry {}'s path length field disagrees with its path", k));
+      size_t entry_size = (fixed + raw_len + 8) & ~size_t{7};
+      if (static_cast<size_t>(end - e) < entry_size)
+        return corrupt(fmt::format("entry {} runs past the end of the file (truncated?)", k));
+      path = std::string_view(reinterpret_cast<const char*>(name), raw_len);
+      p = e + entry_size;
+    } else {
+      // v4: strip N bytes from the previous path, then append the NUL-terminated suffix.
+      const unsigned char* q = name;
+      uint64_t strip = 0;
+      if (!decode_varint(q, end, strip) || strip > prev_len)
+        return corrupt(fmt::format("entry {} has a bad path prefix length", k));
+      const void* nul4 = std::memchr(q, 0, static_cast<size_t>(end - q));
+      if (!nul4) return corrupt(fmt::format("entry {}'s path runs past the end of the file (truncated?)", k));
+      size_t suffix = static_cast<size_t>(static_cast<const unsigned char*>(nul4) - q);
+      size_t keep = prev_len - static_cast<size_t>(strip);
+      size_t start = arena_.size();
+      size_t prev_start = v4_offsets.empty() ? 0 : v4_offsets.back();
+      arena_.resize(start + keep + suffix);
+      std::memmove(arena_.data() + start, arena_.data() + prev_start, keep);
+      std::memcpy(arena_.data() + start + keep, q, suffix);
+      v4_offsets.push_back(static_cast<uint32_t>(start));
+      prev_len = keep + suffix;
+      size_t namelen = flags & 0xFFF;
+      if (namelen != 0xFFF && namelen != prev_len)
+        return corrupt(fmt::format("entry {}'s path length field disagrees with its path", k));
+      path = std::string_view(arena_.data() + start, prev_len);  // fixed up below
+      p = static_cast<const unsigned char*>(nul4) + 1;
+    }
+    // A split index's own entries may have empty paths (they replace shared entries by
+    // position); the `link` extension that says so comes after them.
+    if (path.empty()) return Error{fmt::format("unsupported: entry with an empty path (split index?) in {}", name_)};
+    uint32_t type = mode & 0170000;
+    if (type == 0040000 || path.back() == '/')
+      return Error{fmt::format("unsupported: sparse directory entries in {}", name_)};
+    if (type != 0100000 && type != 0120000 && type != 0160000)
+      return Error{fmt::format("unsupported: entry mode {:o} in {}", mode, name_)};
+    if (version_ < 4) {
+      // Entries must be strictly sorted; libgit2 decides what to do with a file that is not.
+      if (k > 0 && !(prev < path))
+        return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_)};
+      prev = path;
+    }
+    entries_.push_back(IndexEntry{path, e + 40, mode, ita, skip});
+  }
+  if (version_ == 4) {
+    for (size_t k = 0; k < entries_.size(); ++k) {
+      auto& en = entries_[k];
+      en.path = std::string_view(arena_.data() + v4_offsets[k], en.path.size());
+      if (k > 0 && !(entries_[k - 1].path < en.path))
+        return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_)};
+    }
+  }
+  return std::nullopt;
+}
+
+Status IndexFile::parse_extensions(const unsigned char* p, const unsigned char* end) {
+  while (p < end) {
+    if (end - p < 8) return corrupt("an extension header runs past the end of the file (truncated?)");
+    const unsigned char* sig = p;
+    uint32_t len = be32(p + 4);
+    p += 8;
+    if (static_cast<size_t>(end - p) < len)
+      return corrupt(fmt::format("extension {:.4} runs past the end of the file (truncated?)",
+                                 reinterpret_cast<const char*>(sig)));
+    if (std::memcmp(sig, "TREE", 4) == 0) {
+      // git drops a cached tree it cannot parse; so do we (then nothing is skipped).
+      if (parse_tree(p, p + len)) tree_.clear();
+    } else if (std::memcmp(sig, "link", 4) == 0) {
+      return Error{fmt::format("unsupported: split index in {}", name_)};
+    } else if (std::memcmp(sig, "sdir", 4) == 0) {
+      return Error{fmt::format("unsupported: sparse index in {}", name_)};
+    } else if (sig[0] < 'A' || sig[0] > 'Z') {
+      return Error{fmt::format("unsupported: required index extension '{:.4}' in {}",
+                               reinterpret_cast<const char*>(sig), name_)};
+    }
+    p += len;
+  }
+  return std::nullopt;
+}
+
+Status IndexFile::parse_tree(const unsigned char* p, const unsigned char* end) {
+  struct Open {
+    size_t node;
+    uint32_t remaining;
+  };
+  std::vector<Open> stack;
+  auto number = [&](int64_t& out, char stop) -> bool {
+    bool neg = false;
+    if (p < end && *p == '-') {
+      neg = true;
+      ++p;
+    }
+    const unsigned char* start = p;
+    int64_t v = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+      if (v > (int64_t{1} << 40)) return false;
+      v = v * 10 + (*p++ - '0');
+    }
+    if (p == start || p >= end || *p != stop) return false;
+    ++p;
+    out = neg ? -v : v;
+    return true;
+  };
+  while (p < end) {
+    if (tree_.size() > 0 && stack.empty()) return Error{"trailing data"};
+    const void* nul = std::memchr(p, 0, static_cast<size_t>(end - p));
+    if (!nul) return Error{"name"};
+    CachedTreeNode n{};
+    n.name = std::string_view(reinterpret_cast<const char*>(p),
+                              static_cast<size_t>(static_cast<const unsigned char*>(nul) - p));
+    p = static_cast<const unsigned char*>(nul) + 1;
+    int64_t subtrees = 0;
+    if (!number(n.entry_count, ' ') || !number(subtrees, '\n') || subtrees < 0) return Error{"counts"};
+    n.subtrees = static_cast<uint32_t>(subtrees);
+    if (n.entry_count >= 0) {
+      if (static_cast<size_t>(end - p) < kHashSize) return Error{"oid"};
+      std::memcpy(n.id.id, p, kHashSize);
+      p += kHashSize;
+    }
+    if (!stack.empty()) --stack.back().remaining;
+    tree_.push_back(n);
+    stack.push_back({tree_.size() - 1, n.subtrees});
+    while (!stack.empty() && stack.back().remaining == 0) {
+      tree_[stack.back().node].span = static_cast<uint32_t>(tree_.size() - stack.back().node);
+      stack.pop_back();
+    }
+  }
+  if (!stack.empty()) return Error{"unterminated"};
+  return std::nullopt;
+}
+
+}  // namespace keyward
