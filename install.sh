@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# keyward set-up: installs the Debian packages it needs (when missing), builds, installs the
+# binary and its rules, then shows the main job: a commit carrying a secret is blocked.
+#
+#   ./install.sh                 everything, then the demo
+#   ./install.sh --hook DIR      also install the pre-commit hook into the repository at DIR
+#   ./install.sh --deps-only     only the packages (add --test-deps for the test suite's)
+#   ./install.sh --prefix DIR    install under DIR (default /usr/local as root, else ~/.local)
+#   ./install.sh --no-demo       skip the demo
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+prefix=""
+deps_only=0
+test_deps=0
+demo=1
+hook_repo=""
+build_dir="$here/build"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) prefix="$2"; shift 2 ;;
+    --deps-only) deps_only=1; shift ;;
+    --test-deps) test_deps=1; shift ;;
+    --no-demo) demo=0; shift ;;
+    --hook) hook_repo="$2"; shift 2 ;;
+    --build-dir) build_dir="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install.sh: unknown option '$1' (see ./install.sh --help)" >&2; exit 2 ;;
+  esac
+done
+
+# --- packages -------------------------------------------------------------------------
+# Hyperscan is x86-only; Vectorscan provides the same hs.h elsewhere.
+case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
+  amd64|x86_64|i386) hs_pkg=libhyperscan-dev ;;
+  *) hs_pkg=libvectorscan-dev ;;
+esac
+packages="g++ cmake ninja-build pkg-config git python3 libgit2-dev $hs_pkg libfmt-dev catch2 libre2-dev libtomlplusplus-dev libsimdjson-dev"
+# The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
+# runtimes, and node for the SARIF schema validator.
+test_packages="pre-commit clang libclang-rt-14-dev npm time"
+[ "$test_deps" = 1 ] && packages="$packages $test_packages"
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "install.sh: installing Debian packages:$missing"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "install.sh: need root (or sudo) to install:$missing" >&2; exit 2; }
+    sudo=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $missing
+fi
+[ "$deps_only" = 1 ] && exit 0
+
+# --- build and install -------------------------------------------------------------------
+if [ -z "$prefix" ]; then
+  if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+fi
+cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_TESTING=OFF >/dev/null
+ninja -C "$build_dir" keyward
+cmake --install "$build_dir" >/dev/null
+bin="$prefix/bin/keyward"
+echo "install.sh: installed $bin ($("$bin" version)) with $("$bin" rules | tail -n 1)"
+case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "install.sh: add $prefix/bin to PATH" ;; esac
+# Compile the pattern database once now, so the first commit does not pay for it.
+"$bin" rules >/dev/null
+
+if [ -n "$hook_repo" ]; then
+  (cd "$hook_repo" && "$bin" install)
+fi
+
+# --- the main job, shown: a staged Hugging Face token blocks `git commit` -------------------
+if [ "$demo" = 1 ]; then
+  demo_dir="$(mktemp -d)"
+  trap 'rm -rf "$demo_dir"' EXIT
+  echo
+  echo "install.sh: demo in $demo_dir: an AutoTrain checkpoint with a token is committed"
+  (
+    cd "$demo_dir"
+    git init -q -b main demo && cd demo
+    git config user.name demo && git config user.email demo@example.invalid
+    "$bin" install >/dev/null
+    mkdir -p .ipynb_checkpoints
+    # A fresh random token-shaped value, built here so no token is stored anywhere.
+    token="hf_$(LC_ALL=C tr -dc 'A-Za-z' </dev/urandom | head -c 34)"
+    printf '{\n  "model": "bert-base-uncased",\n  "project_name": "demo",\n  "push_to_hub": true,\n  "username": "someone",\n  "epochs": 3,\n  "token": "%s"\n}\n' "$token" \
+      > .ipynb_checkpoints/training_params-checkpoint.json
+    git add -A
+    if git commit -q -m "train" ; then
+      echo "install.sh: the commit went through: keyward did NOT block it" >&2
+      exit 1
+    fi
+    echo "install.sh: the commit was blocked, as it should be."
+  )
+fi
