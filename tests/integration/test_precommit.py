@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import random
+import shutil
 import unittest
 
 from kwtest import KEYWARD, RepoTestCase, fake_hf_token, fake_token
@@ -221,15 +222,16 @@ class Errors(RepoTestCase):
         self.assertIn("unknown option", r.err)
 
     def test_missing_binary_blocks_the_commit(self):
-        self.init_repo()
+        # Install from a copy of the binary, then remove the copy: the hook then finds
+        # keyward neither where it was installed from nor on PATH, and must block.
+        self.init_repo(hook=False)
+        copy = os.path.join(self.tmp, "keyward-copy")
+        shutil.copy2(KEYWARD, copy)
+        self.assertEqual(self.run_cmd([copy, "install"]).rc, 0)
+        os.remove(copy)
         self.write("x.txt", "fine\n")
         self.git("add", "-A")
-        # Neither the installed path nor PATH has keyward: the hook must block, not pass.
-        os.rename(KEYWARD, KEYWARD + ".moved")
-        try:
-            r = self.git("commit", "-m", "x", check=False, env={"PATH": "/usr/bin:/bin"})
-        finally:
-            os.rename(KEYWARD + ".moved", KEYWARD)
+        r = self.git("commit", "-m", "x", check=False, env={"PATH": "/usr/bin:/bin"})
         self.assertNotEqual(r.rc, 0, r.all)
         self.assertIn("not installed", r.all)
         self.assertIn("--no-verify", r.all)
