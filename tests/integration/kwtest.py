@@ -79,8 +79,11 @@ class RepoTestCase(unittest.TestCase):
     # --- processes -------------------------------------------------------------------
     def run_cmd(self, args, cwd=None, input=None, env=None, check=False):
         e = dict(self.env)
-        if env:
-            e.update(env)
+        for k, v in (env or {}).items():
+            if v is None:
+                e.pop(k, None)  # None removes a variable
+            else:
+                e[k] = v
         p = subprocess.run(args, cwd=cwd or self.repo, input=input, env=e,
                            capture_output=True, text=True, errors="replace", timeout=600)
         if check and p.returncode != 0:

@@ -231,7 +231,7 @@ class Errors(RepoTestCase):
         os.remove(copy)
         self.write("x.txt", "fine\n")
         self.git("add", "-A")
-        r = self.git("commit", "-m", "x", check=False, env={"PATH": "/usr/bin:/bin"})
+        r = self.git("commit", "-m", "x", check=False, env={"PATH": "/usr/bin:/bin", "KEYWARD_BIN": None})
         self.assertNotEqual(r.rc, 0, r.all)
         self.assertIn("not installed", r.all)
         self.assertIn("--no-verify", r.all)
