@@ -206,6 +206,10 @@ Validation bedrock_key(std::string_view s) {
 
 // Azure storage / Cosmos DB account keys: base64 of 64 random bytes.
 Validation base64_64(std::string_view s) {
+  // The storage and Cosmos DB emulators ship with fixed, publicly documented keys.
+  if (starts_with(s, "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw") ||
+      starts_with(s, "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw"))
+    return kInvalid;
   std::string raw;
   if (!base64_decode(s, raw)) return kInvalid;
   return raw.size() == 64 ? kValid : kInvalid;
