@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""keyward benchmarks against git's own floors (see docs/benchmarks.md).
+
+Builds keyward and (deterministically) a large repository under bench/.work unless told
+otherwise, then times each mode several times and prints medians, ratios and peak memory,
+and writes the same as JSON. Python 3 standard library only; runs offline.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(HERE)
+DEVNULL = subprocess.DEVNULL
+
+WORDS = ("alpha beta gamma delta model layer tensor config loader batch epoch train eval "
+         "weights shard token vocab embed attention head dropout optimizer scheduler metric "
+         "dataset split cache device cuda float dtype shape norm residual block encoder "
+         "decoder logits sample seed path file value index range return import from def class "
+         "self none true false if else for while with yield lambda print error result").split()
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def clean_env(extra=None):
+    """The caller's environment without GIT_* variables that would redirect git."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+                "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+                "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+                "NO_COLOR": "1"})
+    if extra:
+        env.update(extra)
+    return env
+
+
+def git(repo, *args, env=None, **kw):
+    return subprocess.run(["git", "-C", repo, *args], check=True, env=env or clean_env(), **kw)
+
+
+def fake_token(rng):
+    """A Hugging Face-shaped fake token, assembled at run time: no such literal lives in the
+    repository, so keyward's own history sweep stays clean."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    body, prev = [], ""
+    while len(body) < 34:
+        c = rng.choice(letters)
+        if c != prev:
+            body.append(c)
+            prev = c
+    return "h" + "f" + "_" + "".join(body)
+
+
+# ---------------------------------------------------------------------------------------
+# The synthetic repository
+
+class Generator:
+    def __init__(self, files, commits, seed=20240601):
+        self.rng = random.Random(seed)
+        self.nfiles = files
+        self.ncommits = commits
+        r = self.rng
+        self.pool = []
+        for _ in range(4000):
+            n = r.randint(2, 9)
+            self.pool.append("    " * r.randint(0, 3) + " ".join(r.choice(WORDS) for _ in range(n)))
+
+    def text(self, lines):
+        return ("\n".join(self.rng.choices(self.pool, k=lines)) + "\n").encode()
+
+    def layout(self):
+        """~19% as many directories as files, up to 9 deep, ~5 files per directory."""
+        r = self.rng
+        ndirs = max(1, self.nfiles * 19 // 100)
+        dirs, frontier = [""], [""]
+        while len(dirs) < ndirs:
+            parent = frontier[r.randrange(len(frontier))]
+            if parent.count("/") >= 8:
+                continue
+            name = "%s_%d" % (r.choice(WORDS), r.randrange(100))
+            d = parent + name + "/"
+            if d in self._dirset:
+                continue
+            self._dirset.add(d)
+            dirs.append(d)
+            frontier.append(d)
+        files = set()
+        exts = [".py", ".py", ".py", ".json", ".md", ".txt", ".yaml", ".cfg"]
+        while len(files) < self.nfiles:
+            d = dirs[r.randrange(len(dirs))]
+            files.add("%s%s_%d%s" % (d, r.choice(WORDS), r.randrange(1000), r.choice(exts)))
+        return sorted(files)
+
+    def stream(self, out):
+        """A git fast-import stream: one large initial commit, then many small ones on main
+        and a few branches, with a handful of planted fake tokens (some deleted later)."""
+        r = self.rng
+        self._dirset = set()
+        files = self.layout()
+        self.files = files
+        when = [1700000000]
+        mark = [0]
+
+        def data(b):
+            out.write(b"data %d\n" % len(b))
+            out.write(b)
+            out.write(b"\n")
+
+        def commit(branch, msg, changes, parent=None):
+            when[0] += 97
+            mark[0] += 1
+            out.write(b"commit refs/heads/%s\nmark :%d\n" % (branch.encode(), mark[0]))
+            out.write(b"committer bench <bench@example.invalid> %d +0000\n" % when[0])
+            data(msg.encode())
+            if parent:
+                out.write(b"from %s\n" % parent.encode())
+            for path, content in changes:
+                if content is None:
+                    out.write(b"D %s\n" % path.encode())
+                else:
+                    out.write(b"M 100644 inline %s\n" % path.encode())
+                    data(content)
+
+        commit("main", "initial import", [(p, self.text(r.randint(4, 40))) for p in files])
+        live = list(files)
+        planted = 0
+        branches = ["feature-%d" % i for i in range(3)]
+        for i in range(1, self.ncommits):
+            changes = []
+            for _ in range(r.randint(1, 4)):
+                changes.append((live[r.randrange(len(live))], self.text(r.randint(4, 40))))
+            if i % 50 == 0:
+                p = "added/batch_%d/notes_%d.md" % (i // 500, i)
+                live.append(p)
+                changes.append((p, self.text(10)))
+            if i % 700 == 350:  # a leak, removed a few commits later
+                p = "configs/leak_%d.env" % i
+                changes.append((p, ("HF_TOKEN=%s\n" % fake_token(r)).encode()))
+                planted += 1
+            if i % 700 == 360:
+                changes.append(("configs/leak_%d.env" % (i - 10), None))
+            commit("main", "change %d" % i, changes)
+            main_tip = mark[0]
+            if i in (self.ncommits // 4, self.ncommits // 2, 3 * self.ncommits // 4):
+                b = branches.pop(0)
+                out.write(b"reset refs/heads/%s\nfrom :%d\n\n" % (b.encode(), main_tip))
+                for j in range(40):
+                    ch = [(live[r.randrange(len(live))], self.text(r.randint(4, 30)))]
+                    if j == 20:
+                        ch.append(("experiments/%s.py" % b, ("token = '%s'\n" % fake_token(r)).encode()))
+                        planted += 1
+                    commit(b, "%s work %d" % (b, j), ch)
+        out.write(b"reset refs/tags/v1.0\nfrom :%d\n\n" % main_tip)
+        self.planted = planted
+
+
+def build_repo(path, files, commits):
+    marker = os.path.join(path, ".git", "keyward-bench-ready")
+    if os.path.exists(marker):
+        return
+    if os.path.exists(path):
+        shutil.rmtree(path)
+    os.makedirs(path)
+    t0 = time.time()
+    log(f"bench: generating {files} files / {commits} commits in {path} (once; cached)")
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "gc.auto", "0")
+    gen = Generator(files, commits)
+    p = subprocess.Popen(["git", "-C", path, "fast-import", "--quiet"], stdin=subprocess.PIPE,
+                         env=clean_env())
+    gen.stream(p.stdin)
+    p.stdin.close()
+    if p.wait() != 0:
+        raise SystemExit("bench: git fast-import failed")
+    git(path, "repack", "-a", "-d", "-q")
+    git(path, "reset", "-q", "--hard", "main")
+    with open(marker, "w") as f:
+        f.write("ok\n")
+    log(f"bench: repository ready in {time.time() - t0:.0f} s")
+
+
+def build_tiny_repo(path):
+    if os.path.exists(path):
+        shutil.rmtree(path)
+    os.makedirs(path)
+    git(path, "init", "-q", "-b", "main")
+    for i in range(10):
+        with open(os.path.join(path, "f%d.txt" % i), "w") as f:
+            f.write("hello %d\n" % i)
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "c1")
+    with open(os.path.join(path, "f0.txt"), "a") as f:
+        f.write("a small change\n")
+    git(path, "add", "f0.txt")
+
+
+def build_keyward(work):
+    build = os.path.join(work, "build")
+    gen = ["-G", "Ninja"] if shutil.which("ninja") else []
+    log("bench: building keyward (Release) in " + build)
+    subprocess.run(["cmake", "-S", SRC, "-B", build, *gen, "-DCMAKE_BUILD_TYPE=Release",
+                    "-DBUILD_TESTING=OFF", "-DKEYWARD_WERROR=OFF"], check=True, stdout=DEVNULL)
+    subprocess.run(["cmake", "--build", build, "--target", "keyward", "-j", str(os.cpu_count() or 2)],
+                   check=True, stdout=DEVNULL)
+    return os.path.join(build, "keyward")
+
+
+# ---------------------------------------------------------------------------------------
+# Measuring
+
+def run_once(cmd, cwd, env, shell=False):
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=DEVNULL, stderr=err, shell=shell)
+        _, status, ru = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return elapsed, p.returncode, ru.ru_maxrss, err.read().decode(errors="replace")
+
+
+def measure(name, cmd, cwd, env, reps, ok=(0, 1), warmup=1, setup=None, shell=False):
+    """Median wall time and peak RSS (KiB, of the command's own process) over reps runs."""
+    times, rss = [], []
+    for i in range(warmup + reps):
+        if setup:
+            setup()
+        t, rc, maxrss, err = run_once(cmd, cwd, env, shell)
+        if rc not in ok:
+            first = (err.strip().splitlines() or ["exit status %d" % rc])[0]
+            log(f"bench: {name}: n/a ({first})")
+            return {"name": name, "error": f"feature missing: {first[:160]}"}
+        if i >= warmup:
+            times.append(t)
+            rss.append(maxrss)
+    return {"name": name, "median_s": statistics.median(times), "min_s": min(times),
+            "runs_s": times, "peak_rss_kib": max(rss), "exit": rc}
+
+
+class Bench:
+    def __init__(self, args, keyward, repo, work):
+        self.args, self.kw, self.repo, self.work = args, keyward, repo, work
+        self.cache = os.path.join(work, "cache-warm")
+        self.env = clean_env({"KEYWARD_RULES": args.rules, "KEYWARD_CACHE_DIR": self.cache})
+        self.rows = []
+
+    def row(self, mode, subject, floor, note=""):
+        r = {"mode": mode, "keyward": subject, "floor": floor, "note": note}
+        if "median_s" in subject and floor and "median_s" in floor:
+            r["ratio"] = subject["median_s"] / floor["median_s"]
+        self.rows.append(r)
+        return r
+
+    def restore(self):
+        git(self.repo, "reset", "-q", "--hard", "HEAD")
+        git(self.repo, "clean", "-q", "-fd")
+
+    def tracked_sample(self, n, seed):
+        out = git(self.repo, "ls-files", "-z", capture_output=True).stdout.split(b"\0")
+        paths = [p.decode() for p in out if p]
+        rng = random.Random(seed)
+        deep = [p for p in paths if p.count("/") >= 3] or paths
+        return rng.sample(deep, min(n, len(deep)))
+
+    def small_change(self):
+        reps = self.args.reps
+        self.restore()
+        rng = random.Random(7)
+        for p in self.tracked_sample(4, 1):
+            with open(os.path.join(self.repo, p), "a") as f:
+                f.write("\n".join(rng.choice(WORDS) for _ in range(5)) + "\n")
+            git(self.repo, "add", p)
+        diff = ["git", "diff", "--cached", "--name-only"]
+        floor = measure("git diff --cached --name-only", diff, self.repo, self.env, reps)
+        kw = measure("keyward", [self.kw], self.repo, self.env, reps)
+        ref = measure("keyward (KEYWARD_INDEX=libgit2)", [self.kw], self.repo,
+                      dict(self.env, KEYWARD_INDEX="libgit2"), max(3, reps // 2))
+        self.row("1. small change (4 files), after git add", kw, floor)
+        self.row("1. same, libgit2 reference index path", ref, floor)
+        # `git commit` refreshes the cached tree before running the hook: the real hook state.
+        git(self.repo, "write-tree", stdout=DEVNULL)
+        floor2 = measure("git diff --cached --name-only", diff, self.repo, self.env, reps)
+        kw2 = measure("keyward", [self.kw], self.repo, self.env, reps)
+        self.row("1. small change, cached tree refreshed (as inside git commit)", kw2, floor2)
+        self.restore()
+
+    def large_change(self):
+        reps = max(3, self.args.reps // 2)
+        self.restore()
+        gen = Generator(1, 1, seed=99)
+        rng = gen.rng
+        paths = self.tracked_sample(1000, 2)
+        paths += ["bench_new/part_%d/file_%d.py" % (i % 40, i) for i in range(1000)]
+        total = 0
+        for i, p in enumerate(paths):
+            full = os.path.join(self.repo, p)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            body = gen.text(700)  # ~25 KB
+            if i == 1500:
+                body += ("HF_TOKEN = '%s'\n" % fake_token(rng)).encode()
+            total += len(body)
+            with open(full, "wb") as f:
+                f.write(body)
+        git(self.repo, "add", "-A")
+        floor = measure("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"],
+                        self.repo, self.env, reps)
+        kw = measure("keyward", [self.kw], self.repo, self.env, reps)
+        if "median_s" in kw:
+            kw["mib_per_s"] = total / 1048576 / kw["median_s"]
+        self.row("2. large change (2000 files, %.0f MiB)" % (total / 1048576), kw, floor)
+        self.restore()
+
+    def start_costs(self):
+        reps = self.args.reps
+        tiny = os.path.join(self.work, "tiny")
+        build_tiny_repo(tiny)
+        start = measure("keyward --version", [self.kw, "--version"], tiny, self.env, reps, ok=(0,))
+        warm = measure("keyward (warm cache)", [self.kw], tiny, self.env, reps)
+        cold_dir = os.path.join(self.work, "cache-cold")
+
+        def empty_cache():
+            shutil.rmtree(cold_dir, ignore_errors=True)
+        cold = measure("keyward (empty cache)", [self.kw], tiny, dict(self.env, KEYWARD_CACHE_DIR=cold_dir),
+                       max(3, reps // 2), setup=empty_cache)
+        # A rule change: the cache holds the previous rule set's database, not this one's.
+        rules = os.path.join(self.work, "rules-changed")
+        counter = [0]
+
+        def change_rule():
+            shutil.rmtree(rules, ignore_errors=True)
+            shutil.copytree(self.args.rules, rules)
+            counter[0] += 1
+            n = counter[0]
+            with open(os.path.join(rules, "zz-bench.toml"), "w") as f:
+                f.write('provider = "bench"\n\n[[rules]]\nid = "bench-marker-%d"\n'
+                        'description = "benchmark rule %d"\nregex = \'\'\'(benchmark_marker_%d_[a-z]{12})\'\'\'\n'
+                        'examples.positive = ["benchmark_marker_%d_qwertzuiopas"]\n'
+                        'examples.negative = ["benchmark_marker_%d"]\n' % (n, n, n, n, n))
+        changed = measure("keyward (first run after a rule change)", [self.kw], tiny,
+                          dict(self.env, KEYWARD_RULES=rules), max(3, reps // 2), setup=change_rule)
+        true = measure("/bin/true", ["/bin/true"], tiny, self.env, reps, ok=(0,))
+        floor = measure("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"],
+                        tiny, self.env, reps)
+        self.row("3. tiny repo, warm cache", warm, floor)
+        self.row("3. tiny repo, empty cache (cold)", cold, warm, "ratio against warm")
+        self.row("3. tiny repo, first run after a rule change", changed, warm, "ratio against warm")
+        self.row("3. process start: keyward --version", start, true, "ratio against /bin/true")
+
+    def disk(self):
+        reps = max(3, self.args.reps // 2)
+        self.restore()
+        q = self.repo.replace("'", "'\\''")
+        cat = "find '%s' -path '%s/.git' -prune -o -type f -print0 | xargs -0 cat >/dev/null" % (q, q)
+        floor = measure("cat of every file", cat, self.repo, self.env, reps, shell=True, ok=(0,))
+        kw = measure("keyward PATH", [self.kw, self.repo], self.work, self.env, reps)
+        self.row("4. files on disk: keyward PATH (worktree)", kw, floor)
+
+    def history(self):
+        reps = max(3, self.args.reps // 2)
+        self.restore()
+        sizes = git(self.repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)",
+                    capture_output=True).stdout.split(b"\n")
+        blob_bytes = sum(int(l.split()[1]) for l in sizes if l.startswith(b"blob "))
+        ordered = measure("git cat-file --batch-all-objects --batch",
+                          ["git", "cat-file", "--batch-all-objects", "--batch"], self.repo, self.env, reps)
+        unordered = measure("git cat-file --batch-all-objects --batch --unordered",
+                            ["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"],
+                            self.repo, self.env, reps)
+        kw = measure("keyward --all-history", [self.kw, "--all-history", "--quiet"], self.repo, self.env, reps)
+        if "median_s" in kw:
+            kw["mib_per_s"] = blob_bytes / 1048576 / kw["median_s"]
+        self.row("5. history: --all-history vs cat-file (ordered)", kw, ordered)
+        self.row("5. history: --all-history vs cat-file --unordered", kw, unordered)
+
+
+def fmt_time(m):
+    return "%.1f ms" % (m["median_s"] * 1000) if m and "median_s" in m else "n/a"
+
+
+def fmt_rss(m):
+    return "%.0f MiB" % (m["peak_rss_kib"] / 1024) if m and "peak_rss_kib" in m else ""
+
+
+def print_table(rows):
+    head = ("mode", "keyward", "floor", "ratio", "peak RSS", "floor command")
+    lines = []
+    for r in rows:
+        k, f = r["keyward"], r["floor"]
+        ratio = "%.2fx" % r["ratio"] if "ratio" in r else ("n/a (%s)" % k["error"][:70] if "error" in k else "")
+        extra = " (%.0f MiB/s)" % k["mib_per_s"] if "mib_per_s" in k else ""
+        lines.append((r["mode"], fmt_time(k) + extra, fmt_time(f), ratio, fmt_rss(k),
+                      f.get("name", "") if f else ""))
+    widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(l, widths)) for l in lines]
+    print("\n".join(out))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repo", help="an existing clone to measure instead of the generated repository "
+                                   "(its worktree is reset with git reset --hard and git clean -fd!)")
+    ap.add_argument("--keyward", default=os.environ.get("KEYWARD_BIN"),
+                    help="keyward binary (default: $KEYWARD_BIN, else build one under the work dir)")
+    ap.add_argument("--rules", default=os.environ.get("KEYWARD_RULES", os.path.join(SRC, "patterns")))
+    ap.add_argument("--work", default=os.path.join(HERE, ".work"))
+    ap.add_argument("--files", type=int, default=100000)
+    ap.add_argument("--commits", type=int, default=3000)
+    ap.add_argument("--reps", type=int, default=7, help="repetitions of the fast modes (heavy ones use half)")
+    ap.add_argument("--modes", default="1,2,3,4,5", help="comma-separated subset of 1-5")
+    ap.add_argument("--json", help="where to write results (default: WORK/results.json)")
+    args = ap.parse_args()
+
+    work = os.path.abspath(args.work)
+    os.makedirs(work, exist_ok=True)
+    args.rules = os.path.abspath(args.rules)
+    kw = os.path.abspath(args.keyward) if args.keyward else build_keyward(work)
+    if args.repo:
+        repo = os.path.abspath(args.repo)
+    else:
+        repo = os.path.join(work, "repo-%d-%d" % (args.files, args.commits))
+        build_repo(repo, args.files, args.commits)
+    b = Bench(args, kw, repo, work)
+    modes = set(args.modes.split(","))
+    t0 = time.time()
+    for key, fn in (("1", b.small_change), ("2", b.large_change), ("3", b.start_costs),
+                    ("4", b.disk), ("5", b.history)):
+        if key in modes:
+            log(f"bench: mode {key} ...")
+            fn()
+    b.restore()
+    print_table(b.rows)
+    result = {"version": 1, "repo": repo, "keyward": kw,
+              "host": {"cpus": os.cpu_count(), "platform": sys.platform},
+              "git": subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip(),
+              "seconds": time.time() - t0, "rows": b.rows}
+    out = args.json or os.path.join(work, "results.json")
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+    log(f"bench: results in {out}")
+
+
+if __name__ == "__main__":
+    main()
