@@ -2,15 +2,43 @@
 
 #include <fmt/format.h>
 
+#include "cache_file.h"
+#include "rule_cache.h"
 #include "validators.h"
 
 namespace keyward {
+
+namespace {
+
+// Parsed rules come from the cache when the rule files are unchanged; a missing, stale or
+// corrupt cache falls back to parsing (and refreshes it when it can).
+Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir) {
+  if (cache_dir.empty()) return RuleSet::load_dir(dir);
+  auto stamp = rules_dir_stamp(dir);
+  if (!stamp) return RuleSet::load_dir(dir);
+  std::string path = cache_dir + "/rules-" + *stamp + ".bin";
+  std::string bytes;
+  std::vector<Rule> cached;
+  if (read_whole_file(path, bytes) && deserialize_rules(bytes, cached) && !cached.empty()) {
+    RuleSet set;
+    bool ok = true;
+    for (auto& r : cached) ok = ok && !set.add(std::move(r));
+    if (ok) return set;
+  }
+  auto parsed = RuleSet::load_dir(dir);
+  if (!parsed) return parsed;
+  std::string ser = serialize_rules(parsed->rules());
+  if (make_dirs(cache_dir)) write_file_atomically(path, "", ser.data(), ser.size());
+  return parsed;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   auto e = std::unique_ptr<Engine>(new Engine());
   e->config_ = std::move(opts.config);
   std::string dir = opts.rules_dir.empty() ? default_rules_dir() : opts.rules_dir;
-  auto rules = RuleSet::load_dir(dir);
+  auto rules = load_rules(dir, opts.cache_dir);
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
   for (auto& r : e->config_.rules) {

@@ -1,0 +1,134 @@
+#include "rule_cache.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "sha256.h"
+
+namespace keyward {
+namespace {
+
+constexpr char kMagic[] = "KWRULES2";
+
+void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+void put_str(std::string& out, const std::string& s) {
+  put_u32(out, static_cast<uint32_t>(s.size()));
+  out += s;
+}
+void put_list(std::string& out, const std::vector<std::string>& v) {
+  put_u32(out, static_cast<uint32_t>(v.size()));
+  for (auto& s : v) put_str(out, s);
+}
+
+struct Reader {
+  const std::string& b;
+  size_t pos = 0;
+  bool ok = true;
+  uint32_t u32() {
+    uint32_t v = 0;
+    if (pos + sizeof v > b.size()) { ok = false; return 0; }
+    std::memcpy(&v, b.data() + pos, sizeof v);
+    pos += sizeof v;
+    return v;
+  }
+  std::string str() {
+    uint32_t n = u32();
+    if (!ok || pos + n > b.size()) { ok = false; return {}; }
+    std::string s = b.substr(pos, n);
+    pos += n;
+    return s;
+  }
+  std::vector<std::string> list() {
+    uint32_t n = u32();
+    std::vector<std::string> v;
+    for (uint32_t i = 0; ok && i < n; ++i) v.push_back(str());
+    return v;
+  }
+};
+
+}  // namespace
+
+Result<std::string> rules_dir_stamp(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> entries;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->path().extension() != ".toml") continue;
+    struct stat st;
+    if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    entries.push_back(fmt::format("{}\t{}\t{}.{}", it->path().string(), st.st_size, st.st_mtim.tv_sec,
+                                  st.st_mtim.tv_nsec));
+  }
+  if (ec) return Error{fmt::format("cannot read rules directory '{}': {}", dir, ec.message())};
+  std::sort(entries.begin(), entries.end());
+  Sha256 h;
+  h.update(KEYWARD_VERSION);
+  h.update(kMagic);
+  for (auto& e : entries) {
+    h.update(e);
+    h.update("\n");
+  }
+  auto d = h.finish();
+  return to_hex(d.data(), 16);
+}
+
+std::string serialize_rules(const std::vector<Rule>& rules) {
+  std::string out(kMagic, sizeof kMagic - 1);
+  put_u32(out, static_cast<uint32_t>(rules.size()));
+  for (auto& r : rules) {
+    put_str(out, r.id);
+    put_str(out, r.description);
+    put_str(out, r.provider);
+    put_str(out, r.regex);
+    put_u32(out, static_cast<uint32_t>(r.secret_group));
+    put_list(out, r.keywords);
+    put_str(out, fmt::format("{:.17g}", r.min_entropy));
+    put_str(out, r.validator);
+    put_list(out, r.references);
+    put_str(out, r.advice);
+    put_u32(out, static_cast<uint32_t>(r.max_length));
+    put_u32(out, r.check_placeholders ? 1 : 0);
+    put_str(out, r.severity);
+    put_str(out, r.origin);
+  }
+  put_str(out, "end");
+  return out;
+}
+
+bool deserialize_rules(const std::string& bytes, std::vector<Rule>& out) {
+  if (bytes.compare(0, sizeof kMagic - 1, kMagic) != 0) return false;
+  Reader in{bytes, sizeof kMagic - 1};
+  uint32_t n = in.u32();
+  if (!in.ok || n > 1000000) return false;
+  std::vector<Rule> rules;
+  rules.reserve(n);
+  for (uint32_t i = 0; i < n && in.ok; ++i) {
+    Rule r;
+    r.id = in.str();
+    r.description = in.str();
+    r.provider = in.str();
+    r.regex = in.str();
+    r.secret_group = static_cast<int>(in.u32());
+    r.keywords = in.list();
+    r.min_entropy = std::strtod(in.str().c_str(), nullptr);
+    r.validator = in.str();
+    r.references = in.list();
+    r.advice = in.str();
+    r.max_length = in.u32();
+    r.check_placeholders = in.u32() != 0;
+    r.severity = in.str();
+    r.origin = in.str();
+    rules.push_back(std::move(r));
+  }
+  if (!in.ok || in.str() != "end" || in.pos != bytes.size()) return false;
+  out = std::move(rules);
+  return true;
+}
+
+}  // namespace keyward

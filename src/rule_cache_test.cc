@@ -1,0 +1,50 @@
+#include "rule_cache.h"
+
+#include <catch2/catch.hpp>
+
+using namespace keyward;
+
+TEST_CASE("rules survive a round trip through the cache format", "[rule_cache]") {
+  Rule a;
+  a.id = "x-token";
+  a.description = "X token";
+  a.provider = "X";
+  a.regex = "(x_[a-z]{10})";
+  a.keywords = {"x_"};
+  a.min_entropy = 3.25;
+  a.validator = "github-crc32";
+  a.references = {"https://example.invalid/doc"};
+  a.advice = "revoke";
+  a.max_length = 77;
+  a.check_placeholders = false;
+  a.origin = "p/x.toml";
+  a.positive = {"not cached"};
+  Rule b;
+  b.id = "y";
+  std::string bytes = serialize_rules({a, b});
+  std::vector<Rule> back;
+  REQUIRE(deserialize_rules(bytes, back));
+  REQUIRE(back.size() == 2);
+  CHECK(back[0].id == a.id);
+  CHECK(back[0].regex == a.regex);
+  CHECK(back[0].min_entropy == a.min_entropy);
+  CHECK(back[0].keywords == a.keywords);
+  CHECK(back[0].references == a.references);
+  CHECK(back[0].max_length == 77);
+  CHECK_FALSE(back[0].check_placeholders);
+  CHECK(back[0].positive.empty());  // examples are not needed to scan
+  CHECK(back[1].id == "y");
+}
+
+TEST_CASE("a truncated or corrupt cache is rejected, never half-read", "[rule_cache]") {
+  Rule a;
+  a.id = "x-token";
+  a.regex = "(x)";
+  std::string bytes = serialize_rules({a});
+  std::vector<Rule> back;
+  for (size_t cut = 0; cut < bytes.size(); ++cut) CHECK_FALSE(deserialize_rules(bytes.substr(0, cut), back));
+  std::string bad = bytes;
+  bad[0] = 'Q';
+  CHECK_FALSE(deserialize_rules(bad, back));
+  CHECK_FALSE(deserialize_rules(bytes + "junk", back));
+}
