@@ -1,6 +1,8 @@
 #include "hook_installer.h"
 
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,11 +10,14 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "git_handles.h"
 #include "hook_templates.h"
+
+extern char** environ;
 
 namespace keyward {
 namespace {
@@ -44,8 +49,14 @@ Status mkdirs(const std::string& dir) {
 }
 
 Status write_hook(const std::string& path, std::string text, const std::string& binary) {
-  for (size_t at = text.find("@KEYWARD_BIN@"); at != std::string::npos; at = text.find("@KEYWARD_BIN@"))
-    text.replace(at, 13, binary);
+  // The path lands inside double quotes in a shell script: escape what the shell expands there.
+  std::string quoted;
+  for (char c : binary) {
+    if (c == '"' || c == '$' || c == '`' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  for (size_t at = text.find("@KEYWARD_BIN@"); at != std::string::npos; at = text.find("@KEYWARD_BIN@", at + quoted.size()))
+    text.replace(at, 13, quoted);
   std::string tmp = path + ".keyward-tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -105,18 +116,84 @@ Result<std::string> uninstall_one(const std::string& dir, const std::string& nam
   return what;
 }
 
-std::string global_hooks_dir(std::string* err) {
-  git_config* raw = nullptr;
-  if (git_config_open_default(&raw) != 0) {
-    *err = git_error_text();
-    return "";
+// Runs git with argv (no shell) and returns its exit status; stdout is captured into *out.
+int run_git(const std::vector<std::string>& args, std::string* out) {
+  std::vector<char*> argv;
+  std::string git = "git";
+  argv.push_back(git.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  posix_spawn_file_actions_addclose(&fa, fds[1]);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    return -1;
   }
-  ConfigPtr cfg(raw);
-  git_buf buf = GIT_BUF_INIT;
-  std::string dir;
-  if (git_config_get_path(&buf, cfg.get(), "core.hooksPath") == 0) dir = buf.ptr;
-  git_buf_dispose(&buf);
-  return dir;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+    if (out) out->append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  if (::waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A global git setting (`git config --global --type=path --get key`), "" if unset.
+std::string global_setting(const std::string& key) {
+  std::string out;
+  if (run_git({"config", "--global", "--type=path", "--get", key}, &out) != 0) return "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+struct GlobalTarget {
+  std::string hooks_dir;
+  std::string key;       // the git setting that points at it
+  std::string set_by_us; // marker file: present when keyward set the key (uninstall unsets it)
+};
+
+std::string keyward_config_home() {
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') return std::string(x) + "/keyward";
+  const char* home = std::getenv("HOME");
+  return home && *home ? std::string(home) + "/.config/keyward" : "";
+}
+
+// Where a global install goes. A global core.hooksPath wins (git runs nothing else); else
+// the hooks of init.templateDir, which `git init` and `git clone` copy into every new
+// repository; when neither is set keyward creates a template directory of its own.
+Result<GlobalTarget> global_target(bool create) {
+  GlobalTarget t;
+  if (std::string hp = global_setting("core.hooksPath"); !hp.empty()) {
+    t.hooks_dir = hp;
+    t.key = "core.hooksPath";
+    return t;
+  }
+  std::string base = keyward_config_home();
+  if (base.empty()) return Error{"HOME is not set; cannot choose a global template directory"};
+  t.key = "init.templateDir";
+  t.set_by_us = base + "/template.keyward-set";
+  std::string td = global_setting("init.templateDir");
+  if (td.empty()) {
+    if (!create) return Error{"no global hooks directory is configured (neither core.hooksPath nor init.templateDir)"};
+    td = base + "/git-template";
+    if (auto e = mkdirs(td)) return *e;
+    if (run_git({"config", "--global", "init.templateDir", td}, nullptr) != 0)
+      return Error{"cannot set init.templateDir in the global git configuration (git config --global failed)"};
+    std::ofstream(t.set_by_us) << td << '\n';
+  }
+  t.hooks_dir = td + "/hooks";
+  return t;
 }
 
 }  // namespace
@@ -150,16 +227,15 @@ Result<std::string> hooks_dir_for(const std::string& start) {
 
 Result<std::string> install_hooks(const InstallOptions& o) {
   std::string dir;
+  std::string note;
   if (o.global) {
-    std::string err;
-    dir = global_hooks_dir(&err);
-    if (dir.empty()) {
-      const char* home = std::getenv("HOME");
-      if (!home) return Error{"HOME is not set; cannot choose a global hooks directory"};
-      dir = std::string(home) + "/.config/keyward/hooks";
-      std::string cmd = fmt::format("git config --global core.hooksPath '{}'", dir);
-      if (std::system(cmd.c_str()) != 0) return Error{"cannot set core.hooksPath in the global git configuration"};
-    }
+    auto t = global_target(true);
+    if (!t) return Error{t.error()};
+    dir = t->hooks_dir;
+    note = t->key == "core.hooksPath"
+               ? fmt::format("\nthe global core.hooksPath is {}: git runs these hooks in every repository", dir)
+               : fmt::format("\ninit.templateDir holds these hooks: every repository created or cloned from now "
+                             "on gets them (run 'keyward install' in existing ones, or 'git init' there again)");
   } else {
     auto d = hooks_dir_for(o.start_dir);
     if (!d) return Error{d.error()};
@@ -174,15 +250,17 @@ Result<std::string> install_hooks(const InstallOptions& o) {
     if (!two) return two;
     summary += "\n" + *two;
   }
-  return summary;
+  return summary + note;
 }
 
 Result<std::string> uninstall_hooks(const InstallOptions& o) {
   std::string dir;
+  GlobalTarget target;
   if (o.global) {
-    std::string err;
-    dir = global_hooks_dir(&err);
-    if (dir.empty()) return std::string("no global hooks directory is configured; nothing to do");
+    auto t = global_target(false);
+    if (!t) return std::string("no global hooks directory is configured; nothing to do");
+    target = *t;
+    dir = target.hooks_dir;
   } else {
     auto d = hooks_dir_for(o.start_dir);
     if (!d) return Error{d.error()};
@@ -193,6 +271,17 @@ Result<std::string> uninstall_hooks(const InstallOptions& o) {
     auto r = uninstall_one(dir, name);
     if (!r) return r;
     if (!r->empty()) summary += (summary.empty() ? "" : "\n") + *r;
+  }
+  if (o.global && !target.set_by_us.empty() && exists(target.set_by_us)) {
+    // keyward set init.templateDir; undo that too, unless the user has pointed it elsewhere.
+    std::string td = read_all(target.set_by_us);
+    while (!td.empty() && td.back() == '\n') td.pop_back();
+    if (global_setting("init.templateDir") == td) {
+      if (run_git({"config", "--global", "--unset", "init.templateDir"}, nullptr) != 0)
+        return Error{"cannot unset init.templateDir in the global git configuration"};
+      summary += (summary.empty() ? "" : "\n") + std::string("unset the global init.templateDir keyward had set");
+    }
+    ::unlink(target.set_by_us.c_str());
   }
   return summary.empty() ? std::string("no keyward hook was installed; nothing to do") : summary;
 }
