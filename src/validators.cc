@@ -329,7 +329,14 @@ Validation generic_value(std::string_view s) {
     else if (std::isupper(u)) has_upper = true;
     else if (c != '_' && c != '-' && c != '.') has_other = true;
   }
-  if (!has_digit && !has_other) return kInvalid;  // get_password, settings.secret, MyClassName
+  if (!has_digit && !has_other) {
+    // get_password, settings.secret, MyClassName, SOME_NAME: letters only and either one
+    // case or the few capitals of CamelCase. A random mixed-case token has about as many
+    // capitals as small letters.
+    size_t upper = static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); }));
+    size_t letters = static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }));
+    if (!has_upper || !has_lower || upper * 100 <= letters * 25 || s.find_first_of("_.-") != std::string_view::npos) return kInvalid;
+  }
   {
     // snake/kebab/dotted words with small numbers: user_password_v2, api-key-2024
     size_t segs = 0, wordy = 0, start = 0;
@@ -359,6 +366,18 @@ Validation generic_value(std::string_view s) {
   return kUnknown;
 }
 
+// An HTTP Basic credential: base64 of "user:password" with a non-trivial password.
+Validation basic_auth(std::string_view s) {
+  std::string raw;
+  if (!base64_decode(s, raw)) return kInvalid;
+  auto colon = raw.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= raw.size()) return kInvalid;
+  for (unsigned char c : raw)
+    if (c < 0x20 || c > 0x7e) return kInvalid;
+  if (url_password(std::string_view(raw).substr(colon + 1)).validity == Validity::Invalid) return kInvalid;
+  return kValid;
+}
+
 struct Entry {
   const char* name;
   Validation (*fn)(std::string_view);
@@ -370,6 +389,7 @@ const Entry kValidators[] = {
     {"gcp-service-account", pem_body}, {"jwt", jwt},                     {"neptune-token", neptune_token},
     {"bedrock-api-key", bedrock_key}, {"base64-64-bytes", base64_64},    {"discord-bot-token", discord_bot},
     {"age-bech32", age_bech32},       {"url-password", url_password},    {"generic-secret", generic_value},
+    {"basic-auth", basic_auth},
 };
 
 }  // namespace
