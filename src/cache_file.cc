@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <signal.h>
+
 #include <cerrno>
 #include <vector>
 
@@ -41,7 +44,33 @@ bool make_dirs(const std::string& dir, unsigned mode) {
 
 // Writes to a temporary file in the same directory and renames it into place, so that a
 // reader (or an interrupted writer) never sees a partial cache file.
+namespace {
+
+// Ctrl-C (or TERM/HUP/QUIT) between creating the temporary file and renaming it would leave
+// it behind: those signals wait until the file is either in place or removed.
+class BlockTerminationSignals {
+ public:
+  BlockTerminationSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
+    active_ = ::pthread_sigmask(SIG_BLOCK, &set, &old_) == 0;
+  }
+  ~BlockTerminationSignals() {
+    if (active_) ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  BlockTerminationSignals(const BlockTerminationSignals&) = delete;
+  BlockTerminationSignals& operator=(const BlockTerminationSignals&) = delete;
+
+ private:
+  sigset_t old_;
+  bool active_ = false;
+};
+
+}  // namespace
+
 bool write_file_atomically(const std::string& path, const std::string& header, const char* data, size_t n) {
+  BlockTerminationSignals hold;
   std::string tmp = path + ".tmp.XXXXXX";
   std::vector<char> name(tmp.begin(), tmp.end());
   name.push_back('\0');
@@ -61,6 +90,24 @@ bool write_file_atomically(const std::string& path, const std::string& header, c
   if (ok) ok = ::rename(name.data(), path.c_str()) == 0;
   if (!ok) ::unlink(name.data());
   return ok;
+}
+
+void remove_stale(const std::string& dir, const std::string& prefix, const std::string& suffix,
+                  const std::string& keep) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  auto ends_with = [](const std::string& s, const std::string& end) {
+    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+  };
+  while (auto* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::string full = dir + "/" + name;
+    bool stale = ends_with(name, suffix) && full != keep;
+    bool temp = name.find(suffix + ".tmp.") != std::string::npos;
+    if (stale || temp) ::unlink(full.c_str());
+  }
+  ::closedir(d);
 }
 
 }  // namespace keyward

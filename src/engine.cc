@@ -28,7 +28,8 @@ Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir)
   auto parsed = RuleSet::load_dir(dir);
   if (!parsed) return parsed;
   std::string ser = serialize_rules(parsed->rules());
-  if (make_dirs(cache_dir)) write_file_atomically(path, "", ser.data(), ser.size());
+  if (make_dirs(cache_dir) && write_file_atomically(path, "", ser.data(), ser.size()))
+    remove_stale(cache_dir, "rules-", ".bin", path);
   return parsed;
 }
 

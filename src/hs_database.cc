@@ -107,7 +107,10 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& ca
   if (!stored && note)
     *note = fmt::format("cannot write the pattern cache in '{}'; every run compiles the rules "
                         "(slower). Set KEYWARD_CACHE_DIR to a writable directory.", cache_dir);
-  if (stored) compiled->cache_path_ = path;
+  if (stored) {
+    compiled->cache_path_ = path;
+    remove_stale(cache_dir, "rules-", ".hsdb", path);
+  }
   return compiled;
 }
 
