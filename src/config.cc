@@ -1,5 +1,9 @@
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -74,6 +78,12 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
 }
 
 Result<Config> load_config(const std::string& path) {
+  // A directory opens as a stream that reads as empty: an unreadable config must never
+  // pass for an empty one.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    return Error{fmt::format("cannot read config file '{}': {}", path, std::strerror(errno))};
+  if (!S_ISREG(st.st_mode)) return Error{fmt::format("cannot read config file '{}': not a regular file", path)};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{fmt::format("cannot read config file '{}'", path)};
   std::stringstream ss;

@@ -51,7 +51,10 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
     if (c.kind == StagedChange::Kind::Modified) {
       // Only now read HEAD's side: clean blobs never pay for a diff.
       auto added = added_lines(repo, c.old_id, c.new_id);
-      if (!added) return Error{added.error()};
+      if (!added)
+        return Error{fmt::format("'{}': {} (HEAD's version is needed to tell added lines from old ones; keyward "
+                                 "never fetches missing objects: run 'git fetch' or 'git cat-file -p HEAD:{}' first)",
+                                 c.path, added.error(), c.path)};
       auto& v = *found;
       v.erase(std::remove_if(v.begin(), v.end(),
                              [&](const Finding& f) { return !touches(*added, f.line, f.end_line); }),
