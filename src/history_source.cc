@@ -1,14 +1,170 @@
-// Placeholder until the history walk lands.
+// History sources. A sweep runs in three phases: walk commits and trees to learn every
+// distinct blob and a path for it; read and scan those blobs in parallel, in pack order;
+// attribute only the blobs that had findings. A range scan learns its blobs from the
+// commits' own diffs instead, and knows their introductions already.
 #include "history_source.h"
 
-namespace keyward {
+#include <fmt/format.h>
 
-Status scan_history(git_repository*, const Engine&, const HistoryOptions&, Report&) {
-  return Error{"--all-history is not available in this build yet"};
+#include "attribution.h"
+#include "blob_scan.h"
+#include "git_handles.h"
+#include "object_walk.h"
+
+namespace keyward {
+namespace {
+
+std::function<bool(std::string_view)> allow_fn(const Engine& engine) {
+  const Scanner* s = &engine.scanner();
+  return [s](std::string_view p) { return s->path_allowed(p); };
 }
 
-Status scan_ranges(git_repository*, const Engine&, const HistoryOptions&, Report&) {
-  return Error{"--range is not available in this build yet"};
+std::string plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
+
+// Scans the scannable blobs, attributes those with findings, and fills the report.
+Status scan_and_report(git_repository* repo, const Engine& engine, const HistoryOptions& opts, const CommitGraph& graph,
+                       const BlobSet& set, const Introductions* known, Report& report) {
+  std::vector<BlobJob> jobs;
+  jobs.reserve(set.blobs.size());
+  size_t allowlisted = 0;
+  for (auto& b : set.blobs) {
+    if (b.scannable) jobs.push_back(BlobJob{b.id, b.path});
+    else ++allowlisted;
+  }
+  BlobScanOptions so;
+  so.jobs = opts.jobs;
+  so.progress = opts.progress;
+  auto scanned = scan_blobs(repo, jobs, engine.scanner(), so);
+  if (!scanned) return Error{scanned.error()};
+
+  std::vector<BlobWithFindings> hits;
+  OidMap<bool> targets;
+  for (auto& bf : scanned->found) {
+    const BlobJob& job = jobs[bf.job];
+    targets[job.id] = true;
+    hits.push_back(BlobWithFindings{job.id, std::string(job.path), std::move(bf.findings)});
+  }
+  size_t missing_trees = set.missing_trees;
+  Introductions found_intros;
+  if (!known) {
+    if (auto e = find_introductions(repo, graph, targets, found_intros, &missing_trees)) return e;
+    known = &found_intros;
+  }
+  report.findings = group_findings(repo, graph, std::move(hits), *known, allow_fn(engine));
+
+  ScanStats& st = report.stats;
+  st.blobs += scanned->blobs;
+  st.bytes += scanned->bytes;
+  st.skipped += scanned->missing + set.gitlinks + scanned->not_scanned;
+  auto note = [&](std::string s) { st.notes.push_back(std::move(s)); };
+  note(fmt::format("{} in {} from {}; largest blob {:.1f} MiB", plural(set.blobs.size(), "distinct blob", "distinct blobs"),
+                   plural(graph.commits.size(), "commit", "commits"), plural(graph.refs, "ref", "refs"),
+                   scanned->largest / 1048576.0));
+  if (allowlisted) note(fmt::format("{} only under allowlisted paths, not scanned", plural(allowlisted, "blob", "blobs")));
+  if (scanned->missing)
+    note(fmt::format("{} missing from the object database (partial clone?), not fetched and not scanned",
+                     plural(scanned->missing, "blob", "blobs")));
+  if (graph.missing_commits)
+    note(fmt::format("{} missing (shallow clone?): history before them was not scanned",
+                     plural(graph.missing_commits, "commit", "commits")));
+  if (missing_trees) note(fmt::format("{} missing, not scanned", plural(missing_trees, "tree", "trees")));
+  if (set.gitlinks) note(fmt::format("{} skipped (submodules are scanned in their own repository)",
+                                     plural(set.gitlinks, "gitlink entry", "gitlink entries")));
+  if (scanned->lfs)
+    note(fmt::format("{}: the files they name live on the LFS server and were not scanned",
+                     plural(scanned->lfs, "Git LFS pointer", "Git LFS pointers")));
+  if (scanned->not_scanned)
+    note(fmt::format("{} not scanned by the decoders (binary or too large)", plural(scanned->not_scanned, "blob", "blobs")));
+  return std::nullopt;
+}
+
+Result<git_oid> peel_commit(git_repository* repo, const std::string& spec, const git_object* obj) {
+  git_object* raw = nullptr;
+  if (git_object_peel(&raw, obj, GIT_OBJECT_COMMIT) != 0)
+    return Error{fmt::format("'{}' does not name a commit: {}", spec, git_error_text())};
+  ObjectPtr c(raw);
+  (void)repo;
+  return *git_object_id(c.get());
+}
+
+}  // namespace
+
+Status scan_commit_sets(git_repository* repo, const Engine& engine, const HistoryOptions& opts,
+                       const std::vector<CommitSet>& sets, Report& report) {
+  // Union of the sets' commits, in order, each once.
+  CommitGraph graph;
+  OidMap<bool> have;
+  for (auto& s : sets) {
+    auto g = load_range(repo, s.tips, s.hide);
+    if (!g) return Error{g.error()};
+    graph.missing_commits += g->missing_commits;
+    for (auto& c : g->commits)
+      if (have.emplace(c.id, true).second) graph.commits.push_back(std::move(c));
+  }
+  graph.refs = sets.size();
+  // Blobs each commit introduces, with every introduction recorded for attribution.
+  BlobSet set;
+  Introductions intros;
+  auto allowed = allow_fn(engine);
+  for (uint32_t i = 0; i < graph.commits.size(); ++i) {
+    auto st = introduced_blobs(
+        repo, graph.commits[i],
+        [&](const git_oid& blob, const std::string& path) {
+          intros[blob].push_back(Introduction{i, path});
+          bool ok = !allowed(path);
+          auto [it, fresh] = set.index.try_emplace(blob, static_cast<uint32_t>(set.blobs.size()));
+          if (fresh) set.blobs.push_back(BlobEntry{blob, path, ok});
+          else if (ok && !set.blobs[it->second].scannable) set.blobs[it->second] = BlobEntry{blob, path, true};
+        },
+        &set.missing_trees);
+    if (st) return *st;
+  }
+  return scan_and_report(repo, engine, opts, graph, set, &intros, report);
+}
+
+Status scan_history(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report) {
+  auto graph = load_history(repo, opts.all_objects);
+  if (!graph) return Error{graph.error()};
+  auto set = collect_blobs(repo, *graph, allow_fn(engine));
+  if (!set) return Error{set.error()};
+  return scan_and_report(repo, engine, opts, *graph, *set, nullptr, report);
+}
+
+Result<CommitSet> parse_range(git_repository* repo, const std::string& spec) {
+  git_revspec rs;
+  if (git_revparse(&rs, repo, spec.c_str()) != 0)
+    return Error{fmt::format("--range '{}': {} (give A..B, A...B or one revision)", spec, git_error_text())};
+  ObjectPtr from(rs.from), to(rs.to);
+  CommitSet s;
+  if (!(rs.flags & GIT_REVSPEC_RANGE)) {
+    auto c = peel_commit(repo, spec, from.get());
+    if (!c) return Error{c.error()};
+    s.tips.push_back(*c);
+    return s;
+  }
+  auto a = peel_commit(repo, spec, from.get());
+  if (!a) return Error{a.error()};
+  auto b = peel_commit(repo, spec, to.get());
+  if (!b) return Error{b.error()};
+  if (rs.flags & GIT_REVSPEC_MERGE_BASE) {
+    s.tips = {*a, *b};
+    git_oid base;
+    if (git_merge_base(&base, repo, &*a, &*b) == 0) s.hide.push_back(base);
+  } else {
+    s.tips.push_back(*b);
+    s.hide.push_back(*a);
+  }
+  return s;
+}
+
+Status scan_ranges(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report) {
+  std::vector<CommitSet> sets;
+  for (auto& r : opts.ranges) {
+    auto s = parse_range(repo, r);
+    if (!s) return Error{s.error()};
+    sets.push_back(std::move(*s));
+  }
+  return scan_commit_sets(repo, engine, opts, sets, report);
 }
 
 }  // namespace keyward

@@ -22,4 +22,14 @@ struct HistoryOptions {
 Status scan_history(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report);
 Status scan_ranges(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report);
 
+// The commits reachable from `tips` but not from `hide` (git rev-list TIPS --not HIDE).
+struct CommitSet {
+  std::vector<git_oid> tips, hide;
+};
+// "A..B", "A...B" or a single revision (everything reachable from it).
+Result<CommitSet> parse_range(git_repository* repo, const std::string& spec);
+// Scans the blobs the union of the sets' commits introduce; findings carry those commits.
+Status scan_commit_sets(git_repository* repo, const Engine& engine, const HistoryOptions& opts,
+                        const std::vector<CommitSet>& sets, Report& report);
+
 }  // namespace keyward

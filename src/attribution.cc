@@ -1,0 +1,97 @@
+#include "attribution.h"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "git_handles.h"
+
+namespace keyward {
+
+std::string format_git_time(const git_time& t) {
+  std::time_t local = static_cast<std::time_t>(t.time + int64_t(t.offset) * 60);
+  std::tm tm{};
+  gmtime_r(&local, &tm);
+  int off = t.offset < 0 ? -t.offset : t.offset;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, t.offset < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
+                          Introductions& out, size_t* missing_trees) {
+  if (targets.empty()) return std::nullopt;
+  for (uint32_t i = 0; i < graph.commits.size(); ++i) {
+    auto st = introduced_blobs(
+        repo, graph.commits[i],
+        [&](const git_oid& blob, const std::string& path) {
+          if (targets.count(blob)) out[blob].push_back(Introduction{i, path});
+        },
+        missing_trees);
+    if (st) return st;
+  }
+  return std::nullopt;
+}
+
+std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& graph,
+                                    std::vector<BlobWithFindings> blobs, const Introductions& intros,
+                                    const std::function<bool(std::string_view)>& path_allowed) {
+  // Every place a secret lives, keyed by fingerprint; the sort key puts the earliest first.
+  struct Occurrence {
+    uint32_t commit;  // UINT32_MAX: no commit (unreachable)
+    std::string path;
+    const Finding* finding;
+  };
+  std::map<std::string, std::vector<Occurrence>> by_secret;
+  std::vector<std::string> order;  // fingerprints, first seen first
+  for (auto& b : blobs) {
+    auto it = intros.find(b.id);
+    for (const Finding& f : b.findings) {
+      auto [slot, fresh] = by_secret.try_emplace(f.fingerprint);
+      if (fresh) order.push_back(f.fingerprint);
+      if (it == intros.end() || it->second.empty()) {
+        std::string p = b.path.empty() ? fmt::format("(unreachable blob {})", oid_hex(b.id).substr(0, 12)) : b.path;
+        slot->second.push_back(Occurrence{UINT32_MAX, p, &f});
+        continue;
+      }
+      for (const Introduction& in : it->second)
+        if (!path_allowed(in.path)) slot->second.push_back(Occurrence{in.commit, in.path, &f});
+    }
+  }
+  std::vector<Finding> out;
+  for (auto& fp : order) {
+    auto& occ = by_secret[fp];
+    if (occ.empty()) continue;  // every place allowlisted
+    std::sort(occ.begin(), occ.end(), [](const Occurrence& a, const Occurrence& b) {
+      return std::tie(a.commit, a.path, a.finding->line) < std::tie(b.commit, b.path, b.finding->line);
+    });
+    occ.erase(std::unique(occ.begin(), occ.end(),
+                          [](const Occurrence& a, const Occurrence& b) {
+                            return a.commit == b.commit && a.path == b.path && a.finding->line == b.finding->line;
+                          }),
+              occ.end());
+    Finding f = *occ.front().finding;
+    f.path = occ.front().path;
+    if (occ.front().commit != UINT32_MAX) {
+      const git_oid& id = graph.commits[occ.front().commit].id;
+      f.commit = oid_hex(id);
+      git_commit* raw = nullptr;
+      if (git_commit_lookup(&raw, repo, &id) == 0) {
+        CommitPtr c(raw);
+        const git_signature* a = git_commit_author(c.get());
+        f.author = fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : "");
+        f.date = format_git_time(a->when);
+      }
+    }
+    f.places.clear();
+    for (size_t i = 1; i < occ.size(); ++i)
+      f.places.push_back(Place{occ[i].commit == UINT32_MAX ? "" : oid_hex(graph.commits[occ[i].commit].id),
+                               occ[i].path, occ[i].finding->line});
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace keyward

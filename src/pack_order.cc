@@ -1,0 +1,137 @@
+#include "pack_order.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+namespace keyward {
+namespace {
+
+uint32_t be32(const unsigned char* p) {
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+}  // namespace
+
+// One mapped .idx file (version 1 or 2).
+struct PackIndexes::Index {
+  const unsigned char* base = nullptr;
+  size_t size = 0;
+  int version = 0;
+  uint32_t count = 0;
+  const unsigned char* fanout = nullptr;
+  const unsigned char* names = nullptr;  // v2: count * 20; v1: count * 24 (offset + name)
+  const unsigned char* offsets = nullptr;
+  const unsigned char* large = nullptr;
+  int64_t mtime = 0;
+
+  ~Index() {
+    if (base) ::munmap(const_cast<unsigned char*>(base), size);
+  }
+
+  bool map(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || st.st_size < 8 + 1024) {
+      ::close(fd);
+      return false;
+    }
+    void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (m == MAP_FAILED) return false;
+    base = static_cast<const unsigned char*>(m);
+    size = static_cast<size_t>(st.st_size);
+    mtime = st.st_mtime;
+    if (std::memcmp(base, "\377tOc", 4) == 0) {
+      if (be32(base + 4) != 2) return false;
+      version = 2;
+      fanout = base + 8;
+      count = be32(fanout + 255 * 4);
+      names = fanout + 1024;
+      offsets = names + size_t(count) * 24;  // past names (20) and CRCs (4)
+      large = offsets + size_t(count) * 4;
+      return size >= size_t(large - base);
+    }
+    version = 1;
+    fanout = base;
+    count = be32(fanout + 255 * 4);
+    names = fanout + 1024;
+    return size >= 1024 + size_t(count) * 24;
+  }
+
+  bool find(const git_oid& id, uint64_t* offset) const {
+    unsigned first = id.id[0];
+    uint32_t lo = first ? be32(fanout + (first - 1) * 4) : 0, hi = be32(fanout + first * 4);
+    size_t stride = version == 2 ? 20 : 24, skip = version == 2 ? 0 : 4;
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      int c = std::memcmp(names + size_t(mid) * stride + skip, id.id, 20);
+      if (c == 0) {
+        if (version == 1) {
+          *offset = be32(names + size_t(mid) * stride);
+          return true;
+        }
+        uint32_t o = be32(offsets + size_t(mid) * 4);
+        if (o & 0x80000000u) {
+          const unsigned char* p = large + size_t(o & 0x7fffffffu) * 8;
+          if (p + 8 > base + size) return false;
+          *offset = (uint64_t(be32(p)) << 32) | be32(p + 4);
+        } else {
+          *offset = o;
+        }
+        return true;
+      }
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  }
+};
+
+PackIndexes::PackIndexes() = default;
+PackIndexes::~PackIndexes() = default;
+PackIndexes::PackIndexes(PackIndexes&&) noexcept = default;
+PackIndexes& PackIndexes::operator=(PackIndexes&&) noexcept = default;
+
+PackIndexes PackIndexes::open(const std::string& objects_dir) {
+  PackIndexes out;
+  std::vector<std::string> dirs{objects_dir};
+  std::ifstream alt(objects_dir + "/info/alternates");
+  for (std::string line; std::getline(alt, line);)
+    if (!line.empty() && line[0] != '#') dirs.push_back(line[0] == '/' ? line : objects_dir + "/" + line);
+  for (auto& d : dirs) {
+    std::string packdir = d + "/pack";
+    DIR* dir = ::opendir(packdir.c_str());
+    if (!dir) continue;
+    while (dirent* e = ::readdir(dir)) {
+      std::string name = e->d_name;
+      if (name.size() < 5 || name.compare(name.size() - 4, 4, ".idx") != 0) continue;
+      auto idx = std::make_unique<Index>();
+      if (idx->map(packdir + "/" + name)) out.indexes_.push_back(std::move(idx));
+    }
+    ::closedir(dir);
+  }
+  // Newest pack first, as git searches them.
+  std::stable_sort(out.indexes_.begin(), out.indexes_.end(),
+                   [](const auto& a, const auto& b) { return a->mtime > b->mtime; });
+  return out;
+}
+
+PackPosition PackIndexes::find(const git_oid& id) const {
+  for (uint32_t i = 0; i < indexes_.size(); ++i) {
+    uint64_t off;
+    if (indexes_[i]->find(id, &off)) return PackPosition{i, off};
+  }
+  return {};
+}
+
+size_t PackIndexes::packs() const { return indexes_.size(); }
+
+}  // namespace keyward

@@ -1,0 +1,52 @@
+#include "progress.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace keyward {
+
+std::string progress_line(size_t done, size_t total, size_t bytes, double seconds) {
+  double mib = bytes / 1048576.0;
+  double rate = seconds > 0 ? mib / seconds : 0;
+  std::string eta = "--:--";
+  if (done > 0 && total >= done && seconds > 0) {
+    auto left = static_cast<long>(seconds * double(total - done) / double(done));
+    eta = fmt::format("{}:{:02}", left / 60, left % 60);
+  }
+  int pct = total ? static_cast<int>(100.0 * double(done) / double(total)) : 100;
+  return fmt::format("keyward: {:3}% {}/{} blobs, {:.1f} MiB, {:.1f} MiB/s, ETA {}", pct, done, total, mib, rate,
+                     eta);
+}
+
+Progress::Progress(size_t total, bool enabled) : total_(total) {
+  if (enabled) thread_ = std::thread([this] { run(); });
+}
+
+Progress::~Progress() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  const char clear[] = "\r\x1b[K";
+  ssize_t r = ::write(2, clear, sizeof clear - 1);
+  (void)r;
+}
+
+void Progress::run() {
+  auto start = std::chrono::steady_clock::now();
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; })) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string line = "\r" + progress_line(done_.load(), total_, bytes_.load(), secs) + "\x1b[K";
+    ssize_t r = ::write(2, line.data(), line.size());
+    (void)r;
+  }
+}
+
+}  // namespace keyward
