@@ -74,7 +74,8 @@ int run_scan(const Options& o) {
     return fail(o, fmt::format("cannot change to '{}': {}", o.chdir, std::strerror(errno)));
 
   GitLibrary git;
-  bool git_mode = o.paths.empty();
+  // The pre-push hook passes git's remote name and URL along: they are not paths.
+  bool git_mode = o.paths.empty() || o.hook == "pre-push";
   RepoPtr repo;
   std::string root;
   {
@@ -112,12 +113,12 @@ int run_scan(const Options& o) {
   ho.progress = o.progress && !o.quiet && ::isatty(2);
   ho.ranges = o.ranges;
   Status st;
-  if (!o.paths.empty()) {
-    report.mode = "disk";
-    st = scan_paths(o.paths, e, report, &unreadable);
-  } else if (o.hook == "pre-push") {
+  if (o.hook == "pre-push") {
     report.mode = "range";
     st = scan_pre_push(repo.get(), e, ho, std::cin, report);
+  } else if (!o.paths.empty()) {
+    report.mode = "disk";
+    st = scan_paths(o.paths, e, report, &unreadable);
   } else if (o.all_history) {
     report.mode = "history";
     st = scan_history(repo.get(), e, ho, report);
@@ -168,9 +169,12 @@ int run_scan(const Options& o) {
   else if (!o.quiet || !report.findings.empty()) write_text(*out, report, ro);
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
-  if (format == "text" && !o.quiet && report.mode != "pre-commit" && report.findings.empty() && o.output.empty())
-    std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: no findings\n", report.stats.blobs,
-                             report.stats.blobs == 1 ? "" : "s", report.stats.bytes / 1048576.0, report.stats.seconds);
+  if (format == "text" && !o.quiet && report.mode != "pre-commit" && o.output.empty()) {
+    size_t k = report.findings.size();
+    std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: {}\n", report.stats.blobs,
+                             report.stats.blobs == 1 ? "" : "s", report.stats.bytes / 1048576.0, report.stats.seconds,
+                             k == 0 ? std::string("no findings") : fmt::format("{} finding{}", k, k == 1 ? "" : "s"));
+  }
   if (o.report_unused && format == "text")
     for (auto& fp : report.unused_baseline) std::cerr << "keyward: baseline entry matched nothing: " << fp << '\n';
   if (!unreadable.empty()) {
