@@ -2,6 +2,11 @@
 
 #include <algorithm>
 
+#include "base64_decoder.h"
+#include "escape_decoder.h"
+#include "notebook_decoder.h"
+#include "utf16_decoder.h"
+
 namespace keyward {
 
 namespace {
@@ -44,8 +49,8 @@ bool is_lfs_pointer(std::string_view data) {
   return oid && size;
 }
 
-std::vector<View> decode_blob(std::string_view, std::string_view data, BlobFacts& facts,
-                              const DecodeLimits&) {
+std::vector<View> decode_blob(std::string_view path, std::string_view data, BlobFacts& facts,
+                              const DecodeLimits& limits) {
   std::vector<View> views;
   if (is_lfs_pointer(data)) {
     facts.not_scanned = "Git LFS pointer (the content lives in LFS storage)";
@@ -54,6 +59,39 @@ std::vector<View> decode_blob(std::string_view, std::string_view data, BlobFacts
   View raw;
   raw.text = data;
   views.push_back(std::move(raw));
+  // Notebooks: cells for "cell N, line M" and image payloads to skip. A notebook that
+  // does not parse is scanned as plain text.
+  if (is_notebook_path(path)) parse_notebook(data, facts);
+  std::sort(facts.skip.begin(), facts.skip.end());
+
+  size_t budget = limits.max_decoded_bytes;
+  auto add = [&](View&& v) {
+    budget -= std::min(budget, v.storage.size());
+    views.push_back(std::move(v));
+  };
+  // The text itself, when the blob is UTF-16 rather than UTF-8.
+  size_t text_view = 0;
+  if (View v; budget > 0 && decode_utf16(data, budget, v)) {
+    add(std::move(v));
+    text_view = views.size() - 1;
+  } else {
+    if (View j; budget > 0 && decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j));
+    if (View u; budget > 0 && decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u));
+  }
+  // Base64 runs, and base64 inside those, up to max_depth.
+  size_t src = text_view;
+  for (int depth = 1; depth <= limits.max_depth && budget > 0; ++depth) {
+    View v;
+    // Pointers into storage move with vector growth: re-point before reading src.
+    for (auto& x : views)
+      if (!x.decoded.empty()) x.text = x.storage;
+    if (!decode_base64_runs(views[src], facts.skip, budget, v)) break;
+    if (depth > 1) v.decoded = "base64 (x" + std::to_string(depth) + ")";
+    add(std::move(v));
+    src = views.size() - 1;
+  }
+  for (auto& x : views)
+    if (!x.decoded.empty()) x.text = x.storage;
   return views;
 }
 

@@ -174,7 +174,18 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       out.push_back(std::move(f));
     }
   }
-  locate(data, out);
+  // A blob that is text in another encoding (UTF-16) is located in its decoding, so lines,
+  // columns and the excerpt read as the text a person sees.
+  const View* whole = nullptr;
+  for (const View& v : views)
+    if (v.whole_text) whole = &v;
+  if (whole) {
+    for (auto& f : out) f.offset = whole->from_orig(f.offset), f.end_offset = whole->from_orig(f.end_offset);
+    locate(whole->text, out);
+    for (auto& f : out) f.offset = whole->to_orig(f.offset, false), f.end_offset = whole->to_orig(f.end_offset, true);
+  } else {
+    locate(data, out);
+  }
   for (auto& f : out) {
     for (auto& c : facts.cells) {
       if (f.offset < c.begin || f.offset >= c.end) continue;

@@ -10,13 +10,15 @@
 namespace keyward {
 
 // Piece of an offset map: view bytes [view, next piece's view) come from blob bytes
-// starting at orig. exact: byte-for-byte (offsets advance together); otherwise the whole
-// piece maps to the blob span [orig, orig_end) (a base64 run, an escape sequence).
+// starting at orig. exact: one view byte per `stride` blob bytes (1 for literal text, 2 for
+// ASCII decoded from UTF-16); otherwise the whole piece maps to the blob span
+// [orig, orig_end) (a base64 group, an escape sequence).
 struct OffsetPiece {
   size_t view = 0;
   size_t orig = 0;
   size_t orig_end = 0;
   bool exact = true;
+  unsigned stride = 1;
 };
 
 struct View {
@@ -24,6 +26,25 @@ struct View {
   std::string storage;    // owns decoded bytes when the view is not the blob itself
   std::string decoded;    // "" for the blob itself, else "json-escape", "base64", "utf-16", ...
   std::vector<OffsetPiece> map;  // empty: identity
+  // The whole blob in another encoding (UTF-16): lines and columns are counted in it.
+  bool whole_text = false;
+
+  // View offset of a blob offset, for whole_text views (their pieces ascend in orig).
+  size_t from_orig(size_t orig) const {
+    if (map.empty()) return orig;
+    size_t lo = 0, hi = map.size();
+    while (hi - lo > 1) {
+      size_t mid = (lo + hi) / 2;
+      if (map[mid].orig <= orig) lo = mid; else hi = mid;
+    }
+    const OffsetPiece& p = map[lo];
+    if (orig < p.orig) return p.view;
+    if (!p.exact) {
+      if (orig < p.orig_end || p.orig_end == p.orig) return p.view;
+      return lo + 1 < map.size() ? map[lo + 1].view : text.size();
+    }
+    return p.view + (orig - p.orig) / p.stride;
+  }
 
   // Blob offset of a view offset. For an end offset (exclusive), pass is_end = true.
   size_t to_orig(size_t off, bool is_end) const {
@@ -37,7 +58,7 @@ struct View {
     }
     const OffsetPiece& p = map[lo];
     if (!p.exact) return is_end ? p.orig_end : p.orig;
-    return p.orig + (off - p.view);
+    return p.orig + (off - p.view) * p.stride;
   }
 };
 

@@ -1,0 +1,24 @@
+// Base64 runs long enough to hold a credential (Docker config "auth", Kubernetes Secret
+// data) are decoded when the result is text; binary payloads (images) are left alone.
+#pragma once
+#include <cstddef>
+
+#include "escape_decoder.h"
+#include "view.h"
+
+namespace keyward {
+
+// Shortest run decoded: 20 characters are 15 bytes, less than any token a rule finds.
+inline constexpr size_t kMinBase64Run = 20;
+// Longest run decoded: credentials and configs are small; megabytes of base64 are payloads.
+inline constexpr size_t kMaxBase64Run = 1u << 20;
+
+// A "base64" view of the runs in src that decode to text, each followed by a newline and
+// mapped (through src's own map) back to the blob. Runs starting in a skip span are left
+// alone. Returns false when there is none.
+bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out);
+
+// Decodes standard or URL-safe base64 (no padding needed); false on a bad character.
+bool decode_base64_text(std::string_view in, std::string& out);
+
+}  // namespace keyward

@@ -1,0 +1,202 @@
+#include "escape_decoder.h"
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "view_builder.h"
+
+namespace keyward {
+namespace {
+
+// How far around an escape the view reaches: more than any rule's longest match.
+constexpr size_t kRadius = 1100;
+
+enum class Kind { Json, Url };
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool hex4(std::string_view d, size_t at, uint32_t* v) {
+  if (at + 4 > d.size()) return false;
+  uint32_t x = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    int h = hex_value(d[at + k]);
+    if (h < 0) return false;
+    x = x * 16 + static_cast<uint32_t>(h);
+  }
+  *v = x;
+  return true;
+}
+
+bool is_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Decodes one escape at data[i] into out; returns its length in the blob (0: not one).
+size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
+  if (kind == Kind::Url) {
+    if (d[i] != '%' || i + 2 >= d.size()) return 0;
+    int h = hex_value(d[i + 1]), l = hex_value(d[i + 2]);
+    if (h < 0 || l < 0) return 0;
+    out += static_cast<char>(h * 16 + l);
+    return 3;
+  }
+  if (d[i] != '\\' || i + 1 >= d.size()) return 0;
+  switch (d[i + 1]) {
+    case '"': out += '"'; return 2;
+    case '\\': out += '\\'; return 2;
+    case '/': out += '/'; return 2;
+    case 'n': out += '\n'; return 2;
+    case 't': out += '\t'; return 2;
+    case 'r': out += '\r'; return 2;
+    case 'b': out += '\b'; return 2;
+    case 'f': out += '\f'; return 2;
+    case 'u': {
+      uint32_t cp = 0;
+      if (!hex4(d, i + 2, &cp)) return 0;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        uint32_t lo = 0;
+        if (i + 12 <= d.size() && d[i + 6] == '\\' && d[i + 7] == 'u' && hex4(d, i + 8, &lo) && lo >= 0xDC00 &&
+            lo <= 0xDFFF) {
+          append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
+          return 12;
+        }
+        cp = 0xFFFD;
+      } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        cp = 0xFFFD;
+      }
+      append_utf8(out, cp);
+      return 6;
+    }
+    default: return 0;
+  }
+}
+
+// Does the escape at i hide or split a token? Sets *len to the bytes to step over.
+bool worth_decoding(Kind kind, std::string_view d, size_t i, size_t* len) {
+  *len = 1;
+  if (kind == Kind::Url) {
+    if (i + 2 < d.size() && hex_value(d[i + 1]) >= 0 && hex_value(d[i + 2]) >= 0) {
+      *len = 3;
+      return true;
+    }
+    return false;
+  }
+  if (i + 1 >= d.size()) return false;
+  char c = d[i + 1];
+  *len = 2;
+  switch (c) {
+    case 'u': {
+      uint32_t cp;
+      if (!hex4(d, i + 2, &cp)) return false;
+      *len = 6;
+      return true;
+    }
+    case '/': return true;  // "https:\/\/", a secret with a slash in it
+    // A control escape glued to a token: in the raw text its letter is part of the word.
+    case 'n': case 't': case 'r': case 'b': case 'f':
+      return i + 2 < d.size() && (is_alnum(d[i + 2]) || d[i + 2] == '_');
+    default: return false;  // \" and \\ leave a boundary the raw text already has
+  }
+}
+
+void emit_window(Kind kind, std::string_view d, size_t wb, size_t we, ViewBuilder& b) {
+  char marker = kind == Kind::Json ? '\\' : '%';
+  std::string tmp;
+  size_t run = wb;
+  for (size_t i = wb; i < we;) {
+    const void* hit = std::memchr(d.data() + i, marker, we - i);
+    if (!hit) break;
+    i = static_cast<size_t>(static_cast<const char*>(hit) - d.data());
+    tmp.clear();
+    size_t len = decode_one(kind, d.substr(0, we), i, tmp);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    b.literal(d.substr(run, i - run), run);
+    b.decoded(tmp, i, i + len);
+    i += len;
+    run = i;
+  }
+  b.literal(d.substr(run, we - run), run);
+  b.separator(we);
+}
+
+bool decode_escapes(Kind kind, std::string_view d, const SkipSpans& skip, size_t budget, View& out) {
+  char marker = kind == Kind::Json ? '\\' : '%';
+  ViewBuilder b(kind == Kind::Json ? "json-escape" : "url-encoding");
+  size_t wb = 0, we = 0;
+  bool open = false;
+  size_t next_skip = 0;
+  for (size_t i = 0; i < d.size();) {
+    const void* hit = std::memchr(d.data() + i, marker, d.size() - i);
+    if (!hit) break;
+    i = static_cast<size_t>(static_cast<const char*>(hit) - d.data());
+    while (next_skip < skip.size() && skip[next_skip].second <= i) ++next_skip;
+    if (next_skip < skip.size() && skip[next_skip].first <= i) {
+      i = skip[next_skip].second;
+      continue;
+    }
+    size_t len;
+    if (!worth_decoding(kind, d, i, &len)) {
+      i += len;
+      continue;
+    }
+    // The window: the escape's line, cut to kRadius each side.
+    size_t lo = i > kRadius ? i - kRadius : 0;
+    const void* nl = memrchr(d.data() + lo, '\n', i - lo);
+    size_t b0 = nl ? static_cast<size_t>(static_cast<const char*>(nl) - d.data()) + 1 : lo;
+    size_t hi = std::min(d.size(), i + len + kRadius);
+    const void* nr = std::memchr(d.data() + i, '\n', hi - i);
+    size_t e0 = nr ? static_cast<size_t>(static_cast<const char*>(nr) - d.data()) : hi;
+    if (open && b0 <= we) {
+      we = std::max(we, e0);
+    } else {
+      if (open) emit_window(kind, d, wb, we, b);
+      if (b.size() >= budget) { open = false; break; }
+      wb = b0, we = e0, open = true;
+    }
+    i += len;
+  }
+  if (open) emit_window(kind, d, wb, we, b);
+  if (b.empty()) return false;
+  out = b.finish();
+  return true;
+}
+
+}  // namespace
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+bool decode_json_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out) {
+  return decode_escapes(Kind::Json, data, skip, budget, out);
+}
+
+bool decode_url_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out) {
+  return decode_escapes(Kind::Url, data, skip, budget, out);
+}
+
+}  // namespace keyward

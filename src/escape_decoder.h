@@ -1,0 +1,28 @@
+// JSON string escapes (\uXXXX, \/, \n, ...) and URL percent-encoding can hide a token from
+// a plain regex or break it apart. These decoders build a view of only the text around
+// escapes that matter, so a file without them costs one memchr pass.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "view.h"
+
+namespace keyward {
+
+using SkipSpans = std::vector<std::pair<size_t, size_t>>;  // sorted blob spans to leave alone
+
+// A "json-escape" view of the lines (or a window of a long line) around escapes that can
+// hide or split a token. Returns false when there is nothing worth decoding.
+bool decode_json_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out);
+
+// The same for %XX percent-encoding ("url-encoding").
+bool decode_url_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out);
+
+// Appends the UTF-8 encoding of a code point (U+FFFD for invalid ones).
+void append_utf8(std::string& out, uint32_t cp);
+
+}  // namespace keyward

@@ -1,0 +1,184 @@
+#include "notebook_decoder.h"
+
+#include <simdjson.h>
+
+#include <vector>
+
+namespace keyward {
+namespace {
+
+using Span = std::pair<size_t, size_t>;
+namespace od = simdjson::ondemand;
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Walks a notebook with simdjson's On Demand API, which hands out the raw tokens inside
+// the (padded copy of the) file, so every string is located at its own bytes.
+class NotebookWalker {
+ public:
+  NotebookWalker(std::string_view data, const char* base) : data_(data), base_(base) {}
+
+  void root(od::object obj) {
+    for (auto field : obj) {
+      std::string_view key = field.unescaped_key();
+      if (key == "cells") {
+        cells(field.value().get_array());
+        seen_cells_ = true;
+      } else if (key == "worksheets") {  // nbformat 3
+        for (od::value ws : field.value().get_array())
+          for (auto f : ws.get_object()) {
+            std::string_view k = f.unescaped_key();
+            if (k == "cells") {
+              cells(f.value().get_array());
+              seen_cells_ = true;
+            }
+          }
+      }
+    }
+  }
+
+  bool seen_cells() const { return seen_cells_; }
+  std::vector<CellSpan> out_cells;
+  std::vector<Span> out_skip;
+
+ private:
+  void cells(od::array arr) {
+    for (od::value cell : arr) {
+      ++number_;
+      if (cell.type() != od::json_type::object) continue;
+      for (auto field : cell.get_object()) {
+        std::string_view key = field.unescaped_key();
+        od::value v = field.value();
+        if (key == "source" || key == "input") {
+          add_text(v, false);
+        } else if (key == "outputs") {
+          if (v.type() != od::json_type::array) continue;
+          for (od::value o : v.get_array())
+            if (o.type() == od::json_type::object) output(o.get_object());
+        } else if (key == "attachments") {
+          if (v.type() != od::json_type::object) continue;
+          for (auto att : v.get_object()) {
+            od::value bundle = att.value();
+            if (bundle.type() == od::json_type::object) mime_bundle(bundle.get_object());
+          }
+        }
+      }
+    }
+  }
+
+  void output(od::object obj) {
+    for (auto field : obj) {
+      std::string_view key = field.unescaped_key();
+      od::value v = field.value();
+      if (key == "text" || key == "traceback" || key == "evalue" || key == "ename") {
+        add_text(v, true);
+      } else if (key == "data") {
+        if (v.type() == od::json_type::object) mime_bundle(v.get_object());
+      } else if (key == "png" || key == "jpeg" || key == "gif" || key == "pdf") {  // nbformat 3
+        add_skip(v);
+      }
+    }
+  }
+
+  void mime_bundle(od::object obj) {
+    for (auto field : obj) {
+      std::string_view mime = field.unescaped_key();
+      od::value v = field.value();
+      if (is_text_mime(mime))
+        add_text(v, true);
+      else
+        add_skip(v);
+    }
+  }
+
+  // The content span (between the quotes) of a string token.
+  Span string_span(od::value& v) {
+    std::string_view tok = v.raw_json_token();
+    size_t b = static_cast<size_t>(tok.data() - base_) + 1;
+    size_t i = b;
+    while (i < data_.size() && data_[i] != '"') i += data_[i] == '\\' ? 2 : 1;
+    return {b, std::min(i, data_.size())};
+  }
+
+  // A string, or a list of strings (Jupyter writes one per line).
+  std::vector<Span> strings(od::value& v) {
+    std::vector<Span> out;
+    od::json_type t = v.type();
+    if (t == od::json_type::string) {
+      out.push_back(string_span(v));
+    } else if (t == od::json_type::array) {
+      for (od::value e : v.get_array())
+        if (e.type() == od::json_type::string) out.push_back(string_span(e));
+    }
+    return out;
+  }
+
+  void add_skip(od::value& v) {
+    std::vector<Span> s = strings(v);
+    if (!s.empty()) out_skip.emplace_back(s.front().first, s.back().second);
+  }
+
+  void add_text(od::value& v, bool output) {
+    std::vector<Span> spans = strings(v);
+    if (spans.empty()) return;
+    CellSpan c;
+    c.begin = spans.front().first;
+    c.end = spans.back().second;
+    c.cell = number_;
+    c.output = output;
+    // A line starts at the first byte of the text and after every \n escape; with one
+    // string per line, that is each string's first byte.
+    bool pending = true;
+    for (auto [b, e] : spans) {
+      for (size_t i = b; i < e;) {
+        if (pending) {
+          c.line_starts.push_back(i);
+          pending = false;
+        }
+        if (data_[i] == '\\') {
+          if (i + 1 < e && data_[i + 1] == 'n') pending = true;
+          i += 2;
+        } else {
+          ++i;
+        }
+      }
+    }
+    if (!c.line_starts.empty()) out_cells.push_back(std::move(c));
+  }
+
+  std::string_view data_;
+  const char* base_;
+  int number_ = 0;
+  bool seen_cells_ = false;
+};
+
+}  // namespace
+
+bool is_notebook_path(std::string_view path) { return ends_with(path, ".ipynb"); }
+
+bool is_text_mime(std::string_view mime) {
+  return mime.substr(0, 5) == "text/" || mime == "application/json" || mime == "application/javascript" ||
+         ends_with(mime, "+json");
+}
+
+bool parse_notebook(std::string_view data, BlobFacts& facts) {
+  size_t first = data.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || data[first] != '{') return false;
+  try {
+    simdjson::padded_string json(data.data(), data.size());
+    od::parser parser;
+    od::document doc = parser.iterate(json);
+    NotebookWalker walker(data, json.data());
+    walker.root(doc.get_object());
+    if (!walker.seen_cells()) return false;
+    for (auto& c : walker.out_cells) facts.cells.push_back(std::move(c));
+    for (auto& s : walker.out_skip) facts.skip.push_back(s);
+    return true;
+  } catch (const simdjson::simdjson_error&) {
+    return false;
+  }
+}
+
+}  // namespace keyward

@@ -1,0 +1,23 @@
+// Jupyter notebooks (.ipynb): finds where each cell's source and text outputs lie in the
+// file, so findings say "cell N, line M", and marks image and other binary payloads as
+// spans not to report (an embedded PNG is base64, not a secret).
+#pragma once
+#include <string_view>
+
+#include "view.h"
+
+namespace keyward {
+
+// True for paths Jupyter writes notebooks to.
+bool is_notebook_path(std::string_view path);
+
+// Parses data as a notebook (nbformat 3 or 4) and fills facts.cells and facts.skip.
+// Returns false, leaving facts untouched, when data is not a well-formed notebook: the
+// caller then scans it as plain text, never skips it.
+bool parse_notebook(std::string_view data, BlobFacts& facts);
+
+// Whether an output's MIME type holds text worth scanning (text/*, JSON, JavaScript);
+// everything else (image/*, application/pdf, ...) is a binary payload.
+bool is_text_mime(std::string_view mime);
+
+}  // namespace keyward
