@@ -218,33 +218,76 @@ def build_keyward(work):
 # ---------------------------------------------------------------------------------------
 # Measuring
 
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_once(cmd, cwd, env, shell=False):
-    with tempfile.TemporaryFile() as err:
+    """Wall time, exit status, peak RSS (KiB), CPU seconds and stderr of one run. The RSS
+    comes from GNU time when installed: a child spawned straight from this (large) Python
+    process is charged for the parent's pages it shares until exec."""
+    if shell:
+        cmd = ["/bin/sh", "-c", cmd]
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+        argv = [TIME, "-q", "-f", "%M", "-o", rss.name, *cmd] if TIME else cmd
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=DEVNULL, stderr=err, shell=shell)
-        _, status, ru = os.wait4(p.pid, 0)
+        p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=DEVNULL, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)  # rusage includes the reaped descendants
         elapsed = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        return elapsed, p.returncode, ru.ru_maxrss, err.read().decode(errors="replace")
+        maxrss = None
+        if TIME:
+            try:
+                maxrss = int(rss.read().split()[-1])
+            except (ValueError, IndexError):
+                pass
+        return elapsed, p.returncode, maxrss, ru.ru_utime + ru.ru_stime, err.read().decode(errors="replace")
+
+
+def spec(name, cmd, cwd, env, ok=(0, 1), setup=None, shell=False):
+    return {"name": name, "cmd": cmd, "cwd": cwd, "env": env, "ok": ok, "setup": setup, "shell": shell}
+
+
+def measure_all(specs, reps, warmup=1):
+    """Runs the commands round-robin (one run of each per round), so that load from the rest
+    of the machine hits subject and floor alike; returns medians of wall and CPU time and the
+    peak RSS of each. A command that fails is reported as n/a and dropped from later rounds."""
+    acc = {s["name"]: {"times": [], "cpu": [], "rss": [], "error": None} for s in specs}
+    for i in range(warmup + reps):
+        for s in specs:
+            a = acc[s["name"]]
+            if a["error"]:
+                continue
+            if s["setup"]:
+                s["setup"]()
+            t, rc, maxrss, cpu, err = run_once(s["cmd"], s["cwd"], s["env"], s["shell"])
+            if rc not in s["ok"]:
+                first = (err.strip().splitlines() or ["exit status %d" % rc])[0]
+                log(f"bench: {s['name']}: n/a ({first})")
+                a["error"] = f"feature missing: {first[:160]}"
+                continue
+            if i >= warmup:
+                a["times"].append(t)
+                a["cpu"].append(cpu)
+                if maxrss is not None:
+                    a["rss"].append(maxrss)
+            a["exit"] = rc
+    out = []
+    for s in specs:
+        a = acc[s["name"]]
+        if a["error"]:
+            out.append({"name": s["name"], "error": a["error"]})
+            continue
+        r = {"name": s["name"], "median_s": statistics.median(a["times"]), "min_s": min(a["times"]),
+             "cpu_median_s": statistics.median(a["cpu"]), "runs_s": a["times"], "exit": a["exit"]}
+        if a["rss"]:
+            r["peak_rss_kib"] = max(a["rss"])
+        out.append(r)
+    return out
 
 
 def measure(name, cmd, cwd, env, reps, ok=(0, 1), warmup=1, setup=None, shell=False):
-    """Median wall time and peak RSS (KiB, of the command's own process) over reps runs."""
-    times, rss = [], []
-    for i in range(warmup + reps):
-        if setup:
-            setup()
-        t, rc, maxrss, err = run_once(cmd, cwd, env, shell)
-        if rc not in ok:
-            first = (err.strip().splitlines() or ["exit status %d" % rc])[0]
-            log(f"bench: {name}: n/a ({first})")
-            return {"name": name, "error": f"feature missing: {first[:160]}"}
-        if i >= warmup:
-            times.append(t)
-            rss.append(maxrss)
-    return {"name": name, "median_s": statistics.median(times), "min_s": min(times),
-            "runs_s": times, "peak_rss_kib": max(rss), "exit": rc}
+    return measure_all([spec(name, cmd, cwd, env, ok, setup, shell)], reps, warmup)[0]
 
 
 class Bench:
@@ -281,16 +324,16 @@ class Bench:
                 f.write("\n".join(rng.choice(WORDS) for _ in range(5)) + "\n")
             git(self.repo, "add", p)
         diff = ["git", "diff", "--cached", "--name-only"]
-        floor = measure("git diff --cached --name-only", diff, self.repo, self.env, reps)
-        kw = measure("keyward", [self.kw], self.repo, self.env, reps)
+        floor, kw = measure_all([spec("git diff --cached --name-only", diff, self.repo, self.env),
+                                 spec("keyward", [self.kw], self.repo, self.env)], reps)
         ref = measure("keyward (KEYWARD_INDEX=libgit2)", [self.kw], self.repo,
                       dict(self.env, KEYWARD_INDEX="libgit2"), max(3, reps // 2))
         self.row("1. small change (4 files), after git add", kw, floor)
         self.row("1. same, libgit2 reference index path", ref, floor)
         # `git commit` refreshes the cached tree before running the hook: the real hook state.
         git(self.repo, "write-tree", stdout=DEVNULL)
-        floor2 = measure("git diff --cached --name-only", diff, self.repo, self.env, reps)
-        kw2 = measure("keyward", [self.kw], self.repo, self.env, reps)
+        floor2, kw2 = measure_all([spec("git diff --cached --name-only", diff, self.repo, self.env),
+                                   spec("keyward", [self.kw], self.repo, self.env)], reps)
         self.row("1. small change, cached tree refreshed (as inside git commit)", kw2, floor2)
         self.restore()
 
@@ -312,9 +355,9 @@ class Bench:
             with open(full, "wb") as f:
                 f.write(body)
         git(self.repo, "add", "-A")
-        floor = measure("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"],
-                        self.repo, self.env, reps)
-        kw = measure("keyward", [self.kw], self.repo, self.env, reps)
+        floor, kw = measure_all([
+            spec("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"], self.repo, self.env),
+            spec("keyward", [self.kw], self.repo, self.env)], reps)
         if "median_s" in kw:
             kw["mib_per_s"] = total / 1048576 / kw["median_s"]
         self.row("2. large change (2000 files, %.0f MiB)" % (total / 1048576), kw, floor)
@@ -324,14 +367,17 @@ class Bench:
         reps = self.args.reps
         tiny = os.path.join(self.work, "tiny")
         build_tiny_repo(tiny)
-        start = measure("keyward --version", [self.kw, "--version"], tiny, self.env, reps, ok=(0,))
-        warm = measure("keyward (warm cache)", [self.kw], tiny, self.env, reps)
+        floor, warm, start, true = measure_all([
+            spec("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"], tiny, self.env),
+            spec("keyward (warm cache)", [self.kw], tiny, self.env),
+            spec("keyward --version", [self.kw, "--version"], tiny, self.env, ok=(0,)),
+            spec("/bin/true", ["/bin/true"], tiny, self.env, ok=(0,))], reps)
         cold_dir = os.path.join(self.work, "cache-cold")
 
         def empty_cache():
             shutil.rmtree(cold_dir, ignore_errors=True)
         cold = measure("keyward (empty cache)", [self.kw], tiny, dict(self.env, KEYWARD_CACHE_DIR=cold_dir),
-                       max(3, reps // 2), setup=empty_cache)
+                       max(3, reps // 2), setup=empty_cache, warmup=0)
         # A rule change: the cache holds the previous rule set's database, not this one's.
         rules = os.path.join(self.work, "rules-changed")
         counter = [0]
@@ -347,10 +393,8 @@ class Bench:
                         'examples.positive = ["benchmark_marker_%d_qwertzuiopas"]\n'
                         'examples.negative = ["benchmark_marker_%d"]\n' % (n, n, n, n, n))
         changed = measure("keyward (first run after a rule change)", [self.kw], tiny,
-                          dict(self.env, KEYWARD_RULES=rules), max(3, reps // 2), setup=change_rule)
-        true = measure("/bin/true", ["/bin/true"], tiny, self.env, reps, ok=(0,))
-        floor = measure("git diff --cached --name-only", ["git", "diff", "--cached", "--name-only"],
-                        tiny, self.env, reps)
+                          dict(self.env, KEYWARD_RULES=rules), max(3, reps // 2), setup=change_rule,
+                          warmup=0)
         self.row("3. tiny repo, warm cache", warm, floor)
         self.row("3. tiny repo, empty cache (cold)", cold, warm, "ratio against warm")
         self.row("3. tiny repo, first run after a rule change", changed, warm, "ratio against warm")
@@ -361,8 +405,8 @@ class Bench:
         self.restore()
         q = self.repo.replace("'", "'\\''")
         cat = "find '%s' -path '%s/.git' -prune -o -type f -print0 | xargs -0 cat >/dev/null" % (q, q)
-        floor = measure("cat of every file", cat, self.repo, self.env, reps, shell=True, ok=(0,))
-        kw = measure("keyward PATH", [self.kw, self.repo], self.work, self.env, reps)
+        floor, kw = measure_all([spec("cat of every file", cat, self.repo, self.env, ok=(0,), shell=True),
+                                 spec("keyward PATH", [self.kw, self.repo], self.work, self.env)], reps)
         self.row("4. files on disk: keyward PATH (worktree)", kw, floor)
 
     def history(self):
@@ -371,12 +415,12 @@ class Bench:
         sizes = git(self.repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)",
                     capture_output=True).stdout.split(b"\n")
         blob_bytes = sum(int(l.split()[1]) for l in sizes if l.startswith(b"blob "))
-        ordered = measure("git cat-file --batch-all-objects --batch",
-                          ["git", "cat-file", "--batch-all-objects", "--batch"], self.repo, self.env, reps)
-        unordered = measure("git cat-file --batch-all-objects --batch --unordered",
-                            ["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"],
-                            self.repo, self.env, reps)
-        kw = measure("keyward --all-history", [self.kw, "--all-history", "--quiet"], self.repo, self.env, reps)
+        ordered, unordered, kw = measure_all([
+            spec("git cat-file --batch-all-objects --batch",
+                 ["git", "cat-file", "--batch-all-objects", "--batch"], self.repo, self.env),
+            spec("git cat-file --batch-all-objects --batch --unordered",
+                 ["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"], self.repo, self.env),
+            spec("keyward --all-history", [self.kw, "--all-history", "--quiet"], self.repo, self.env)], reps)
         if "median_s" in kw:
             kw["mib_per_s"] = blob_bytes / 1048576 / kw["median_s"]
         self.row("5. history: --all-history vs cat-file (ordered)", kw, ordered)
@@ -392,13 +436,16 @@ def fmt_rss(m):
 
 
 def print_table(rows):
-    head = ("mode", "keyward", "floor", "ratio", "peak RSS", "floor command")
+    head = ("mode", "keyward", "floor", "ratio", "CPU ratio", "peak RSS", "floor command")
     lines = []
     for r in rows:
         k, f = r["keyward"], r["floor"]
         ratio = "%.2fx" % r["ratio"] if "ratio" in r else ("n/a (%s)" % k["error"][:70] if "error" in k else "")
         extra = " (%.0f MiB/s)" % k["mib_per_s"] if "mib_per_s" in k else ""
-        lines.append((r["mode"], fmt_time(k) + extra, fmt_time(f), ratio, fmt_rss(k),
+        cpu = ""
+        if f and "cpu_median_s" in k and "cpu_median_s" in f and f["cpu_median_s"] > 0:
+            cpu = "%.2fx" % (k["cpu_median_s"] / f["cpu_median_s"])
+        lines.append((r["mode"], fmt_time(k) + extra, fmt_time(f), ratio, cpu, fmt_rss(k),
                       f.get("name", "") if f else ""))
     widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
     out = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
