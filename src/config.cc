@@ -1,19 +1,25 @@
 #include "config.h"
 
+#include <re2/re2.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include <fmt/format.h>
 
+#include "gitleaks_config.h"
+#include "glob.h"
 #include "rule_set.h"
 
 namespace keyward {
 namespace {
+
+int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
 
 Status read_strings(const toml::table& t, const char* key, const std::string& where,
                     std::vector<std::string>& out) {
@@ -21,16 +27,66 @@ Status read_strings(const toml::table& t, const char* key, const std::string& wh
   if (!node) return std::nullopt;
   auto arr = node->as_array();
   if (!arr)
-    return Error{fmt::format("{}:{}: '{}' must be an array of strings", where, node->source().begin.line, key)};
+    return Error{fmt::format("{}:{}: '{}' must be an array of strings", where, line_of(*node), key)};
   for (auto& el : *arr) {
     auto s = el.value<std::string>();
-    if (!s) return Error{fmt::format("{}:{}: '{}' must hold strings only", where, el.source().begin.line, key)};
+    if (!s) return Error{fmt::format("{}:{}: '{}' must hold strings only", where, line_of(el), key)};
     out.push_back(*s);
   }
   return std::nullopt;
 }
 
+// Every key of t must be one of known: a typo must not silently turn a setting off.
+Status only_keys(const toml::table& t, std::initializer_list<const char*> known, const std::string& origin,
+                 const std::string& section) {
+  for (auto& [key, node] : t) {
+    bool ok = false;
+    std::string list;
+    for (auto k : known) {
+      ok |= key.str() == k;
+      list += (list.empty() ? "" : ", ") + std::string(k);
+    }
+    if (!ok)
+      return Error{fmt::format("{}:{}: unknown key '{}' in [{}] (known: {})", origin, line_of(node), key.str(),
+                               section, list)};
+  }
+  return std::nullopt;
+}
+
+// Regexes are checked now so a bad one is an error with its line, not a silent no-op.
+Status read_regexes(const toml::table& t, const char* key, const std::string& origin, std::vector<std::string>& out) {
+  size_t first = out.size();
+  if (auto e = read_strings(t, key, origin, out)) return e;
+  auto arr = t.get(key) ? t.get(key)->as_array() : nullptr;
+  re2::RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_encoding(re2::RE2::Options::EncodingLatin1);
+  for (size_t i = first; i < out.size(); ++i) {
+    re2::RE2 re(out[i], opt);
+    if (!re.ok())
+      return Error{fmt::format("{}:{}: '{}' entry '{}' is not a valid RE2 regex: {}", origin,
+                               arr ? line_of(*arr->get(i - first)) : 0, key, out[i], re.error())};
+  }
+  return std::nullopt;
+}
+
+Status read_words(const toml::table& t, const char* key, const std::string& origin, std::vector<std::string>& out,
+                  std::string (*convert)(const std::string&)) {
+  std::vector<std::string> words;
+  if (auto e = read_strings(t, key, origin, words)) return e;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i].empty())
+      return Error{fmt::format("{}:{}: '{}' holds an empty string, which would allow everything", origin,
+                               line_of(*t.get(key)->as_array()->get(i)), key)};
+    out.push_back(convert(words[i]));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string stopword_regex(const std::string& word) { return "(?i)" + re2::RE2::QuoteMeta(word); }
+std::string value_regex(const std::string& value) { return "\\A" + re2::RE2::QuoteMeta(value) + "\\z"; }
 
 Result<Config> parse_config(const std::string& text, const std::string& origin) {
   Config cfg;
@@ -47,31 +103,78 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     if (k != "rules" && k != "rules_config" && k != "allowlist" && k != "rule" && k != "checkpoints" &&
         k != "version")
       return Error{fmt::format("{}:{}: unknown section '{}' (known: allowlist, rules_config, rules, rule, "
-                               "checkpoints)", origin, node.source().begin.line, k)};
+                               "checkpoints)", origin, line_of(node), k)};
+    if (k != "rules" && k != "version" && !node.is_table())
+      return Error{fmt::format("{}:{}: '{}' must be a table ([{}])", origin, line_of(node), k, k)};
   }
+  if (auto v = doc.get("version"); v && v->value<int64_t>() != int64_t{1})
+    return Error{fmt::format("{}:{}: version must be 1", origin, line_of(*v))};
   if (auto allow = doc["allowlist"].as_table()) {
+    if (auto e = only_keys(*allow, {"paths", "path_regexes", "regexes", "stopwords", "values", "fingerprints",
+                                    "description"}, origin, "allowlist"))
+      return *e;
     if (auto e = read_strings(*allow, "paths", origin, cfg.allow_paths)) return *e;
-    if (auto e = read_strings(*allow, "regexes", origin, cfg.allow_regexes)) return *e;
+    if (auto e = read_regexes(*allow, "path_regexes", origin, cfg.allow_path_regexes)) return *e;
+    if (auto e = read_regexes(*allow, "regexes", origin, cfg.allow_regexes)) return *e;
+    if (auto e = read_words(*allow, "stopwords", origin, cfg.allow_regexes, stopword_regex)) return *e;
+    if (auto e = read_words(*allow, "values", origin, cfg.allow_regexes, value_regex)) return *e;
     if (auto e = read_strings(*allow, "fingerprints", origin, cfg.allow_fingerprints)) return *e;
+    for (auto& fp : cfg.allow_fingerprints)
+      if (fp.size() != 32 || fp.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return Error{fmt::format("{}:{}: '{}' is not a keyward fingerprint (32 hex digits, as printed in "
+                                 "--format json)", origin, line_of(*allow->get("fingerprints")), fp)};
   }
   if (auto rc = doc["rules_config"].as_table()) {
+    if (auto e = only_keys(*rc, {"disable"}, origin, "rules_config")) return *e;
     if (auto e = read_strings(*rc, "disable", origin, cfg.disabled)) return *e;
+    for (auto& id : cfg.disabled) cfg.rule_refs.emplace(id, line_of(*rc->get("disable")));
   }
   if (auto cp = doc["checkpoints"].as_table()) {
-    if (auto b = (*cp)["block"].value<bool>()) cfg.block_checkpoints = *b;
+    if (auto e = only_keys(*cp, {"block"}, origin, "checkpoints")) return *e;
+    if (auto b = cp->get("block")) {
+      if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'block' must be true or false", origin, line_of(*b))};
+      cfg.block_checkpoints = *b->value<bool>();
+    }
   }
   if (auto per = doc["rule"].as_table()) {
     for (auto& [id, node] : *per) {
+      std::string section = fmt::format("rule.{}", id.str());
       auto t = node.as_table();
-      if (!t) return Error{fmt::format("{}:{}: [rule.{}] must be a table", origin, node.source().begin.line, id.str())};
+      if (!t) return Error{fmt::format("{}:{}: [{}] must be a table", origin, line_of(node), section)};
+      if (auto e = only_keys(*t, {"allow_paths", "allow_path_regexes", "allow_regexes", "stopwords", "allow_values",
+                                  "min_entropy", "severity", "disable"}, origin, section))
+        return *e;
       RuleOverride o;
       if (auto e = read_strings(*t, "allow_paths", origin, o.allow_paths)) return *e;
-      if (auto v = (*t)["min_entropy"].value<double>()) o.min_entropy = *v;
-      o.severity = (*t)["severity"].value_or(std::string());
+      if (auto e = read_regexes(*t, "allow_path_regexes", origin, o.allow_path_regexes)) return *e;
+      if (auto e = read_regexes(*t, "allow_regexes", origin, o.allow_regexes)) return *e;
+      if (auto e = read_words(*t, "stopwords", origin, o.allow_regexes, stopword_regex)) return *e;
+      if (auto e = read_words(*t, "allow_values", origin, o.allow_regexes, value_regex)) return *e;
+      if (auto v = t->get("min_entropy")) {
+        auto d = v->value<double>();
+        if (!d || *d < 0 || *d > 8)
+          return Error{fmt::format("{}:{}: min_entropy must be a number from 0 to 8 (bits per byte)", origin,
+                                   line_of(*v))};
+        o.min_entropy = *d;
+      }
+      if (auto v = t->get("severity")) {
+        auto s = v->value<std::string>();
+        if (!s || (*s != "high" && *s != "medium" && *s != "low"))
+          return Error{fmt::format("{}:{}: severity must be \"high\", \"medium\" or \"low\"", origin, line_of(*v))};
+        o.severity = *s;
+      }
+      if (auto v = t->get("disable")) {
+        if (!v->is_boolean()) return Error{fmt::format("{}:{}: 'disable' must be true or false", origin, line_of(*v))};
+        if (*v->value<bool>()) cfg.disabled.push_back(std::string(id.str()));
+      }
+      cfg.rule_refs.emplace(std::string(id.str()), line_of(node));
       cfg.overrides[std::string(id.str())] = o;
     }
   }
   if (doc["rules"]) {
+    if (!doc["rules"].is_array_of_tables())
+      return Error{fmt::format("{}:{}: 'rules' must be an array of tables ([[rules]])", origin,
+                               line_of(*doc.get("rules")))};
     if (auto e = RuleSet::parse_file(text, origin, cfg.rules)) return *e;
   }
   return cfg;
@@ -89,7 +192,63 @@ Result<Config> load_config(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return Error{fmt::format("cannot read config file '{}'", path)};
+  if (looks_like_gitleaks_config(ss.str(), path)) return convert_gitleaks_config(ss.str(), path);
   return parse_config(ss.str(), path);
+}
+
+Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known) {
+  std::set<std::string> unknown;
+  for (auto& [id, line] : cfg.rule_refs) {
+    if (known(id)) continue;
+    if (!cfg.migrated)
+      return Error{fmt::format("{}:{}: unknown rule '{}' (list the ids with 'keyward rules')", cfg.origin, line, id)};
+    cfg.notes.push_back(fmt::format("{}:{}: rule '{}' is not a keyward rule; its settings were dropped", cfg.origin,
+                                    line, id));
+    unknown.insert(id);
+  }
+  for (auto& id : unknown) cfg.overrides.erase(id);
+  return std::nullopt;
+}
+
+struct AllowMatcher::Impl {
+  using Regexes = std::vector<std::unique_ptr<re2::RE2>>;
+  Regexes path_regexes;
+  std::map<std::string, std::pair<Regexes, Regexes>> per_rule;  // (path regexes, secret regexes)
+};
+
+namespace {
+void compile_all(const std::vector<std::string>& src, std::vector<std::unique_ptr<re2::RE2>>& out) {
+  re2::RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_encoding(re2::RE2::Options::EncodingLatin1);
+  for (auto& s : src) {
+    auto re = std::make_unique<re2::RE2>(s, opt);
+    if (re->ok()) out.push_back(std::move(re));  // parse_config already rejected bad ones
+  }
+}
+bool any_match(const std::vector<std::unique_ptr<re2::RE2>>& res, std::string_view s) {
+  for (auto& re : res)
+    if (re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re)) return true;
+  return false;
+}
+}  // namespace
+
+AllowMatcher::AllowMatcher(const Config& c) : impl_(std::make_unique<Impl>()) {
+  compile_all(c.allow_path_regexes, impl_->path_regexes);
+  for (auto& [id, o] : c.overrides) {
+    if (o.allow_path_regexes.empty() && o.allow_regexes.empty()) continue;
+    auto& slot = impl_->per_rule[id];
+    compile_all(o.allow_path_regexes, slot.first);
+    compile_all(o.allow_regexes, slot.second);
+  }
+}
+AllowMatcher::~AllowMatcher() = default;
+
+bool AllowMatcher::allows(const std::string& rule_id, std::string_view path, std::string_view secret) const {
+  if (any_match(impl_->path_regexes, path)) return true;
+  auto it = impl_->per_rule.find(rule_id);
+  if (it == impl_->per_rule.end()) return false;
+  return any_match(it->second.first, path) || any_match(it->second.second, secret);
 }
 
 }  // namespace keyward

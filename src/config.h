@@ -1,8 +1,12 @@
 // .keyward.toml: extra rules, disabled rules, path and value allowlists, per-rule
-// overrides. Parsing errors name the file, the line and the reason.
+// overrides. Parsing errors name the file, the line and the reason. A gitleaks/Betterleaks
+// configuration is read too (gitleaks_config.h) and lands in the same struct.
 #pragma once
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "result.h"
@@ -11,9 +15,12 @@
 namespace keyward {
 
 struct RuleOverride {
-  std::vector<std::string> allow_paths;
+  std::vector<std::string> allow_paths;         // gitignore-style globs
+  std::vector<std::string> allow_path_regexes;  // RE2 on the path (gitleaks' path allowlists)
+  std::vector<std::string> allow_regexes;       // RE2 on the secret; stopwords and values end up here
   double min_entropy = -1;  // < 0: keep the rule's own
   std::string severity;
+  bool disabled = false;
 };
 
 struct Config {
@@ -21,15 +28,49 @@ struct Config {
   std::vector<Rule> rules;                 // [[rules]]: extra rules, same schema as patterns/
   std::vector<std::string> disabled;       // [rules_config] disable = [...]
   std::vector<std::string> allow_paths;    // [allowlist] paths = [...] (gitignore-style)
-  std::vector<std::string> allow_regexes;  // [allowlist] regexes = [...] (RE2, on the secret)
+  std::vector<std::string> allow_regexes;  // [allowlist] regexes/stopwords/values (RE2, on the secret)
+  std::vector<std::string> allow_path_regexes;  // [allowlist] path_regexes (RE2, on the path)
   std::vector<std::string> allow_fingerprints;  // [allowlist] fingerprints = [...]
   std::map<std::string, RuleOverride> overrides;  // [rule."id"] ...
   bool block_checkpoints = true;           // [checkpoints] block = true
+
+  // Where each rule id named in disable/[rule.ID] appears (line), for errors on unknown ids.
+  std::map<std::string, int> rule_refs;
+  // A configuration migrated from gitleaks/Betterleaks: what could not be converted, one
+  // precise sentence each. Unknown rule ids there are notes, not errors.
+  bool migrated = false;
+  std::vector<std::string> notes;
 };
 
 // Parses config text; origin names the file in messages.
 Result<Config> parse_config(const std::string& text, const std::string& origin);
-// Reads and parses a file; a missing file is an error (the caller decides if it is optional).
+// Reads and parses a file (.keyward.toml or a gitleaks/Betterleaks TOML, told apart by
+// content); a missing file is an error (the caller decides if it is optional).
 Result<Config> load_config(const std::string& path);
+
+// Checks that every rule id the config names exists (known(id)); an unknown id is an error
+// naming the file and line, or, in a migrated config, a note (the id is dropped).
+Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known);
+
+// RE2 source that matches secrets containing word, ignoring case (gitleaks' stopwords).
+std::string stopword_regex(const std::string& word);
+// RE2 source that matches exactly value.
+std::string value_regex(const std::string& value);
+
+// The allowlists that need compiled regexes: path regexes and per-rule secret regexes.
+// Built once per engine; allows() is thread-safe.
+class AllowMatcher {
+ public:
+  explicit AllowMatcher(const Config& c);
+  ~AllowMatcher();
+  AllowMatcher(const AllowMatcher&) = delete;
+  AllowMatcher& operator=(const AllowMatcher&) = delete;
+  // True if a path regex or one of the rule's own allowlists drops this finding.
+  bool allows(const std::string& rule_id, std::string_view path, std::string_view secret) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace keyward

@@ -43,8 +43,16 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
   for (auto& r : e->config_.rules) {
+    // A migrated gitleaks rule whose id keyward already has: keyward's own rule stays.
+    if (e->config_.migrated && e->rules_.find(r.id)) {
+      e->config_.notes.push_back(fmt::format("{}: rule '{}' was not added: keyward has its own rule of that id",
+                                             r.origin, r.id));
+      continue;
+    }
     if (auto err = e->rules_.add(r)) return *err;
   }
+  if (auto err = check_rule_ids(e->config_, [&](const std::string& id) { return e->rules_.find(id) != nullptr; }))
+    return *err;
   for (auto& r : e->rules_.rules())
     if (!is_known_validator(r.validator))
       return Error{fmt::format("{}: rule {}: unknown validator '{}'", r.origin, r.id, r.validator)};

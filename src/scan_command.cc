@@ -52,6 +52,18 @@ Result<Config> find_config(const Options& o, const std::string& root) {
   return Config{};
 }
 
+// What a migrated gitleaks configuration could not carry over: all of it with -v (and in
+// `keyward rules`), else one line, so a hook stays quiet but never silent about it.
+void print_config_notes(const Config& c, bool all, bool quiet) {
+  if (quiet || c.notes.empty()) return;
+  if (all) {
+    for (auto& n : c.notes) std::cerr << "keyward: note: " << n << '\n';
+    return;
+  }
+  std::cerr << fmt::format("keyward: note: {} part{} of {} could not be converted exactly (see 'keyward rules "
+                           "--config {}')\n", c.notes.size(), c.notes.size() == 1 ? "" : "s", c.origin, c.origin);
+}
+
 bool want_color(const Options& o, bool to_terminal) {
   if (o.color == "always") return true;
   if (o.color == "never") return false;
@@ -103,6 +115,7 @@ int run_scan(const Options& o) {
   if (!engine) return fail(o, (*&engine).error());
   if (!engine.value()->note().empty() && o.verbose) std::cerr << "keyward: note: " << engine.value()->note() << '\n';
   const Engine& e = **engine;
+  print_config_notes(e.config(), o.verbose, o.quiet);
 
   Report report;
   report.rules = &e.rules();
@@ -196,6 +209,7 @@ int run_rules(const Options& o) {
   if (o.rules_test) eo.config.allow_paths.clear(), eo.config.allow_regexes.clear();
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, engine.error());
+  print_config_notes((*engine)->config(), true, false);
   if (o.rules_test) return test_rules(**engine, std::cout, std::cerr) ? 1 : 0;
   list_rules(std::cout, (*engine)->rules(), o.format == "json");
   return 0;

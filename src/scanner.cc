@@ -33,7 +33,8 @@ size_t utf16_units(std::string_view s) {
 
 }  // namespace
 
-Scanner::Scanner(const Matcher& matcher, const Config& config) : matcher_(matcher), config_(config) {
+Scanner::Scanner(const Matcher& matcher, const Config& config)
+    : matcher_(matcher), config_(config), allow_(config) {
   re2::RE2::Options opt;
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
@@ -58,6 +59,7 @@ bool Scanner::keep(const Rule& rule, std::string_view path, std::string_view sec
     for (auto& p : it->second.allow_paths)
       if (glob_match_path(p, path)) return false;
   }
+  if (allow_.allows(rule.id, path, secret)) return false;
   if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
   if (rule.check_placeholders && looks_like_placeholder(secret)) return false;
   for (auto& re : allow_regexes_)

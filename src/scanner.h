@@ -37,6 +37,7 @@ class Scanner {
   const Matcher& matcher_;
   const Config& config_;
   std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
+  AllowMatcher allow_;  // path regexes and per-rule regex allowlists
 };
 
 // Fills line/column/context fields of findings whose offset/end_offset are set.
