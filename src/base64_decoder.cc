@@ -63,7 +63,16 @@ bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, V
   size_t i = 0;
   // Invariant: i == 0 or t[i - 1] is not a base64 character. Probing the last byte of a
   // would-be minimal run lets ordinary text be skipped kMinBase64Run bytes at a time.
+  size_t next_skip = 0;
   while (i + kMinBase64Run <= n && b.size() < budget) {
+    // Jump over skipped spans (image payloads) when src is the blob itself.
+    if (src.map.empty() && next_skip < skip.size()) {
+      while (next_skip < skip.size() && skip[next_skip].second <= i) ++next_skip;
+      if (next_skip < skip.size() && skip[next_skip].first <= i) {
+        i = skip[next_skip].second + 1;
+        continue;
+      }
+    }
     size_t probe = i + kMinBase64Run - 1;
     if (!is_b64(t[probe])) {
       i = probe + 1;
@@ -97,7 +106,7 @@ bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, V
     b.separator(src.to_orig(pad_end, true));
   }
   if (b.empty()) return false;
-  out = b.finish();
+  b.finish(out);
   return true;
 }
 

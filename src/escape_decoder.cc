@@ -166,7 +166,7 @@ bool decode_escapes(Kind kind, std::string_view d, const SkipSpans& skip, size_t
   }
   if (open) emit_window(kind, d, wb, we, b);
   if (b.empty()) return false;
-  out = b.finish();
+  b.finish(out);
   return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <cstring>
 #include <vector>
 
 namespace keyward {
@@ -97,9 +98,17 @@ class NotebookWalker {
   Span string_span(od::value& v) {
     std::string_view tok = v.raw_json_token();
     size_t b = static_cast<size_t>(tok.data() - base_) + 1;
-    size_t i = b;
-    while (i < data_.size() && data_[i] != '"') i += data_[i] == '\\' ? 2 : 1;
-    return {b, std::min(i, data_.size())};
+    // The closing quote is the first one not escaped by an odd run of backslashes.
+    for (size_t i = b; i < data_.size();) {
+      const void* q = std::memchr(data_.data() + i, '"', data_.size() - i);
+      if (!q) break;
+      size_t at = static_cast<size_t>(static_cast<const char*>(q) - data_.data());
+      size_t bs = 0;
+      while (at - bs > b && data_[at - 1 - bs] == '\\') ++bs;
+      if (bs % 2 == 0) return {b, at};
+      i = at + 1;
+    }
+    return {b, data_.size()};
   }
 
   // A string, or a list of strings (Jupyter writes one per line).

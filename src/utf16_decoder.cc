@@ -52,7 +52,7 @@ bool decode_utf16(std::string_view d, size_t budget, View& out) {
   }
   flush();
   if (b.empty()) return false;
-  out = b.finish();
+  b.finish(out);
   out.whole_text = true;
   return true;
 }

@@ -47,10 +47,11 @@ class ViewBuilder {
   // Ends a segment: a newline no secret spans, mapped to the segment's end.
   void separator(size_t orig) { decoded("\n", orig, orig); }
 
-  View finish() {
-    View v = std::move(view_);
-    v.text = v.storage;
-    return v;
+  // Moves the view into out. text points into out.storage, so a View that is moved again
+  // (short strings move by copy) must be re-pointed: v.text = v.storage.
+  void finish(View& out) {
+    out = std::move(view_);
+    out.text = out.storage;
   }
 
  private:

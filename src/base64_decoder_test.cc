@@ -1,0 +1,76 @@
+#include "base64_decoder.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "testing.h"
+
+using namespace keyward;
+
+namespace {
+std::string encode(const std::string& in) {
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) out += a[(v >> k) & 63];
+  }
+  if (in.size() - i == 1) {
+    uint32_t v = uint8_t(in[i]) << 16;
+    out += a[(v >> 18) & 63], out += a[(v >> 12) & 63], out += "==";
+  } else if (in.size() - i == 2) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += a[(v >> 18) & 63], out += a[(v >> 12) & 63], out += a[(v >> 6) & 63], out += "=";
+  }
+  return out;
+}
+View raw(std::string_view d) {
+  View v;
+  v.text = d;
+  return v;
+}
+}  // namespace
+
+TEST_CASE("base64: Docker basic auth decodes to user:token, mapped into the run", "[base64]") {
+  std::string tok = testing::fake_hf_token(5);
+  std::string run = encode("user:" + tok);
+  std::string d = "{\"auths\": {\"r.test\": {\"auth\": \"" + run + "\"}}}";
+  View v;
+  REQUIRE(decode_base64_runs(raw(d), {}, 1 << 20, v));
+  CHECK(v.decoded == "base64");
+  size_t t = v.text.find(tok);
+  REQUIRE(t != std::string::npos);
+  size_t rb = d.find(run);
+  size_t ob = v.to_orig(t, false), oe = v.to_orig(t + tok.size(), true);
+  CHECK(ob >= rb);
+  CHECK(ob <= rb + 8);
+  CHECK(oe <= rb + run.size());
+  CHECK(oe > rb + run.size() - 4);
+}
+
+TEST_CASE("base64: binary payloads, short runs and skipped spans are left alone", "[base64]") {
+  std::string bin;
+  for (int i = 0; i < 3000; ++i) bin += static_cast<char>((i * 7919) & 0xFF);
+  std::string d = "\"image/png\": \"" + encode(bin) + "\"";
+  View v;
+  CHECK_FALSE(decode_base64_runs(raw(d), {}, 1 << 20, v));
+  CHECK_FALSE(decode_base64_runs(raw("short: " + encode("hi there")), {}, 1 << 20, v));
+  std::string text = "k: " + encode("a long enough plain text value here");
+  REQUIRE(decode_base64_runs(raw(text), {}, 1 << 20, v));
+  CHECK_FALSE(decode_base64_runs(raw(text), {{3, text.size()}}, 1 << 20, v));
+  CHECK_FALSE(decode_base64_runs(raw("/usr/local/lib/python3.11/site-packages/x"), {}, 1 << 20, v));
+}
+
+TEST_CASE("base64: base64 inside base64 maps through both layers", "[base64]") {
+  std::string inner = encode("password=" + testing::fake_hf_token(9));
+  std::string d = "data:\n  cfg: " + encode("inner: " + inner) + "\n";
+  View one, two;
+  REQUIRE(decode_base64_runs(raw(d), {}, 1 << 20, one));
+  REQUIRE(decode_base64_runs(one, {}, 1 << 20, two));
+  size_t t = two.text.find("hf_");
+  REQUIRE(t != std::string::npos);
+  size_t ob = two.to_orig(t, false);
+  CHECK(ob >= d.find("cfg: ") + 5);
+  CHECK(ob < d.size());
+}

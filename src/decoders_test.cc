@@ -1,0 +1,197 @@
+// decode_blob through the real Scanner: a rule set with only the Hugging Face rules,
+// compiled once into a temporary directory.
+#include "decoders.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <unistd.h>
+
+#include "engine.h"
+#include "testing.h"
+
+using namespace keyward;
+namespace fs = std::filesystem;
+
+namespace {
+
+const Engine& hf_engine() {
+  static std::unique_ptr<Engine> engine = [] {
+    fs::path dir = fs::temp_directory_path() / ("keyward-decoders-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::copy_file(fs::path(KEYWARD_SOURCE_PATTERNS_DIR) / "huggingface.toml", dir / "huggingface.toml",
+                  fs::copy_options::overwrite_existing);
+    EngineOptions o;
+    o.rules_dir = dir.string();
+    auto e = Engine::create(o);
+    fs::remove_all(dir);
+    if (!e) FAIL(e.error());
+    return std::move(*e);
+  }();
+  return *engine;
+}
+
+std::vector<Finding> scan(const std::string& path, const std::string& data, BlobFacts* facts = nullptr) {
+  const Engine& e = hf_engine();
+  auto scratch = e.matcher().make_scratch();
+  REQUIRE(scratch);
+  auto r = e.scanner().scan(path, data, *scratch, facts);
+  REQUIRE(r);
+  return *r;
+}
+
+std::string b64(const std::string& in) {
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t v = uint8_t(in[i]) << 16;
+    if (i + 1 < in.size()) v |= uint8_t(in[i + 1]) << 8;
+    if (i + 2 < in.size()) v |= uint8_t(in[i + 2]);
+    out += a[(v >> 18) & 63];
+    out += a[(v >> 12) & 63];
+    out += i + 1 < in.size() ? a[(v >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? a[v & 63] : '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("decode_blob: LFS pointers are not scanned, never flagged", "[decoders]") {
+  std::string lfs = "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(64, 'a') +
+                    "\nsize 123\n";
+  BlobFacts f;
+  CHECK(decode_blob("model.bin", lfs, f).empty());
+  CHECK_FALSE(f.not_scanned.empty());
+  BlobFacts g;
+  CHECK(scan("model.bin", lfs, &g).empty());
+  CHECK_FALSE(g.not_scanned.empty());
+}
+
+TEST_CASE("decode_blob: nothing to decode means only the raw view", "[decoders]") {
+  BlobFacts f;
+  auto v = decode_blob("a.py", "x = 1\nprint('hello world')\n", f);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].decoded.empty());
+}
+
+TEST_CASE("scanner: notebook findings carry cell and line, for list and string sources", "[decoders]") {
+  std::string t1 = testing::fake_hf_token(11), t2 = testing::fake_hf_token(12), t3 = testing::fake_hf_token(13);
+  std::string png = b64(std::string(600, '\x89') + "hf_" + std::string(40, 'Q') + std::string(600, '\x01'));
+  std::string nb = "{\n \"cells\": [\n  {\"cell_type\": \"markdown\", \"source\": [\"# T\\n\"]},\n"
+                   "  {\"cell_type\": \"code\", \"source\": [\"import os\\n\", \"tok = \\\"" + t1 + "\\\"\\n\"],\n"
+                   "   \"outputs\": [{\"output_type\": \"stream\", \"text\": [\"a\\n\", \"b\\n\", \"got " + t2 + "\\n\"]},\n"
+                   "    {\"output_type\": \"display_data\", \"data\": {\"image/png\": \"" + png + "\"}}]},\n"
+                   "  {\"cell_type\": \"code\", \"source\": \"a = 1\\nb = 2\\n" + t3 + "\"}\n"
+                   " ],\n \"nbformat\": 4\n}\n";
+  auto fs = scan("nb.ipynb", nb);
+  REQUIRE(fs.size() == 3);
+  CHECK(fs[0].secret == t1);
+  CHECK(fs[0].cell == 2);
+  CHECK(fs[0].cell_line == 2);
+  CHECK(fs[0].line == 4);
+  CHECK(fs[0].column == nb.find(t1) - nb.rfind('\n', nb.find(t1)));
+  CHECK(fs[1].secret == t2);
+  CHECK(fs[1].cell == 2);
+  CHECK(fs[1].cell_line == 3);
+  // Found in the json-escape view (the raw text reads "\nhf_..."), reported where it lies.
+  CHECK(fs[2].secret == t3);
+  CHECK(fs[2].cell == 3);
+  CHECK(fs[2].cell_line == 3);
+  CHECK(fs[2].offset == nb.find(t3));
+}
+
+TEST_CASE("scanner: a malformed notebook is scanned as text", "[decoders]") {
+  std::string t = testing::fake_hf_token(14);
+  std::string nb = "{\"cells\": [{\"source\": [\"tok = '" + t + "'\\n\"]}, ";
+  BlobFacts f;
+  auto fs = scan("broken.ipynb", nb, &f);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].cell == 0);
+  CHECK(f.cells.empty());
+}
+
+TEST_CASE("scanner: \\u-escaped token is found at the escape", "[decoders]") {
+  std::string t = testing::fake_hf_token(15);
+  std::string d = "{\n  \"token\": \"\\u0068" + t.substr(1) + "\"\n}\n";
+  auto fs = scan("c.json", d);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].secret == t);
+  CHECK(fs[0].decoded == "json-escape");
+  CHECK(fs[0].line == 2);
+  CHECK(fs[0].column == 13);
+  CHECK(fs[0].offset == d.find("\\u0068"));
+}
+
+TEST_CASE("scanner: Docker config basic auth is decoded from base64", "[decoders]") {
+  std::string t = testing::fake_hf_token(16);
+  std::string run = b64("robot:" + t);
+  std::string d = "{\n \"auths\": {\n  \"registry.test\": {\n   \"auth\": \"" + run + "\"\n  }\n }\n}\n";
+  auto fs = scan("config.json", d);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].secret == t);
+  CHECK(fs[0].decoded == "base64");
+  CHECK(fs[0].line == 4);
+  CHECK(fs[0].offset >= d.find(run));
+  CHECK(fs[0].end_offset <= d.find(run) + run.size());
+}
+
+TEST_CASE("scanner: UTF-16 with BOM is located in its text", "[decoders]") {
+  std::string t = testing::fake_hf_token(17);
+  std::string text = "first line\r\nHF_TOKEN=" + t + "\r\n";
+  for (bool le : {true, false}) {
+    std::string d = le ? "\xFF\xFE" : "\xFE\xFF";
+    for (char c : text) {
+      d += le ? c : '\0';
+      d += le ? '\0' : c;
+    }
+    auto fs = scan("win.txt", d);
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].secret == t);
+    CHECK(fs[0].decoded == "utf-16");
+    CHECK(fs[0].line == 2);
+    CHECK(fs[0].column == 10);
+    CHECK(fs[0].context.find('\0') == std::string::npos);
+    CHECK(fs[0].offset == 2 + 2 * text.find(t));
+  }
+}
+
+TEST_CASE("scanner: NUL bytes, CRLF and a UTF-8 BOM do not hide a token", "[decoders]") {
+  std::string t = testing::fake_hf_token(18);
+  std::string d = std::string("\x00\x01\x02 bin\x00", 8) + "\r\nkey=" + t + "\r\n";
+  auto fs = scan("blob.bin", d);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].line == 2);
+  CHECK(fs[0].column == 5);
+  auto gs = scan("bom.env", "\xEF\xBB\xBFHF_TOKEN=" + t + "\r\n");
+  REQUIRE(gs.size() == 1);
+  CHECK(gs[0].column == 13);
+  CHECK(gs[0].context.back() != '\r');
+}
+
+TEST_CASE("scanner: a 20,000-character line shows a window around the secret", "[decoders]") {
+  std::string t = testing::fake_hf_token(19);
+  std::string d;
+  while (d.size() < 10000) d += "var a=1;";
+  d += "var t=\"" + t + "\";";
+  while (d.size() < 20000) d += "var b=2;";
+  auto fs = scan("app.min.js", d);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].column == d.find(t) + 1);
+  CHECK(fs[0].context.size() < 2 * 80 + t.size() + 8);
+  CHECK(fs[0].context.substr(fs[0].context_secret_begin, t.size()) == t);
+}
+
+TEST_CASE("decode_blob: limits bound the decoded bytes", "[decoders]") {
+  std::string d;
+  for (int i = 0; i < 2000; ++i) d += "\"k\": \"\\u0041" + std::string(200, 'x') + "\"\n";
+  BlobFacts f;
+  DecodeLimits small;
+  small.max_decoded_bytes = 4096;
+  size_t total = 0;
+  for (auto& v : decode_blob("a.json", d, f, small)) total += v.storage.size();
+  CHECK(total < 4096 + 2 * 1100 + 512);
+}

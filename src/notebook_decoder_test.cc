@@ -1,0 +1,99 @@
+#include "notebook_decoder.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+using namespace keyward;
+
+namespace {
+// Blob offset of the first occurrence of needle.
+size_t at(const std::string& s, const std::string& needle) { return s.find(needle); }
+int line_of(const CellSpan& c, size_t off) {
+  int n = 0;
+  for (size_t s : c.line_starts) n += s <= off;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("notebook: list-of-lines sources get one line start per string", "[notebook]") {
+  std::string nb = R"({"cells": [
+ {"cell_type": "markdown", "source": ["# T\n", "text\n"]},
+ {"cell_type": "code", "source": ["import os\n", "x = 1\n", "SECRET_HERE\n"], "outputs": []}
+], "nbformat": 4})";
+  BlobFacts f;
+  REQUIRE(parse_notebook(nb, f));
+  REQUIRE(f.cells.size() == 2);
+  CHECK(f.cells[0].cell == 1);
+  CHECK(f.cells[1].cell == 2);
+  CHECK_FALSE(f.cells[1].output);
+  REQUIRE(f.cells[1].line_starts.size() == 3);
+  CHECK(f.cells[1].line_starts[0] == at(nb, "import os"));
+  CHECK(f.cells[1].line_starts[2] == at(nb, "SECRET_HERE"));
+  CHECK(line_of(f.cells[1], at(nb, "SECRET_HERE") + 3) == 3);
+}
+
+TEST_CASE("notebook: a single-string source splits lines at \\n escapes", "[notebook]") {
+  std::string nb = R"({"cells": [{"cell_type": "code", "source": "a = 2\nb = \"x\\n\"\nSECRET_HERE\n"}], "nbformat": 4})";
+  BlobFacts f;
+  REQUIRE(parse_notebook(nb, f));
+  REQUIRE(f.cells.size() == 1);
+  // The escaped backslash before n in "x\\n" is not a line break.
+  REQUIRE(f.cells[0].line_starts.size() == 3);
+  CHECK(line_of(f.cells[0], at(nb, "SECRET_HERE")) == 3);
+  CHECK(f.cells[0].begin == at(nb, "a = 2"));
+  CHECK(f.cells[0].end == at(nb, "\"}],"));
+}
+
+TEST_CASE("notebook: text outputs are cells, image payloads are skipped", "[notebook]") {
+  std::string nb = R"({"cells": [{"cell_type": "code", "source": ["print(1)\n"], "outputs": [
+  {"output_type": "stream", "name": "stdout", "text": ["one\n", "OUT_SECRET\n"]},
+  {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgoAAAANSUhEUg", "text/plain": ["<Figure>"]}},
+  {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["TB_LINE"]}
+ ], "attachments": {"a.png": {"image/png": ["AAAA", "BBBB"]}}}], "nbformat": 4})";
+  BlobFacts f;
+  REQUIRE(parse_notebook(nb, f));
+  bool found_stream = false;
+  for (auto& c : f.cells)
+    if (c.output && c.begin <= at(nb, "OUT_SECRET") && at(nb, "OUT_SECRET") < c.end) {
+      found_stream = true;
+      CHECK(c.cell == 1);
+      CHECK(line_of(c, at(nb, "OUT_SECRET")) == 2);
+    }
+  CHECK(found_stream);
+  REQUIRE(f.skip.size() == 2);
+  CHECK(f.skip[0].first == at(nb, "iVBOR"));
+  CHECK(f.skip[0].second == at(nb, "iVBOR") + 22);
+  CHECK(f.skip[1].first == at(nb, "\"AAAA\"") + 1);
+  CHECK(f.skip[1].second == at(nb, "BBBB") + 4);
+}
+
+TEST_CASE("notebook: malformed or foreign JSON is not a notebook", "[notebook]") {
+  BlobFacts f;
+  CHECK_FALSE(parse_notebook(R"({"cells": [{"source": ["x\n"]}, )", f));
+  CHECK_FALSE(parse_notebook(R"({"auths": {}})", f));
+  CHECK_FALSE(parse_notebook("not json at all", f));
+  CHECK(f.cells.empty());
+  CHECK(f.skip.empty());
+}
+
+TEST_CASE("notebook: nbformat 3 worksheets and png outputs", "[notebook]") {
+  std::string nb = R"({"worksheets": [{"cells": [{"cell_type": "code", "input": ["a\n", "b\n"],
+   "outputs": [{"output_type": "display_data", "png": "iVBORw0KGgo"}]}]}], "nbformat": 3})";
+  BlobFacts f;
+  REQUIRE(parse_notebook(nb, f));
+  REQUIRE(f.cells.size() == 1);
+  CHECK(f.cells[0].line_starts.size() == 2);
+  REQUIRE(f.skip.size() == 1);
+}
+
+TEST_CASE("notebook: text MIME types", "[notebook]") {
+  CHECK(is_text_mime("text/plain"));
+  CHECK(is_text_mime("text/html"));
+  CHECK(is_text_mime("application/json"));
+  CHECK(is_text_mime("application/vnd.jupyter.widget-view+json"));
+  CHECK_FALSE(is_text_mime("image/png"));
+  CHECK_FALSE(is_text_mime("image/svg+xml"));
+  CHECK_FALSE(is_text_mime("application/pdf"));
+  CHECK(is_notebook_path("a/.ipynb_checkpoints/x-checkpoint.ipynb"));
+  CHECK_FALSE(is_notebook_path("x.json"));
+}
