@@ -1,0 +1,168 @@
+"""Never the leak: keyward must not become the place a secret escapes to.
+
+Every mode, every output format, every file keyward writes (reports, baselines, the cache)
+and every message is searched for the raw secrets, and for any long piece of them. Only
+--show-secrets may print them, and there it must.
+"""
+import base64
+import hashlib
+import json
+import os
+import string
+import unittest
+
+from kwtest import RepoTestCase, fake_hf_token, fake_token
+
+WINDOW = 10  # no run of this many secret characters may appear (masks show 5 + 3)
+
+
+class NoLeakTest(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        self.plain = fake_hf_token(seed=101)
+        self.in_notebook = fake_hf_token(seed=202)
+        self.encoded = fake_hf_token(seed=303)
+        self.secrets = [self.plain, self.in_notebook, self.encoded]
+        self.init_repo()
+        self.write("README.md", "hello\n")
+        self.git("add", "README.md")
+        self.assertEqual(self.commit("first").rc, 0)
+        self.write("app/settings.py", f'HF_TOKEN = "{self.plain}"\n')
+        cell = {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+                "source": ["import os\n", f'os.environ["HF_TOKEN"] = "{self.in_notebook}"\n']}
+        nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        self.write("nb/train.ipynb", json.dumps(nb, indent=1))
+        blob = base64.b64encode(f"HF_TOKEN={self.encoded}\n".encode()).decode()
+        self.write("deploy/env.yaml", f"data: {blob}\n")
+        self.git("add", "-A")
+
+    # --- the check -------------------------------------------------------------------
+    def pieces(self, secret):
+        return {secret[i:i + WINDOW] for i in range(len(secret) - WINDOW + 1)}
+
+    def assertClean(self, where, text):
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        for s in self.secrets:
+            self.assertNotIn(s, text, f"raw secret leaked in {where}")
+            for p in self.pieces(s):
+                self.assertNotIn(p, text, f"a {WINDOW}-character piece of a secret leaked in {where}")
+
+    def assertCleanRun(self, what, r, rcs=(1,)):
+        self.assertIn(r.rc, rcs, f"{what}:\n{r.all}")
+        self.assertClean(f"{what} stdout", r.out)
+        self.assertClean(f"{what} stderr", r.err)
+
+    def written_files(self):
+        """Every file under the test's temp dir except the work tree and its .git."""
+        for root, dirs, files in os.walk(self.tmp):
+            if os.path.abspath(root) == os.path.abspath(self.repo):
+                dirs[:] = []  # the sources and .git hold the secret by construction
+            for f in files:
+                yield os.path.join(root, f)
+
+    def assertNoFileLeaks(self):
+        seen = 0
+        for p in self.written_files():
+            with open(p, "rb") as f:
+                self.assertClean(p, f.read())
+            seen += 1
+        return seen
+
+    # --- the tests -------------------------------------------------------------------
+    def test_every_output_is_masked(self):
+        out = os.path.join(self.tmp, "out")
+        os.makedirs(out)
+        # The blocked commit itself, through the installed hook.
+        r = self.commit("leak?")
+        self.assertBlocked(r)
+        self.assertCleanRun("git commit (hook)", r, rcs=(1,))
+        found = self.keyward("--hook", "pre-commit", "--format", "json").json()["findings"]
+        self.assertGreaterEqual({f["path"] for f in found}, {"app/settings.py", "nb/train.ipynb"})
+
+        for fmt in ("text", "json", "sarif"):
+            for extra in ([], ["-v"], ["--color", "always"]):
+                self.assertCleanRun(f"pre-commit {fmt} {extra}",
+                                    self.keyward("--hook", "pre-commit", "--format", fmt, *extra))
+            path = os.path.join(out, f"report.{fmt}")
+            self.assertCleanRun(f"pre-commit {fmt} --output",
+                                self.keyward("--format", fmt, "--output", path))
+            self.assertGreater(os.path.getsize(path), 0)
+            self.assertCleanRun(f"disk {fmt}", self.keyward("--format", fmt, "-v", self.repo))
+
+        # A baseline written from the findings holds fingerprints only.
+        bl = os.path.join(out, "baseline.txt")
+        r = self.keyward("baseline", "-o", bl)
+        self.assertCleanRun("baseline", r, rcs=(0,))
+        with open(bl) as f:
+            lines = [l for l in f.read().splitlines() if l and not l.startswith("#")]
+        self.assertGreaterEqual(len(lines), 2)
+        self.assertCleanRun("scan with baseline", self.keyward("--baseline", bl, "--report-unused", "-v"),
+                            rcs=(0, 1))
+
+        # Error paths that come after the findings are known.
+        self.assertCleanRun("unwritable --output",
+                            self.keyward("--output", os.path.join(self.tmp, "no", "such", "dir", "r.txt")),
+                            rcs=(2,))
+        self.assertCleanRun("bad baseline", self.keyward("--baseline", os.path.join(out, "report.text")),
+                            rcs=(2,))
+
+        # History and range modes, once the secrets are committed on purpose.
+        self.assertEqual(self.git("commit", "-qm", "leak", "--no-verify", check=False).rc, 0)
+        for fmt in ("text", "json", "sarif"):
+            self.assertCleanRun(f"--all-history {fmt}",
+                                self.keyward("--all-history", "--format", fmt, "-v", "--no-progress"),
+                                rcs=(1,))
+            self.assertCleanRun(f"--range {fmt}", self.keyward("--range", "HEAD~1..HEAD", "--format", fmt),
+                                rcs=(1,))
+
+        n = self.assertNoFileLeaks()
+        self.assertGreater(n, 5)
+        cache = self.env["KEYWARD_CACHE_DIR"]
+        self.assertTrue(os.path.isdir(cache) and os.listdir(cache), "the cache was not written")
+
+    def test_show_secrets_shows_them(self):
+        for fmt in ("text", "json", "sarif"):
+            r = self.keyward("--hook", "pre-commit", "--format", fmt, "--show-secrets")
+            self.assertEqual(r.rc, 1, r.all)
+            self.assertIn(self.plain, r.out, f"--show-secrets {fmt} did not show the secret")
+            self.assertIn(self.in_notebook, r.out)
+            with self.assertRaises(AssertionError):  # the leak check itself sees them
+                self.assertClean("--show-secrets output", r.out)
+        # Even with --show-secrets the cache and baseline hold no secret.
+        bl = os.path.join(self.tmp, "bl")
+        self.keyward("baseline", "-o", bl, "--show-secrets")
+        self.assertNoFileLeaks()
+
+    def test_fingerprints_are_not_plain_hashes(self):
+        findings = self.keyward("--hook", "pre-commit", "--format", "json").json()["findings"]
+        self.assertTrue(findings)
+        for f in findings:
+            fp = f["fingerprint"]
+            self.assertRegex(fp, r"^[0-9a-f]{32}$")
+            for s in self.secrets:
+                for h in (hashlib.sha256, hashlib.sha1, hashlib.md5):
+                    for data in (s, f["rule"] + s, f["rule"] + ":" + s):
+                        self.assertNotIn(fp, h(data.encode()).hexdigest(),
+                                         "fingerprint is a plain hash a dictionary can reverse")
+            self.assertNotIn(fp, json.dumps([s for s in self.secrets]))
+        # Same secret, same rule: same fingerprint in any file (baselines must match).
+        self.write("other/place.py", f'token = "{self.plain}"\n')
+        self.git("add", "-A")
+        again = self.keyward("--hook", "pre-commit", "--format", "json").json()["findings"]
+        fps = {f["path"]: f["fingerprint"] for f in again}
+        self.assertEqual(fps["app/settings.py"], fps["other/place.py"])
+
+    def test_masking_of_short_and_odd_secrets(self):
+        # A generic secret near a keyword, with non-alphanumeric characters and a long one.
+        long_secret = fake_token("hf_", 34, seed=5) + fake_token("", 200, alphabet=string.ascii_letters, seed=6)
+        self.secrets.append(long_secret)
+        self.write("long.txt", f"HF_TOKEN={long_secret}\n")
+        self.git("add", "-A")
+        for fmt in ("text", "json", "sarif"):
+            r = self.keyward("--hook", "pre-commit", "--format", fmt, "-v")
+            self.assertCleanRun(f"odd secrets {fmt}", r)
+
+
+if __name__ == "__main__":
+    unittest.main()
