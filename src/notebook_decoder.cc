@@ -73,8 +73,10 @@ class NotebookWalker {
     for (auto field : obj) {
       std::string_view key = field.unescaped_key();
       od::value v = field.value();
-      if (key == "text" || key == "traceback" || key == "evalue" || key == "ename") {
+      if (key == "text" || key == "evalue" || key == "ename") {
         add_text(v, true);
+      } else if (key == "traceback") {  // one frame per string, shown joined by newlines
+        add_text(v, true, true);
       } else if (key == "data") {
         if (v.type() == od::json_type::object) mime_bundle(v.get_object());
       } else if (key == "png" || key == "jpeg" || key == "gif" || key == "pdf") {  // nbformat 3
@@ -129,7 +131,7 @@ class NotebookWalker {
     if (!s.empty()) out_skip.emplace_back(s.front().first, s.back().second);
   }
 
-  void add_text(od::value& v, bool output) {
+  void add_text(od::value& v, bool output, bool string_per_line = false) {
     std::vector<Span> spans = strings(v);
     if (spans.empty()) return;
     CellSpan c;
@@ -141,6 +143,7 @@ class NotebookWalker {
     // string per line, that is each string's first byte.
     bool pending = true;
     for (auto [b, e] : spans) {
+      if (string_per_line) pending = true;
       for (size_t i = b; i < e;) {
         if (pending) {
           c.line_starts.push_back(i);

@@ -48,7 +48,7 @@ TEST_CASE("notebook: text outputs are cells, image payloads are skipped", "[note
   std::string nb = R"({"cells": [{"cell_type": "code", "source": ["print(1)\n"], "outputs": [
   {"output_type": "stream", "name": "stdout", "text": ["one\n", "OUT_SECRET\n"]},
   {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgoAAAANSUhEUg", "text/plain": ["<Figure>"]}},
-  {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["TB_LINE"]}
+  {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["TB_FIRST", "TB_LINE"]}
  ], "attachments": {"a.png": {"image/png": ["AAAA", "BBBB"]}}}], "nbformat": 4})";
   BlobFacts f;
   REQUIRE(parse_notebook(nb, f));
@@ -60,6 +60,9 @@ TEST_CASE("notebook: text outputs are cells, image payloads are skipped", "[note
       CHECK(line_of(c, at(nb, "OUT_SECRET")) == 2);
     }
   CHECK(found_stream);
+  // Traceback frames are lines of their own, even without \n.
+  for (auto& c : f.cells)
+    if (c.begin == at(nb, "TB_FIRST")) CHECK(line_of(c, at(nb, "TB_LINE")) == 2);
   REQUIRE(f.skip.size() == 2);
   CHECK(f.skip[0].first == at(nb, "iVBOR"));
   CHECK(f.skip[0].second == at(nb, "iVBOR") + 22);
