@@ -197,6 +197,7 @@ struct Converter {
 
 bool looks_like_gitleaks_config(const std::string& text, const std::string& path) {
   std::string base = lower(path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1));
+  if (base.find("keyward") != std::string::npos) return false;  // .keyward.toml is always keyward's own format
   if (base.find("leaks") != std::string::npos && base.size() > 5 && base.substr(base.size() - 5) == ".toml")
     return true;
   toml::table doc;
