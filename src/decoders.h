@@ -9,7 +9,8 @@
 namespace keyward {
 
 struct DecodeLimits {
-  size_t max_decoded_bytes = 64u << 20;  // total bytes of decoded views per blob
+  // Total bytes of decoded views per blob; their offset maps cost up to about twice that.
+  size_t max_decoded_bytes = 32u << 20;
   int max_depth = 2;                      // base64 inside base64 ...
 };
 
