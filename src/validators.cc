@@ -284,9 +284,18 @@ Validation generic_value(std::string_view s) {
       "r8_", "pplx-", "xai-", "lsv2_", "pcsk_", "kgat_", "wandb_v1_", "tgp_v1_", "dapi", "shp", "-----begin"};
   for (auto p : kPrefixes)
     if (starts_with(low, p)) return kInvalid;
-  bool hex = all_of(s, ::isxdigit);
+  // Hex strings are digests, ids and commit hashes far more often than secrets; hex keys
+  // of known providers are caught by their own rules, which look at the name around them.
+  if (all_of(s, ::isxdigit)) return kInvalid;
   size_t n = s.size();
-  if (hex && (n == 32 || n == 40 || n == 56 || n == 64 || n == 96 || n == 128)) return kInvalid;  // digests
+  // Sequences: abcd, 1234, dcba.
+  for (size_t k = 3; k < n; ++k) {
+    auto at = [&](size_t i) { return static_cast<int>(std::tolower(static_cast<unsigned char>(s[i]))); };
+    bool alnum = std::isalnum(static_cast<unsigned char>(s[k])) && std::isalnum(static_cast<unsigned char>(s[k - 3]));
+    if (alnum && ((at(k) - at(k - 1) == 1 && at(k - 1) - at(k - 2) == 1 && at(k - 2) - at(k - 3) == 1) ||
+                  (at(k) - at(k - 1) == -1 && at(k - 1) - at(k - 2) == -1 && at(k - 2) - at(k - 3) == -1)))
+      return kInvalid;
+  }
   if (all_of(s, ::isdigit)) return kInvalid;
   // UUID: 8-4-4-4-12 hex.
   if (n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-') {
@@ -330,18 +339,37 @@ Validation generic_value(std::string_view s) {
     else if (c != '_' && c != '-' && c != '.') has_other = true;
   }
   if (!has_digit && !has_other) {
-    // get_password, settings.secret, MyClassName, SOME_NAME: letters only and either one
-    // case or the few capitals of CamelCase. A random mixed-case token has about as many
-    // capitals as small letters.
-    size_t upper = static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); }));
-    size_t letters = static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }));
-    if (!has_upper || !has_lower || upper * 100 <= letters * 25 || s.find_first_of("_.-") != std::string_view::npos) return kInvalid;
+    // get_password, settings.secret, MyClassName, SSHPrivateKeyTypes: letters only, and
+    // either one case, separators, or words that read like words. Random letters pile up
+    // consonants: a run of 4 in lower case is rare in identifiers and common in tokens.
+    if (!has_upper || !has_lower || s.find_first_of("_.-") != std::string_view::npos) return kInvalid;
+    size_t run = 0, longest = 0;
+    for (char c : s) {
+      bool consonant = std::islower(static_cast<unsigned char>(c)) && std::string_view("aeiouy").find(c) == std::string_view::npos;
+      run = consonant ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest < 4) return kInvalid;
+  }
+  // Dotted paths of identifiers: settings.API_KEY, x25519.X25519PrivateKey.
+  if (s.find('.') != std::string_view::npos) {
+    bool all_ident = true;
+    size_t start = 0;
+    for (size_t k = 0; k <= n && all_ident; ++k) {
+      if (k == n || s[k] == '.') {
+        std::string_view seg = s.substr(start, k - start);
+        all_ident = !seg.empty() && (std::isalpha(static_cast<unsigned char>(seg[0])) || seg[0] == '_') &&
+                    std::all_of(seg.begin(), seg.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+        start = k + 1;
+      }
+    }
+    if (all_ident) return kInvalid;
   }
   {
     // snake/kebab/dotted words with small numbers: user_password_v2, api-key-2024
     size_t segs = 0, wordy = 0, start = 0;
     for (size_t k = 0; k <= n; ++k) {
-      if (k == n || s[k] == '_' || s[k] == '-' || s[k] == '.') {
+      if (k == n || s[k] == '_' || s[k] == '-' || s[k] == '.' || s[k] == '/') {
         std::string_view seg = s.substr(start, k - start);
         if (!seg.empty()) {
           ++segs;
@@ -352,7 +380,7 @@ Validation generic_value(std::string_view s) {
             if (std::isdigit(static_cast<unsigned char>(c))) seen_digit = true;
             else if (seen_digit || !std::isalpha(static_cast<unsigned char>(c))) letters_then_digits = false;
           }
-          if (letters_then_digits && digits <= 4 && (seg.size() - digits >= 2 || digits == seg.size())) ++wordy;
+          if (letters_then_digits && (digits <= 4 || digits == seg.size()) && (seg.size() - digits >= 1 || digits == seg.size())) ++wordy;
         }
         start = k + 1;
       }
