@@ -4,6 +4,8 @@
 // commits' own diffs instead, and knows their introductions already.
 #include "history_source.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "attribution.h"
@@ -123,11 +125,19 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
 }
 
 Status scan_history(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report) {
+  auto t0 = std::chrono::steady_clock::now();
   auto graph = load_history(repo, opts.all_objects);
   if (!graph) return Error{graph.error()};
+  auto t1 = std::chrono::steady_clock::now();
   auto set = collect_blobs(repo, *graph, allow_fn(engine));
   if (!set) return Error{set.error()};
-  return scan_and_report(repo, engine, opts, *graph, *set, nullptr, report);
+  auto t2 = std::chrono::steady_clock::now();
+  auto st = scan_and_report(repo, engine, opts, *graph, *set, nullptr, report);
+  auto t3 = std::chrono::steady_clock::now();
+  auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+  report.stats.notes.push_back(fmt::format("phases: commits {:.2f} s, trees {:.2f} s, blobs and attribution {:.2f} s",
+                                           secs(t0, t1), secs(t1, t2), secs(t2, t3)));
+  return st;
 }
 
 Result<CommitSet> parse_range(git_repository* repo, const std::string& spec) {
