@@ -124,14 +124,20 @@ Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* en
     if ((flags >> 12) & 3)
       return Error{fmt::format("unsupported: unmerged entries (a merge in progress) in {}", name_)};
     const unsigned char* name = e + fixed;
-    const void* nul = std::memchr(name, 0, static_cast<size_t>(end - name));
-    if (!nul) return corrupt(fmt::format("entry {}'s path runs past the end of the file (truncated?)", k));
-    size_t raw_len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - name);
     std::string_view path;
     if (version_ < 4) {
-      size_t namelen = flags & 0xFFF;
-      if (namelen != 0xFFF && namelen != raw_len)
+      size_t raw_len = flags & 0xFFF;
+      if (raw_len == 0xFFF || raw_len >= static_cast<size_t>(end - name)) {
+        // Long paths store 0xFFF and need a scan; a short field past the end is truncation.
+        const void* nul = std::memchr(name, 0, static_cast<size_t>(end - name));
+        if (!nul) return corrupt(fmt::format("entry {}'s path runs past the end of the file (truncated?)", k));
+        size_t len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - name);
+        if (raw_len != 0xFFF && raw_len != len)
+          return corrupt(fmt::format("entry {}'s path length field disagrees with its path", k));
+        raw_len = len;
+      } else if (name[raw_len] != 0) {
         return corrupt(fmt::format("entry {}'s path length field disagrees with its path", k));
+      }
       size_t entry_size = (fixed + raw_len + 8) & ~size_t{7};
       if (static_cast<size_t>(end - e) < entry_size)
         return corrupt(fmt::format("entry {} runs past the end of the file (truncated?)", k));
@@ -218,6 +224,7 @@ Status IndexFile::parse_tree(const unsigned char* p, const unsigned char* end) {
     uint32_t remaining;
   };
   std::vector<Open> stack;
+  tree_.reserve(static_cast<size_t>(end - p) / 32 + 1);  // a node takes at least ~25 bytes
   auto number = [&](int64_t& out, char stop) -> bool {
     bool neg = false;
     if (p < end && *p == '-') {
