@@ -63,8 +63,13 @@ first, then keyward. uninstall removes exactly what install added.
 
     --pre-push        also install the pre-push hook (scans the commits being pushed)
     --force           replace a hook keyward did not write instead of chaining it
-    --global          install into a hooks directory used by every repository
-                      (core.hooksPath in the global git configuration)
+    --global          protect every repository created or cloned from now on: the hooks go
+                      into the global init.templateDir (created and set if missing), or into
+                      the global core.hooksPath when one is set (that covers existing
+                      repositories too). uninstall --global undoes it.
+
+With the pre-commit framework instead, list the hooks `keyward` and `keyward-push` of this
+repository in .pre-commit-config.yaml (see docs/user-guide.md).
 )";
 
 const char* kBaselineHelp = R"(usage: keyward baseline [-o <file>] [<scan options>] [<path>...]
