@@ -351,6 +351,27 @@ Validation generic_value(std::string_view s) {
     }
     if (longest < 4) return kInvalid;
   }
+  // CamelCase names with a digit or two: PKCS7PrivateKeyTypes, Sha256Digest.
+  if (!has_other && has_lower && s.find_first_of("_.-") == std::string_view::npos &&
+      std::count_if(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) <= 2) {
+    size_t run = 0, longest = 0;
+    for (char c : s) {
+      bool consonant = std::islower(static_cast<unsigned char>(c)) && std::string_view("aeiouy").find(c) == std::string_view::npos;
+      run = consonant ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest < 4) return kInvalid;
+  }
+  // Base64 of a sentence about placeholders ("not my real password").
+  {
+    std::string raw;
+    if (n >= 12 && base64_decode(s, raw) && !raw.empty() &&
+        std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+      std::string rl = lower(raw);
+      if (contains_any(rl, {"password", "secret", "token", "example", "dummy", "fake", "test", "changeme", "your"}))
+        return kInvalid;
+    }
+  }
   // Dotted paths of identifiers: settings.API_KEY, x25519.X25519PrivateKey.
   if (s.find('.') != std::string_view::npos) {
     bool all_ident = true;
