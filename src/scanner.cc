@@ -31,6 +31,34 @@ size_t utf16_units(std::string_view s) {
   return n;
 }
 
+// One secret, one finding: when rules overlap on the same bytes (a provider rule and the
+// generic detector, a service-account key and the PKCS#8 rule), keep the most specific.
+// Provider rules outrank private-key and JWT rules, which outrank the generic detector.
+int specificity(const RuleSet& rules, const std::string& id) {
+  const Rule* r = rules.find(id);
+  if (!r || r->provider == "Generic") return 0;
+  if (r->provider == "Private keys" || r->provider == "JSON Web Token") return 1;
+  return 2;
+}
+
+void drop_overlaps(const RuleSet& rules, std::vector<Finding>& out) {
+  if (out.size() < 2) return;
+  std::vector<int> rank(out.size());
+  for (size_t i = 0; i < out.size(); ++i) rank[i] = specificity(rules, out[i].rule_id);
+  std::vector<bool> drop(out.size(), false);
+  for (size_t i = 0; i < out.size(); ++i)
+    for (size_t j = 0; j < out.size(); ++j) {
+      if (i == j || drop[i] || drop[j]) continue;
+      bool overlap = out[i].offset < out[j].end_offset && out[j].offset < out[i].end_offset;
+      if (!overlap) continue;
+      if (rank[i] < rank[j]) drop[i] = true;
+    }
+  std::vector<Finding> kept;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!drop[i]) kept.push_back(std::move(out[i]));
+  out = std::move(kept);
+}
+
 }  // namespace
 
 Scanner::Scanner(const Matcher& matcher, const Config& config)
@@ -176,6 +204,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       out.push_back(std::move(f));
     }
   }
+  drop_overlaps(rules, out);
   // A blob that is text in another encoding (UTF-16) is located in its decoding, so lines,
   // columns and the excerpt read as the text a person sees.
   const View* whole = nullptr;
