@@ -1,6 +1,7 @@
 #include "cache_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <ctime>
 #include <vector>
 
 namespace keyward {
@@ -29,6 +31,27 @@ bool read_whole_file(const std::string& path, std::string& out) {
   }
   ::close(fd);
   return got == out.size();
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(data_, size_);
+}
+
+bool MappedFile::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+  if (ok) {
+    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ok = p != MAP_FAILED;
+    if (ok) {
+      data_ = p;
+      size_ = static_cast<size_t>(st.st_size);
+    }
+  }
+  ::close(fd);
+  return ok;
 }
 
 bool make_dirs(const std::string& dir, unsigned mode) {
@@ -103,8 +126,14 @@ void remove_stale(const std::string& dir, const std::string& prefix, const std::
     std::string name = e->d_name;
     if (name.rfind(prefix, 0) != 0) continue;
     std::string full = dir + "/" + name;
-    bool stale = ends_with(name, suffix) && full != keep;
-    bool temp = name.find(suffix + ".tmp.") != std::string::npos;
+    struct stat st;
+    if (::stat(full.c_str(), &st) != 0) continue;
+    // Age limits keep this safe: a database for another CPU target (a shared home, a run
+    // under valgrind) stays for a day, and a concurrent writer's temp file is never
+    // taken from under it.
+    double age = std::difftime(std::time(nullptr), st.st_mtime);
+    bool stale = ends_with(name, suffix) && full != keep && age > 24 * 3600;
+    bool temp = name.find(suffix + ".tmp.") != std::string::npos && age > 600;
     if (stale || temp) ::unlink(full.c_str());
   }
   ::closedir(d);

@@ -12,14 +12,15 @@ namespace {
 
 // Parsed rules come from the cache when the rule files are unchanged; a missing, stale or
 // corrupt cache falls back to parsing (and refreshes it when it can).
-Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir) {
+Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir, std::string* stamp_out) {
   if (cache_dir.empty()) return RuleSet::load_dir(dir);
   auto stamp = rules_dir_stamp(dir);
   if (!stamp) return RuleSet::load_dir(dir);
+  *stamp_out = *stamp;
   std::string path = cache_dir + "/rules-" + *stamp + ".bin";
-  std::string bytes;
+  MappedFile file;
   std::vector<Rule> cached;
-  if (read_whole_file(path, bytes) && deserialize_rules(bytes, cached) && !cached.empty()) {
+  if (file.open(path) && deserialize_rules(file.bytes(), cached) && !cached.empty()) {
     RuleSet set;
     bool ok = true;
     for (auto& r : cached) ok = ok && !set.add(std::move(r));
@@ -39,7 +40,8 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   auto e = std::unique_ptr<Engine>(new Engine());
   e->config_ = std::move(opts.config);
   std::string dir = opts.rules_dir.empty() ? default_rules_dir() : opts.rules_dir;
-  auto rules = load_rules(dir, opts.cache_dir);
+  std::string stamp;
+  auto rules = load_rules(dir, opts.cache_dir, &stamp);
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
   for (auto& r : e->config_.rules) {
@@ -57,7 +59,14 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
     if (!is_known_validator(r.validator))
       return Error{fmt::format("{}: rule {}: unknown validator '{}'", r.origin, r.id, r.validator)};
   e->rules_.disable(e->config_.disabled);
-  auto db = HsDatabase::build(e->rules_, opts.cache_dir, &e->note_);
+  // The database is identified by the rule files' stamp plus what the config adds or removes.
+  std::string hint;
+  if (!stamp.empty()) {
+    hint = stamp;
+    for (auto& r : e->config_.rules) hint += "|" + r.id + "\x1f" + r.regex;
+    for (auto& d : e->config_.disabled) hint += "|-" + d;
+  }
+  auto db = HsDatabase::build(e->rules_, opts.cache_dir, &e->note_, hint);
   if (!db) return Error{db.error()};
   e->db_ = std::move(*db);
   e->matcher_ = std::make_unique<Matcher>(e->rules_, e->db_);

@@ -29,7 +29,7 @@ std::string default_cache_dir() {
   return "";
 }
 
-std::string HsDatabase::cache_key(const RuleSet& rules) {
+std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_hint) {
   Sha256 h;
   h.update(hs_version());
   hs_platform_info_t plat;
@@ -37,11 +37,16 @@ std::string HsDatabase::cache_key(const RuleSet& rules) {
   if (hs_populate_platform(&plat) == HS_SUCCESS)
     h.update(fmt::format("|tune={}|feat={}", plat.tune, plat.cpu_features));
   h.update(fmt::format("|flags={}|n={}", kFlags, rules.size()));
-  for (auto& r : rules.rules()) {
-    h.update(r.id);
-    h.update(std::string_view("\0", 1));
-    h.update(r.regex);
-    h.update(std::string_view("\0", 1));
+  if (!key_hint.empty()) {
+    h.update("|hint=");
+    h.update(key_hint);
+  } else {
+    for (auto& r : rules.rules()) {
+      h.update(r.id);
+      h.update(std::string_view("\0", 1));
+      h.update(r.regex);
+      h.update(std::string_view("\0", 1));
+    }
   }
   auto d = h.finish();
   return to_hex(d.data(), d.size());
@@ -74,16 +79,18 @@ Result<HsDatabase> HsDatabase::compile(const RuleSet& rules) {
   return out;
 }
 
-Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& cache_dir, std::string* note) {
+Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& cache_dir, std::string* note,
+                                     const std::string& key_hint) {
   if (cache_dir.empty()) return compile(rules);
-  std::string key = cache_key(rules);
+  std::string key = cache_key(rules, key_hint);
   std::string path = cache_dir + "/rules-" + key.substr(0, 32) + ".hsdb";
   std::string header(kMagic, sizeof kMagic);
   header += key;
 
-  std::string bytes;
-  if (read_whole_file(path, bytes) && bytes.size() > header.size() &&
-      bytes.compare(0, header.size(), header) == 0) {
+  MappedFile file;
+  std::string_view bytes;
+  if (file.open(path)) bytes = file.bytes();
+  if (bytes.size() > header.size() && bytes.compare(0, header.size(), header) == 0) {
     hs_database_t* db = nullptr;
     if (hs_deserialize_database(bytes.data() + header.size(), bytes.size() - header.size(), &db) ==
         HS_SUCCESS) {

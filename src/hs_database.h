@@ -27,8 +27,10 @@ class HsDatabase {
 
   // cache_dir empty: no caching. A corrupt or stale cache file is rebuilt; an unwritable
   // cache directory only costs speed (note says so).
+  // key_hint, when given, identifies the rule set already (the rule files' stamp and the
+  // config's additions): it spares hashing every regex on each start.
   static Result<HsDatabase> build(const RuleSet& rules, const std::string& cache_dir,
-                                  std::string* note = nullptr);
+                                  std::string* note = nullptr, const std::string& key_hint = "");
   // Compiles without any cache; error names the rule Hyperscan rejected.
   static Result<HsDatabase> compile(const RuleSet& rules);
 
@@ -38,7 +40,7 @@ class HsDatabase {
   Result<HsScratchPtr> make_scratch() const;
 
   // The cache key: hash of the rules' ids and regexes, hs_version() and the platform.
-  static std::string cache_key(const RuleSet& rules);
+  static std::string cache_key(const RuleSet& rules, const std::string& key_hint = "");
 
  private:
   HsDatabasePtr db_;

@@ -26,7 +26,7 @@ void put_list(std::string& out, const std::vector<std::string>& v) {
 }
 
 struct Reader {
-  const std::string& b;
+  std::string_view b;
   size_t pos = 0;
   bool ok = true;
   uint32_t u32() {
@@ -39,7 +39,7 @@ struct Reader {
   std::string str() {
     uint32_t n = u32();
     if (!ok || pos + n > b.size()) { ok = false; return {}; }
-    std::string s = b.substr(pos, n);
+    std::string s(b.substr(pos, n));
     pos += n;
     return s;
   }
@@ -101,7 +101,7 @@ std::string serialize_rules(const std::vector<Rule>& rules) {
   return out;
 }
 
-bool deserialize_rules(const std::string& bytes, std::vector<Rule>& out) {
+bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out) {
   if (bytes.compare(0, sizeof kMagic - 1, kMagic) != 0) return false;
   Reader in{bytes, sizeof kMagic - 1};
   uint32_t n = in.u32();

@@ -3,6 +3,7 @@
 // modification times, and by keyward's version.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "result.h"
@@ -15,6 +16,6 @@ Result<std::string> rules_dir_stamp(const std::string& dir);
 
 std::string serialize_rules(const std::vector<Rule>& rules);
 // False if the bytes are not a complete, well-formed serialization.
-bool deserialize_rules(const std::string& bytes, std::vector<Rule>& out);
+bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out);
 
 }  // namespace keyward

@@ -92,7 +92,9 @@ int run_scan(const Options& o) {
   std::string root;
   {
     git_repository* raw = nullptr;
-    int rc = git_repository_open_ext(&raw, ".", 0, nullptr);
+    // Like git: GIT_DIR, GIT_INDEX_FILE and friends are honoured. `git commit -a` and
+    // `git commit PATH` run the hook with GIT_INDEX_FILE naming a temporary index.
+    int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
     if (rc == 0) {
       repo.reset(raw);
       if (const char* wd = git_repository_workdir(repo.get())) root = wd;

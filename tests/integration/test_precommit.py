@@ -168,7 +168,10 @@ class CleanAndEdgeCommits(RepoTestCase):
     def test_pem_key_counts_when_any_of_its_lines_changed(self):
         self.init_repo()
         rng = random.Random(10)
-        body = base64.b64encode(bytes(rng.randrange(256) for _ in range(900))).decode()
+        # A DER SEQUENCE of random content: structurally a key, as the validator requires.
+        content = bytes(rng.randrange(256) for _ in range(1190))
+        der = b"\x30\x82" + len(content).to_bytes(2, "big") + content
+        body = base64.b64encode(der).decode()
         lines = [body[i:i + 64] for i in range(0, len(body), 64)]
         head = "-----BEGIN RSA PRIVATE KEY-----"
         tail = "-----END RSA PRIVATE KEY-----"
@@ -182,6 +185,37 @@ class CleanAndEdgeCommits(RepoTestCase):
         r = self.commit("rotate")
         self.assertBlocked(r)
         self.assertIn("id_rsa:1:", r.all)
+
+
+class TemporaryIndex(RepoTestCase):
+    """`git commit -a` and `git commit PATH` hand the hook a temporary index through
+    GIT_INDEX_FILE; both index readers (the fast path and libgit2) must use it."""
+
+    def setUp(self):
+        super().setUp()
+        self.init_repo()
+        self.write("app.py", "x = 1\n")
+        self.write("other.py", "y = 1\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit().rc, 0)
+        self.write("app.py", f'x = "{fake_hf_token(30)}"\n')
+
+    def check(self, *args, env=None):
+        r = self.git("commit", "-m", "edit", *args, check=False, env=env)
+        self.assertBlocked(r)
+        self.assertIn("app.py:1:6:", r.all)
+
+    def test_commit_all(self):
+        self.check("-a")
+
+    def test_commit_all_with_libgit2_index(self):
+        self.check("-a", env={"KEYWARD_INDEX": "libgit2"})
+
+    def test_commit_path(self):
+        self.check("app.py")
+
+    def test_commit_path_with_libgit2_index(self):
+        self.check("app.py", env={"KEYWARD_INDEX": "libgit2"})
 
 
 class Bypass(RepoTestCase):
