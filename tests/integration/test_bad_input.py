@@ -16,6 +16,16 @@ import unittest
 from kwtest import KEYWARD, RepoTestCase, fake_hf_token
 
 
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write_bytes(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 class BadInputCase(RepoTestCase):
     def setUp(self):
         super().setUp()
@@ -68,10 +78,10 @@ class IndexTest(BadInputCase):
         self.write("a.txt", f"token = {self.secret}\n")
         self.git("add", "a.txt")
         index = os.path.join(self.repo, ".git", "index")
-        data = bytearray(open(index, "rb").read())
+        data = bytearray(read_bytes(index))
         for i in range(12, len(data) - 20, 7):  # keep the header, scramble the entries
             data[i] ^= 0x5A
-        open(index, "wb").write(bytes(data))
+        write_bytes(index, bytes(data))
         r = self.keyward("--hook", "pre-commit")
         self.assertCleanError(r, "index")
 
@@ -80,10 +90,10 @@ class IndexTest(BadInputCase):
         self.write("a.txt", f"token = {self.secret}\n")
         self.git("add", "a.txt")
         index = os.path.join(self.repo, ".git", "index")
-        data = open(index, "rb").read()
+        data = read_bytes(index)
         for cut in (0, 5, 12, len(data) // 2, len(data) - 1):
             with self.subTest(cut=cut):
-                open(index, "wb").write(data[:cut])
+                write_bytes(index, data[:cut])
                 r = self.keyward("--hook", "pre-commit")
                 if cut == 0:
                     # An empty index file reads as an empty index in git too; then nothing
@@ -98,8 +108,8 @@ class IndexTest(BadInputCase):
         self.write("a.txt", f"token = {self.secret}\n")
         self.git("add", "a.txt")
         index = os.path.join(self.repo, ".git", "index")
-        data = open(index, "rb").read()
-        open(index, "wb").write(data[: len(data) - 7])
+        data = read_bytes(index)
+        write_bytes(index, data[: len(data) - 7])
         r = self.keyward("--hook", "pre-commit", env={"KEYWARD_INDEX": "libgit2"})
         self.assertCleanError(r, "index")
 
