@@ -1,10 +1,17 @@
 #include "blob_scan.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <condition_variable>
+#include <deque>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -40,46 +47,164 @@ class ByteBudget {
   std::condition_variable cv_;
 };
 
-void sort_into_pack_order(git_repository* repo, std::vector<BlobJob>& jobs) {
-  PackIndexes packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
-  if (packs.packs() == 0) return;
-  std::vector<std::pair<PackPosition, size_t>> keyed(jobs.size());
-  for (size_t i = 0; i < jobs.size(); ++i) keyed[i] = {packs.find(jobs[i].id), i};
-  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.first.pack, a.first.offset, a.second) < std::tie(b.first.pack, b.first.offset, b.second);
-  });
-  std::vector<BlobJob> out;
-  out.reserve(jobs.size());
-  for (auto& k : keyed) out.push_back(jobs[k.second]);
-  jobs = std::move(out);
-}
+// Reads blobs stored whole in a pack straight from the mapped pack, with one inflate
+// stream and one buffer reused for every blob (libgit2 sets up zlib, allocates, caches and
+// verifies a checksum per object); deltas and loose objects still go through libgit2.
+class WholeBlobReader {
+ public:
+  WholeBlobReader() { ok_ = inflateInit2(&zs_, -MAX_WBITS) == Z_OK; }
+  ~WholeBlobReader() {
+    if (ok_) inflateEnd(&zs_);
+  }
+  WholeBlobReader(const WholeBlobReader&) = delete;
+  WholeBlobReader& operator=(const WholeBlobReader&) = delete;
 
-}  // namespace
+  // The blob's bytes, valid until the next call; nullopt: read it through libgit2.
+  std::optional<std::string_view> read(const PackIndexes::Whole& w) {
+    if (!ok_ || w.type != GIT_OBJECT_BLOB || w.zavail < 2 || w.size > UINT_MAX) return std::nullopt;
+    const unsigned char* z = w.zdata;
+    // The zlib header (deflate, no preset dictionary); inflated raw, without the adler32
+    // pass, as libgit2 no longer verifies the object's hash either.
+    if ((z[0] & 0x0f) != Z_DEFLATED || (z[1] & 0x20) || ((unsigned(z[0]) << 8) | z[1]) % 31 != 0)
+      return std::nullopt;
+    size_t size = static_cast<size_t>(w.size);
+    char* dst;
+    if (size > kKeep) {
+      big_.reset(new char[size]);  // a huge blob is not kept for the rest of the scan
+      dst = big_.get();
+    } else {
+      if (buf_.size() < size) buf_.resize(std::max(size, buf_.size() * 2));
+      dst = buf_.data();
+    }
+    inflateReset(&zs_);
+    zs_.next_in = const_cast<Bytef*>(z + 2);
+    zs_.avail_in = static_cast<uInt>(std::min<size_t>(w.zavail - 2, UINT_MAX));
+    zs_.next_out = reinterpret_cast<Bytef*>(dst);
+    zs_.avail_out = static_cast<uInt>(size);
+    int rc = ::inflate(&zs_, Z_FINISH);
+    if (rc != Z_STREAM_END || zs_.total_out != size) return std::nullopt;
+    return std::string_view(dst, size);
+  }
+  void release() { big_.reset(); }
 
-Result<BlobScanResult> scan_blobs(git_repository* repo, std::vector<BlobJob>& jobs, const Scanner& scanner,
-                                  const BlobScanOptions& opts) {
-  if (opts.pack_order) sort_into_pack_order(repo, jobs);
-  unsigned threads = opts.jobs > 0 ? unsigned(opts.jobs) : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::max(1u, std::min<unsigned>(threads, unsigned(jobs.size() / 4 + 1)));
+ private:
+  static constexpr size_t kKeep = size_t(8) << 20;
+  z_stream zs_{};
+  bool ok_ = false;
+  std::vector<char> buf_;
+  std::unique_ptr<char[]> big_;
+};
+
+struct Job {
+  git_oid id;
+  std::string path;
+  size_t tag;
+  PackPosition pos;
+};
+
+// Jobs handed from the producer to the workers, a sorted chunk at a time.
+class JobQueue final : public BlobFeed {
+ public:
+  JobQueue(PackIndexes packs, Progress& progress) : packs_(std::move(packs)), progress_(progress) {}
+
+  void add(const git_oid& id, std::string_view path, size_t tag) override {
+    if (failed_.load(std::memory_order_relaxed)) return;
+    pending_.push_back(Job{id, std::string(path), tag, {}});
+    if (pending_.size() >= kChunk) flush();
+  }
+
+  void close() {
+    flush();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  void fail() {
+    failed_ = true;
+    cv_.notify_all();
+  }
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+
+  // Up to `n` neighbouring jobs (in pack order they share delta bases); false once the
+  // producer is done and nothing is left, or the scan failed.
+  bool take(std::vector<Job>& out, size_t n) {
+    out.clear();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !jobs_.empty() || closed_ || failed(); });
+    if (failed()) return false;
+    while (!jobs_.empty() && out.size() < n) {
+      out.push_back(std::move(jobs_.front()));
+      jobs_.pop_front();
+    }
+    return !out.empty();
+  }
+
+  const PackIndexes& packs() const { return packs_; }
+
+ private:
+  static constexpr size_t kChunk = 1024;
+
+  void flush() {
+    if (pending_.empty()) return;
+    if (packs_.packs()) {
+      for (auto& j : pending_) j.pos = packs_.find(j.id);
+      std::sort(pending_.begin(), pending_.end(), [](const Job& a, const Job& b) {
+        return std::tie(a.pos.pack, a.pos.offset, a.tag) < std::tie(b.pos.pack, b.pos.offset, b.tag);
+      });
+    }
+    progress_.add_total(pending_.size());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& j : pending_) jobs_.push_back(std::move(j));
+    }
+    pending_.clear();
+    cv_.notify_all();
+  }
+
+  PackIndexes packs_;
+  Progress& progress_;
+  std::vector<Job> pending_;  // the producer's own, not yet published
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  bool closed_ = false;
+  std::atomic<bool> failed_{false};
+};
+
+struct Found {
+  PackPosition pos;
+  BlobFindings findings;
+};
+
+Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
+                                unsigned threads, const std::function<Status(BlobFeed&)>& producer) {
   const std::string gitdir = git_repository_path(repo);
+  PackIndexes packs;
+  if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
+  Progress progress(0, opts.progress);
+  JobQueue queue(std::move(packs), progress);
 
   BlobScanResult total;
+  std::vector<Found> all_found;
   std::mutex mu;
   std::string first_error;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
   ByteBudget budget(opts.memory_budget);
-  Progress progress(jobs.size(), opts.progress);
   constexpr size_t kBatch = 16;  // neighbours in pack order share delta bases: keep them together
+
+  auto fail = [&](std::string msg) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (first_error.empty()) first_error = std::move(msg);
+    }
+    queue.fail();
+  };
 
   auto worker = [&]() {
     BlobScanResult mine;
-    std::vector<BlobFindings> found;
-    auto fail = [&](std::string msg) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (first_error.empty()) first_error = std::move(msg);
-      failed = true;
-    };
+    std::vector<Found> found;
     git_repository* raw_repo = nullptr;
     if (git_repository_open_bare(&raw_repo, gitdir.c_str()) != 0)
       return fail(fmt::format("cannot open '{}': {}", gitdir, git_error_text()));
@@ -91,12 +216,46 @@ Result<BlobScanResult> scan_blobs(git_repository* repo, std::vector<BlobJob>& jo
     auto scratch = scanner.matcher().make_scratch();
     if (!scratch) return fail(scratch.error());
 
-    while (!failed) {
-      size_t begin = next.fetch_add(kBatch);
-      if (begin >= jobs.size()) break;
-      size_t end = std::min(jobs.size(), begin + kBatch);
-      for (size_t i = begin; i < end && !failed; ++i) {
-        const BlobJob& job = jobs[i];
+    auto scan_one = [&](const Job& job, std::string_view data) -> Status {
+      if (is_lfs_pointer(data)) ++mine.lfs;
+      BlobFacts facts;
+      auto r = scanner.scan(job.path, data, *scratch, &facts);
+      if (!r) return Error{fmt::format("blob {} ({}): {}", oid_hex(job.id), job.path, r.error())};
+      ++mine.blobs;
+      mine.bytes += data.size();
+      mine.largest = std::max(mine.largest, data.size());
+      if (!facts.not_scanned.empty()) {
+        ++mine.not_scanned;
+        mine.not_scanned_why.emplace_back(job.tag, std::move(facts.not_scanned));
+      }
+      progress.add(data.size());
+      if (!r->empty()) found.push_back(Found{job.pos, BlobFindings{job.tag, std::move(*r)}});
+      return std::nullopt;
+    };
+
+    WholeBlobReader whole_reader;
+    std::vector<Job> batch;
+    while (queue.take(batch, kBatch)) {
+      for (const Job& job : batch) {
+        if (queue.failed()) break;
+        PackIndexes::Whole whole;
+        if (queue.packs().whole(job.pos, &whole) && whole.type == GIT_OBJECT_BLOB) {
+          size_t size = static_cast<size_t>(whole.size);
+          if (size > opts.max_blob_bytes) {
+            mine.oversized.emplace_back(job.tag, size);
+            progress.add(0);
+            continue;
+          }
+          budget.acquire(size);
+          if (auto data = whole_reader.read(whole)) {
+            auto st = scan_one(job, *data);
+            whole_reader.release();
+            budget.release(size);
+            if (st) return fail(st->message);
+            continue;
+          }
+          budget.release(size);
+        }
         size_t size = 0;
         git_object_t type;
         int rc = git_odb_read_header(&size, &type, odb.get(), &job.id);
@@ -107,6 +266,12 @@ Result<BlobScanResult> scan_blobs(git_repository* repo, std::vector<BlobJob>& jo
         }
         if (rc != 0) {
           ++mine.missing;
+          mine.missing_jobs.push_back(job.tag);
+          progress.add(0);
+          continue;
+        }
+        if (size > opts.max_blob_bytes) {
+          mine.oversized.emplace_back(job.tag, size);
           progress.add(0);
           continue;
         }
@@ -120,23 +285,16 @@ Result<BlobScanResult> scan_blobs(git_repository* repo, std::vector<BlobJob>& jo
         if (rc != 0) {
           budget.release(size);
           ++mine.missing;
+          mine.missing_jobs.push_back(job.tag);
           progress.add(0);
           continue;
         }
         OdbObjectPtr obj(raw_obj);
         std::string_view data(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
-        if (is_lfs_pointer(data)) ++mine.lfs;
-        BlobFacts facts;
-        auto r = scanner.scan(job.path, data, *scratch, &facts);
+        auto st = scan_one(job, data);
         obj.reset();
         budget.release(size);
-        if (!r) return fail(fmt::format("blob {} ({}): {}", oid_hex(job.id), job.path, r.error()));
-        ++mine.blobs;
-        mine.bytes += data.size();
-        mine.largest = std::max(mine.largest, data.size());
-        if (!facts.not_scanned.empty()) ++mine.not_scanned;
-        progress.add(data.size());
-        if (!r->empty()) found.push_back(BlobFindings{i, std::move(*r)});
+        if (st) return fail(st->message);
       }
     }
     std::lock_guard<std::mutex> lock(mu);
@@ -146,16 +304,45 @@ Result<BlobScanResult> scan_blobs(git_repository* repo, std::vector<BlobJob>& jo
     total.lfs += mine.lfs;
     total.not_scanned += mine.not_scanned;
     total.largest = std::max(total.largest, mine.largest);
-    for (auto& f : found) total.found.push_back(std::move(f));
+    for (auto& w : mine.not_scanned_why) total.not_scanned_why.push_back(std::move(w));
+    total.missing_jobs.insert(total.missing_jobs.end(), mine.missing_jobs.begin(), mine.missing_jobs.end());
+    total.oversized.insert(total.oversized.end(), mine.oversized.begin(), mine.oversized.end());
+    for (auto& f : found) all_found.push_back(std::move(f));
   };
 
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  Status produced = producer(queue);
+  queue.close();
+  if (produced) fail(produced->message);
   worker();
   for (auto& t : pool) t.join();
-  if (failed) return Error{first_error};
-  std::sort(total.found.begin(), total.found.end(), [](const auto& a, const auto& b) { return a.job < b.job; });
+  if (!first_error.empty()) return Error{first_error};
+  std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) {
+    return std::tie(a.pos.pack, a.pos.offset, a.findings.job) < std::tie(b.pos.pack, b.pos.offset, b.findings.job);
+  });
+  for (auto& f : all_found) total.found.push_back(std::move(f.findings));
   return total;
+}
+
+unsigned thread_count(const BlobScanOptions& opts) {
+  return opts.jobs > 0 ? unsigned(opts.jobs) : std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+Result<BlobScanResult> scan_blobs(git_repository* repo, const std::vector<BlobJob>& jobs, const Scanner& scanner,
+                                  const BlobScanOptions& opts) {
+  unsigned threads = std::max(1u, std::min<unsigned>(thread_count(opts), unsigned(jobs.size() / 4 + 1)));
+  return run_scan(repo, scanner, opts, threads, [&](BlobFeed& feed) -> Status {
+    for (size_t i = 0; i < jobs.size(); ++i) feed.add(jobs[i].id, jobs[i].path, i);
+    return std::nullopt;
+  });
+}
+
+Result<BlobScanResult> scan_blob_stream(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
+                                        const std::function<Status(BlobFeed&)>& producer) {
+  return run_scan(repo, scanner, opts, thread_count(opts), producer);
 }
 
 }  // namespace keyward

@@ -5,8 +5,12 @@
 #pragma once
 #include <git2.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "finding.h"
@@ -32,6 +36,10 @@ struct BlobScanResult {
   size_t lfs = 0;          // Git LFS pointers (the content lives on the LFS server)
   size_t not_scanned = 0;  // the decoders declined (binary, too large...)
   size_t largest = 0;      // bytes of the largest blob read
+  // Per-blob details (jobs as in BlobFindings::job, in no particular order):
+  std::vector<std::pair<size_t, std::string>> not_scanned_why;  // the decoders' reason
+  std::vector<size_t> missing_jobs;
+  std::vector<std::pair<size_t, size_t>> oversized;  // (job, bytes) over opts.max_blob_bytes, not read
 };
 
 struct BlobScanOptions {
@@ -39,11 +47,28 @@ struct BlobScanOptions {
   size_t memory_budget = size_t(256) << 20;  // blob bytes held at once (one larger blob may exceed it, alone)
   bool progress = false;
   bool pack_order = true;
+  size_t max_blob_bytes = SIZE_MAX;  // larger blobs are listed in `oversized`, never read
 };
 
-// Reorders `jobs` into pack order (when opts.pack_order) before scanning; the indexes in
-// the result refer to the reordered vector.
-Result<BlobScanResult> scan_blobs(git_repository* repo, std::vector<BlobJob>& jobs, const Scanner& scanner,
+// Reads the blobs in pack order (when opts.pack_order); BlobFindings::job indexes `jobs`,
+// and `found` lists the blobs in pack order.
+Result<BlobScanResult> scan_blobs(git_repository* repo, const std::vector<BlobJob>& jobs, const Scanner& scanner,
                                   const BlobScanOptions& opts);
+
+// Where a producer hands blobs over while it is still discovering them (a history walk):
+// the workers scan each chunk, sorted into pack order, while the producer goes on.
+class BlobFeed {
+ public:
+  virtual ~BlobFeed() = default;
+  // `tag` comes back as BlobFindings::job; `path` is copied.
+  virtual void add(const git_oid& id, std::string_view path, size_t tag) = 0;
+};
+
+// Runs `producer` on the calling thread while opts.jobs - 1 workers scan what it has fed so
+// far; once it returns, the calling thread scans too. `found` is sorted by the blobs' pack
+// position, then tag: the order scan_blobs gives for jobs added in tag order. A producer
+// error stops the scan and is returned.
+Result<BlobScanResult> scan_blob_stream(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
+                                        const std::function<Status(BlobFeed&)>& producer);
 
 }  // namespace keyward

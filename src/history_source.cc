@@ -28,28 +28,20 @@ void read_like_git() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION,
 
 std::string plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
 
-// Scans the scannable blobs, attributes those with findings, and fills the report.
-Status scan_and_report(git_repository* repo, const Engine& engine, const HistoryOptions& opts, const CommitGraph& graph,
-                       const BlobSet& set, const Introductions* known, Report& report) {
-  std::vector<BlobJob> jobs;
-  jobs.reserve(set.blobs.size());
+// Attributes the scanned blobs that had findings (BlobFindings::job indexes set.blobs) and
+// fills the report.
+Status report_scan(git_repository* repo, const Engine& engine, const CommitGraph& graph, const BlobSet& set,
+                   BlobScanResult& scanned_result, const Introductions* known, Report& report) {
+  const BlobScanResult* scanned = &scanned_result;
   size_t allowlisted = 0;
-  for (auto& b : set.blobs) {
-    if (b.scannable) jobs.push_back(BlobJob{b.id, b.path});
-    else ++allowlisted;
-  }
-  BlobScanOptions so;
-  so.jobs = opts.jobs;
-  so.progress = opts.progress;
-  auto scanned = scan_blobs(repo, jobs, engine.scanner(), so);
-  if (!scanned) return Error{scanned.error()};
-
+  for (auto& b : set.blobs)
+    if (!b.scannable) ++allowlisted;
   std::vector<BlobWithFindings> hits;
   OidMap<bool> targets;
-  for (auto& bf : scanned->found) {
-    const BlobJob& job = jobs[bf.job];
-    targets[job.id] = true;
-    hits.push_back(BlobWithFindings{job.id, std::string(job.path), std::move(bf.findings)});
+  for (auto& bf : scanned_result.found) {
+    const BlobEntry& blob = set.blobs[bf.job];
+    targets[blob.id] = true;
+    hits.push_back(BlobWithFindings{blob.id, blob.path, std::move(bf.findings)});
   }
   size_t missing_trees = set.missing_trees;
   Introductions found_intros;
@@ -83,6 +75,26 @@ Status scan_and_report(git_repository* repo, const Engine& engine, const History
   if (scanned->not_scanned)
     note(fmt::format("{} not scanned by the decoders (binary or too large)", plural(scanned->not_scanned, "blob", "blobs")));
   return std::nullopt;
+}
+
+// Scans the scannable blobs of a complete set, then reports.
+Status scan_and_report(git_repository* repo, const Engine& engine, const HistoryOptions& opts, const CommitGraph& graph,
+                       const BlobSet& set, const Introductions* known, Report& report) {
+  std::vector<BlobJob> jobs;
+  std::vector<uint32_t> in_set;
+  jobs.reserve(set.blobs.size());
+  for (uint32_t i = 0; i < set.blobs.size(); ++i)
+    if (set.blobs[i].scannable) {
+      jobs.push_back(BlobJob{set.blobs[i].id, set.blobs[i].path});
+      in_set.push_back(i);
+    }
+  BlobScanOptions so;
+  so.jobs = opts.jobs;
+  so.progress = opts.progress;
+  auto scanned = scan_blobs(repo, jobs, engine.scanner(), so);
+  if (!scanned) return Error{scanned.error()};
+  for (auto& bf : scanned->found) bf.job = in_set[bf.job];
+  return report_scan(repo, engine, graph, set, *scanned, known, report);
 }
 
 Result<git_oid> peel_commit(git_repository* repo, const std::string& spec, const git_object* obj) {
@@ -135,15 +147,29 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   auto t0 = std::chrono::steady_clock::now();
   auto graph = load_history(repo, opts.all_objects);
   if (!graph) return Error{graph.error()};
-  auto t1 = std::chrono::steady_clock::now();
-  auto set = collect_blobs(repo, *graph, allow_fn(engine));
-  if (!set) return Error{set.error()};
-  auto t2 = std::chrono::steady_clock::now();
-  auto st = scan_and_report(repo, engine, opts, *graph, *set, nullptr, report);
+  auto t1 = std::chrono::steady_clock::now(), t2 = t1;
+  // The walk feeds the workers as it goes: blobs are scanned while later trees are read.
+  BlobSet set;
+  BlobScanOptions so;
+  so.jobs = opts.jobs;
+  so.progress = opts.progress;
+  auto scanned = scan_blob_stream(repo, engine.scanner(), so, [&](BlobFeed& feed) -> Status {
+    auto walked = collect_blobs(repo, *graph, allow_fn(engine), [&](uint32_t i, const BlobEntry& b) {
+      feed.add(b.id, b.path, i);
+    });
+    t2 = std::chrono::steady_clock::now();
+    if (!walked) return Error{walked.error()};
+    set = std::move(*walked);
+    return std::nullopt;
+  });
+  if (!scanned) return Error{scanned.error()};
   auto t3 = std::chrono::steady_clock::now();
+  auto st = report_scan(repo, engine, *graph, set, *scanned, nullptr, report);
+  auto t4 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-  report.stats.notes.push_back(fmt::format("phases: commits {:.2f} s, trees {:.2f} s, blobs and attribution {:.2f} s",
-                                           secs(t0, t1), secs(t1, t2), secs(t2, t3)));
+  report.stats.notes.push_back(
+      fmt::format("phases: commits {:.2f} s, trees {:.2f} s and blobs {:.2f} s (overlapped), attribution {:.2f} s",
+                  secs(t0, t1), secs(t1, t2), secs(t1, t3), secs(t3, t4)));
   return st;
 }
 

@@ -200,7 +200,8 @@ Result<CommitGraph> load_range(git_repository* repo, const std::vector<git_oid>&
 }
 
 Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
-                              const std::function<bool(std::string_view)>& path_allowed) {
+                              const std::function<bool(std::string_view)>& path_allowed,
+                              const ScannableFn& on_scannable) {
   BlobSet set;
   OidMap<bool> seen_trees;  // tree -> some path inside it was allowlisted
   std::unordered_set<std::string> rewalked;
@@ -211,11 +212,13 @@ Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
     auto [it, fresh] = set.index.try_emplace(id, static_cast<uint32_t>(set.blobs.size()));
     if (fresh) {
       set.blobs.push_back(BlobEntry{id, p, !allowed});
+      if (!allowed && on_scannable) on_scannable(it->second, set.blobs.back());
     } else {
       BlobEntry& b = set.blobs[it->second];
       if (!b.scannable && !allowed) {
         b.path = p;
         b.scannable = true;
+        if (on_scannable) on_scannable(it->second, b);
       }
     }
   };

@@ -72,9 +72,13 @@ struct BlobSet {
 };
 
 // Every distinct blob in the trees of `graph` (each tree read once per path prefix that
-// matters to the allowlist).
+// matters to the allowlist). `on_scannable(i, blob)` (optional) is called the moment
+// blobs[i] becomes scannable, with blob.path already the path it will keep: the first
+// path met that the allowlist does not cover. Blobs that stay allowlisted never get a call.
+using ScannableFn = std::function<void(uint32_t index, const BlobEntry& blob)>;
 Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
-                              const std::function<bool(std::string_view)>& path_allowed);
+                              const std::function<bool(std::string_view)>& path_allowed,
+                              const ScannableFn& on_scannable = nullptr);
 
 // Calls `fn(blob, path)` for each blob that `commit` introduces: present at a path in the
 // commit's tree but at no parent's same path. A root or boundary commit introduces all.

@@ -30,9 +30,34 @@ struct PackIndexes::Index {
   const unsigned char* offsets = nullptr;
   const unsigned char* large = nullptr;
   int64_t mtime = 0;
+  const unsigned char* pack = nullptr;  // the .pack beside it, mapped (nullptr: unavailable)
+  size_t pack_size = 0;
 
   ~Index() {
     if (base) ::munmap(const_cast<unsigned char*>(base), size);
+    if (pack) ::munmap(const_cast<unsigned char*>(pack), pack_size);
+  }
+
+  // Maps the pack itself. A repack that deletes it later leaves this mapping intact.
+  void map_pack(const std::string& idx_path) {
+    std::string path = idx_path.substr(0, idx_path.size() - 4) + ".pack";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || st.st_size < 12 + 20) {
+      ::close(fd);
+      return;
+    }
+    void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (m == MAP_FAILED) return;
+    auto* p = static_cast<const unsigned char*>(m);
+    if (std::memcmp(p, "PACK", 4) != 0 || (be32(p + 4) != 2 && be32(p + 4) != 3)) {
+      ::munmap(m, static_cast<size_t>(st.st_size));
+      return;
+    }
+    pack = p;
+    pack_size = static_cast<size_t>(st.st_size);
   }
 
   bool map(const std::string& path) {
@@ -114,7 +139,9 @@ PackIndexes PackIndexes::open(const std::string& objects_dir) {
       std::string name = e->d_name;
       if (name.size() < 5 || name.compare(name.size() - 4, 4, ".idx") != 0) continue;
       auto idx = std::make_unique<Index>();
-      if (idx->map(packdir + "/" + name)) out.indexes_.push_back(std::move(idx));
+      if (!idx->map(packdir + "/" + name)) continue;
+      idx->map_pack(packdir + "/" + name);
+      out.indexes_.push_back(std::move(idx));
     }
     ::closedir(dir);
   }
@@ -133,5 +160,27 @@ PackPosition PackIndexes::find(const git_oid& id) const {
 }
 
 size_t PackIndexes::packs() const { return indexes_.size(); }
+
+bool PackIndexes::whole(const PackPosition& pos, Whole* out) const {
+  if (pos.pack >= indexes_.size()) return false;
+  const Index& ix = *indexes_[pos.pack];
+  if (!ix.pack || pos.offset < 12 || pos.offset >= ix.pack_size - 20) return false;
+  const unsigned char* p = ix.pack + pos.offset;
+  const unsigned char* end = ix.pack + ix.pack_size - 20;  // the trailing checksum is no object's
+  unsigned c = *p++;
+  int type = (c >> 4) & 7;
+  uint64_t size = c & 15;
+  for (int shift = 4; c & 0x80; shift += 7) {
+    if (p >= end || shift > 57) return false;
+    c = *p++;
+    size |= uint64_t(c & 0x7f) << shift;
+  }
+  if (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG) return false;  // deltas (6, 7) and junk
+  out->type = static_cast<git_object_t>(type);
+  out->size = size;
+  out->zdata = p;
+  out->zavail = size_t(end - p);
+  return true;
+}
 
 }  // namespace keyward

@@ -30,6 +30,17 @@ class PackIndexes {
   PackPosition find(const git_oid& id) const;
   size_t packs() const;
 
+  // An object stored whole (not as a delta) at `pos`: its type and size, and its zlib
+  // stream (which runs at most to the end of the pack). False for deltas, for a pack file
+  // that could not be mapped, or for a malformed entry: read such objects through libgit2.
+  struct Whole {
+    git_object_t type = GIT_OBJECT_INVALID;
+    uint64_t size = 0;
+    const unsigned char* zdata = nullptr;
+    size_t zavail = 0;
+  };
+  bool whole(const PackPosition& pos, Whole* out) const;
+
  private:
   struct Index;
   std::vector<std::unique_ptr<Index>> indexes_;

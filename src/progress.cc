@@ -43,7 +43,7 @@ void Progress::run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; })) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::string line = "\r" + progress_line(done_.load(), total_, bytes_.load(), secs) + "\x1b[K";
+    std::string line = "\r" + progress_line(done_.load(), total_.load(), bytes_.load(), secs) + "\x1b[K";
     ssize_t r = ::write(2, line.data(), line.size());
     (void)r;
   }

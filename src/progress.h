@@ -21,6 +21,9 @@ class Progress {
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
+  // For a total that grows while the scan runs (blobs still being discovered).
+  void add_total(size_t n) { total_.fetch_add(n, std::memory_order_relaxed); }
+
   void add(size_t bytes) {
     done_.fetch_add(1, std::memory_order_relaxed);
     bytes_.fetch_add(bytes, std::memory_order_relaxed);
@@ -28,7 +31,7 @@ class Progress {
 
  private:
   void run();
-  size_t total_;
+  std::atomic<size_t> total_;
   std::atomic<size_t> done_{0}, bytes_{0};
   bool stop_ = false;
   std::mutex mu_;

@@ -1,24 +1,111 @@
 #include "staged_source.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "added_lines.h"
+#include "blob_scan.h"
 #include "checkpoint.h"
 #include "git_handles.h"
 #include "staged_changes.h"
 
 namespace keyward {
 
+namespace {
+
+// From this many blobs on, a staged change is scanned on every core; a small commit stays
+// on one thread and never pays for starting threads and opening the repository again.
+constexpr size_t kParallelBlobs = 32;
+
+// What scanning one staged blob gave.
+struct Outcome {
+  size_t size = 0;
+  std::vector<Finding> found;
+  std::string not_scanned;
+};
+
+Status read_error(const StagedChange& c) {
+  return Error{fmt::format("cannot read the staged blob {} for '{}': {}", oid_hex(c.new_id), c.path, git_error_text())};
+}
+
+Status too_large(const StagedChange& c, size_t size, const SourceLimits& limits) {
+  return Error{fmt::format("'{}' is {} MiB, over the {} MiB scan limit", c.path, size >> 20, limits.max_blob_bytes >> 20)};
+}
+
+Status scan_one(git_repository* repo, const Scanner& scanner, const StagedChange& c, const SourceLimits& limits,
+                MatchScratch& scratch, Outcome& out) {
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, repo, &c.new_id) != 0) return read_error(c);
+  BlobPtr blob(raw);
+  out.size = static_cast<size_t>(git_blob_rawsize(blob.get()));
+  if (out.size > limits.max_blob_bytes) return too_large(c, out.size, limits);
+  std::string_view data(static_cast<const char*>(git_blob_rawcontent(blob.get())), out.size);
+  BlobFacts facts;
+  auto found = scanner.scan(c.path, data, scratch, &facts);
+  if (!found) return Error{fmt::format("'{}': {}", c.path, found.error())};
+  out.found = std::move(*found);
+  out.not_scanned = std::move(facts.not_scanned);
+  return std::nullopt;
+}
+
+// Scans changes[wanted...] on every core into outcomes[i]; an unreadable (missing) or
+// oversized blob fails closed, reported for the first such change in index order.
+Status scan_parallel(git_repository* repo, const Scanner& scanner, const std::vector<StagedChange>& changes,
+                     const std::vector<size_t>& wanted, const SourceLimits& limits, std::vector<Outcome>& outcomes,
+                     size_t& bytes) {
+  std::vector<BlobJob> jobs;
+  jobs.reserve(wanted.size());
+  for (size_t i : wanted) jobs.push_back(BlobJob{changes[i].new_id, changes[i].path});
+  BlobScanOptions opts;
+  opts.pack_order = false;  // freshly staged blobs are loose objects
+  opts.max_blob_bytes = limits.max_blob_bytes;
+  auto scanned = scan_blobs(repo, jobs, scanner, opts);
+  if (!scanned) return Error{scanned.error()};
+  size_t first_bad = SIZE_MAX;
+  for (size_t j : scanned->missing_jobs) first_bad = std::min(first_bad, j);
+  for (auto& [j, size] : scanned->oversized) first_bad = std::min(first_bad, j);
+  if (first_bad != SIZE_MAX) {
+    const StagedChange& c = changes[wanted[first_bad]];
+    for (auto& [j, size] : scanned->oversized)
+      if (j == first_bad) return too_large(c, size, limits);
+    git_blob* raw = nullptr;  // again, for libgit2's own words on why
+    int rc = git_blob_lookup(&raw, repo, &c.new_id);
+    BlobPtr blob(raw);
+    if (rc != 0) return read_error(c);
+    return Error{fmt::format("cannot read the staged blob {} for '{}'", oid_hex(c.new_id), c.path)};
+  }
+  bytes = scanned->bytes;  // sizes come back only as a total
+  for (auto& bf : scanned->found) outcomes[wanted[bf.job]].found = std::move(bf.findings);
+  for (auto& [j, why] : scanned->not_scanned_why) outcomes[wanted[j]].not_scanned = std::move(why);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Status scan_staged(git_repository* repo, const Engine& engine, Report& report, const SourceLimits& limits) {
   auto staged = staged_changes(repo);
   if (!staged) return Error{staged.error()};
-  auto scratch = engine.matcher().make_scratch();
-  if (!scratch) return Error{scratch.error()};
   const Scanner& scanner = engine.scanner();
+  const auto& changes = staged->changes;
+  auto skipped = [&](const StagedChange& c) { return c.new_mode == GIT_FILEMODE_COMMIT || scanner.path_allowed(c.path); };
 
-  for (const StagedChange& c : staged->changes) {
+  std::vector<size_t> wanted;
+  for (size_t i = 0; i < changes.size(); ++i)
+    if (!skipped(changes[i])) wanted.push_back(i);
+  std::vector<Outcome> outcomes;
+  size_t parallel_bytes = 0;
+  bool parallel = wanted.size() >= kParallelBlobs;
+  if (parallel) {
+    outcomes.resize(changes.size());
+    if (auto e = scan_parallel(repo, scanner, changes, wanted, limits, outcomes, parallel_bytes)) return e;
+    report.stats.bytes += parallel_bytes;
+  }
+  std::optional<MatchScratch> scratch;
+
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const StagedChange& c = changes[i];
     if (c.new_mode == GIT_FILEMODE_COMMIT) {
       ++report.stats.skipped;
       report.stats.notes.push_back(fmt::format("{}: submodule (gitlink) not scanned", c.path));
@@ -28,26 +115,23 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
     if (engine.config().block_checkpoints && is_checkpoint_path(c.path) && c.kind == StagedChange::Kind::Added)
       report.findings.push_back(checkpoint_finding(c.path));
 
-    git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, repo, &c.new_id) != 0)
-      return Error{fmt::format("cannot read the staged blob {} for '{}': {}", oid_hex(c.new_id), c.path,
-                               git_error_text())};
-    BlobPtr blob(raw);
-    size_t size = static_cast<size_t>(git_blob_rawsize(blob.get()));
-    if (size > limits.max_blob_bytes)
-      return Error{fmt::format("'{}' is {} MiB, over the {} MiB scan limit", c.path, size >> 20,
-                               limits.max_blob_bytes >> 20)};
-    std::string_view data(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
-    BlobFacts facts;
-    auto found = scanner.scan(c.path, data, *scratch, &facts);
-    if (!found) return Error{fmt::format("'{}': {}", c.path, found.error())};
-    ++report.stats.blobs;
-    report.stats.bytes += size;
-    if (!facts.not_scanned.empty()) {
-      ++report.stats.skipped;
-      report.stats.notes.push_back(fmt::format("{}: {}, not scanned", c.path, facts.not_scanned));
+    Outcome own;
+    Outcome& o = parallel ? outcomes[i] : own;
+    if (!parallel) {
+      if (!scratch) {
+        auto s = engine.matcher().make_scratch();
+        if (!s) return Error{s.error()};
+        scratch.emplace(std::move(*s));
+      }
+      if (auto e = scan_one(repo, scanner, c, limits, *scratch, o)) return e;
     }
-    if (found->empty()) continue;
+    ++report.stats.blobs;
+    report.stats.bytes += o.size;
+    if (!o.not_scanned.empty()) {
+      ++report.stats.skipped;
+      report.stats.notes.push_back(fmt::format("{}: {}, not scanned", c.path, o.not_scanned));
+    }
+    if (o.found.empty()) continue;
     if (c.kind == StagedChange::Kind::Modified) {
       // Only now read HEAD's side: clean blobs never pay for a diff.
       auto added = added_lines(repo, c.old_id, c.new_id);
@@ -55,12 +139,12 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
         return Error{fmt::format("'{}': {} (HEAD's version is needed to tell added lines from old ones; keyward "
                                  "never fetches missing objects: run 'git fetch' or 'git cat-file -p HEAD:{}' first)",
                                  c.path, added.error(), c.path)};
-      auto& v = *found;
+      auto& v = o.found;
       v.erase(std::remove_if(v.begin(), v.end(),
                              [&](const Finding& f) { return !touches(*added, f.line, f.end_line); }),
               v.end());
     }
-    for (auto& f : *found) report.findings.push_back(std::move(f));
+    for (auto& f : o.found) report.findings.push_back(std::move(f));
   }
   if (staged->deleted)
     report.stats.notes.push_back(fmt::format("{} deleted file{} not scanned (deletions add nothing)",
