@@ -62,6 +62,7 @@ void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t 
 Status Matcher::scan(std::string_view text, MatchScratch& scratch, std::vector<RawMatch>& out) const {
   auto& hits = scratch.hits;
   hits.clear();
+  if (text.empty()) return std::nullopt;  // hs_scan rejects a null buffer (an empty file's)
   for (size_t base = 0; base < text.size() || base == 0; base += kChunk - kOverlap) {
     size_t len = std::min(kChunk, text.size() - base);
     std::pair<std::vector<std::pair<uint32_t, size_t>>*, size_t> ctx{&hits, base};

@@ -18,6 +18,8 @@ KEYWARD = os.path.abspath(KEYWARD)
 SOURCE_DIR = os.path.abspath(os.environ.get("KEYWARD_SOURCE_DIR") or
                              os.path.join(os.path.dirname(__file__), "..", ".."))
 RULES = os.environ.get("KEYWARD_RULES") or os.path.join(SOURCE_DIR, "patterns")
+SHARED_CACHE = os.environ.get("KEYWARD_CACHE_DIR") or os.path.join(
+    tempfile.gettempdir(), f"keyward-test-cache-{os.getuid()}")
 
 
 def fake_token(prefix, n, alphabet=string.ascii_letters, seed=None):
@@ -64,7 +66,10 @@ class RepoTestCase(unittest.TestCase):
         self.env.update({
             "HOME": self.home,
             "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"),
-            "KEYWARD_CACHE_DIR": os.path.join(self.tmp, "cache", "keyward"),
+            # One pattern cache for the whole suite: compiling ~500 rules takes seconds, and
+            # cache files are written atomically, so concurrent tests can share it. A test
+            # about the cache itself sets its own.
+            "KEYWARD_CACHE_DIR": SHARED_CACHE,
             "KEYWARD_RULES": RULES,
             "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.invalid",
             "GIT_COMMITTER_NAME": "Test Committer", "GIT_COMMITTER_EMAIL": "committer@example.invalid",
