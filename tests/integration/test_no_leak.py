@@ -54,12 +54,14 @@ class NoLeakTest(RepoTestCase):
         self.assertClean(f"{what} stderr", r.err)
 
     def written_files(self):
-        """Every file under the test's temp dir except the work tree and its .git."""
-        for root, dirs, files in os.walk(self.tmp):
-            if os.path.abspath(root) == os.path.abspath(self.repo):
-                dirs[:] = []  # the sources and .git hold the secret by construction
-            for f in files:
-                yield os.path.join(root, f)
+        """Every file under the test's temp dir except the work tree and its .git, and
+        every file in the pattern cache (shared by the suite, so outside the temp dir)."""
+        for top in (self.tmp, self.env["KEYWARD_CACHE_DIR"]):
+            for root, dirs, files in os.walk(top):
+                if os.path.abspath(root) == os.path.abspath(self.repo):
+                    dirs[:] = []  # the sources and .git hold the secret by construction
+                for f in files:
+                    yield os.path.join(root, f)
 
     def assertNoFileLeaks(self):
         seen = 0
