@@ -40,8 +40,18 @@ packages="g++ cmake ninja-build pkg-config git python3 libgit2-dev $hs_pkg libfm
 test_packages="pre-commit clang libclang-rt-14-dev npm time"
 [ "$test_deps" = 1 ] && packages="$packages $test_packages"
 
+# Tools that may come from elsewhere (a NodeSource nodejs ships its own npm and conflicts
+# with Debian's) count as present when their command is.
+provided_by_command() {
+  case "$1" in
+    npm|cmake|git|python3|clang) command -v "$1" >/dev/null 2>&1 ;;
+    g++) command -v g++ >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
 missing=""
 for p in $packages; do
+  provided_by_command "$p" && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
