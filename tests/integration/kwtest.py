@@ -77,11 +77,6 @@ class RepoTestCase(unittest.TestCase):
             "LC_ALL": "C.UTF-8",
         })
         self.repo = os.path.join(self.tmp, "repo")
-        # Slow builds (tests/sanitize.sh) start each test from a copy of a warm cache
-        # instead of compiling every rule again; each test still owns its cache.
-        seed = os.environ.get("KEYWARD_TEST_CACHE_SEED")
-        if seed and os.path.isdir(seed):
-            shutil.copytree(seed, self.env["KEYWARD_CACHE_DIR"])
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)

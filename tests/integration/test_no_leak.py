@@ -23,6 +23,8 @@ class NoLeakTest(RepoTestCase):
         self.in_notebook = fake_hf_token(seed=202)
         self.encoded = fake_hf_token(seed=303)
         self.secrets = [self.plain, self.in_notebook, self.encoded]
+        # This test's own cache, inside its temp dir, so that the cache files are searched too.
+        self.env["KEYWARD_CACHE_DIR"] = os.path.join(self.tmp, "cache", "keyward")
         self.init_repo()
         self.write("README.md", "hello\n")
         self.git("add", "README.md")
