@@ -10,6 +10,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "toml_util.h"
+
 #include <fmt/format.h>
 
 #include "gitleaks_config.h"
@@ -91,13 +93,9 @@ std::string value_regex(const std::string& value) { return "\\A" + re2::RE2::Quo
 Result<Config> parse_config(const std::string& text, const std::string& origin) {
   Config cfg;
   cfg.origin = origin;
-  toml::table doc;
-  try {
-    doc = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return Error{fmt::format("{}:{}:{}: invalid TOML: {}", origin, e.source().begin.line, e.source().begin.column,
-                             e.description())};
-  }
+  auto parsed = parse_toml(text, origin);
+  if (!parsed) return Error{parsed.error()};
+  toml::table& doc = *parsed;
   for (auto& [key, node] : doc) {
     std::string k(key.str());
     if (k != "rules" && k != "rules_config" && k != "allowlist" && k != "rule" && k != "checkpoints" &&

@@ -14,16 +14,6 @@
 namespace keyward {
 namespace {
 
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-};
 
 git_oid to_oid(const unsigned char* raw) {
   git_oid id;

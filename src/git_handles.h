@@ -2,6 +2,7 @@
 #pragma once
 #include <git2.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,18 @@ inline std::string git_error_text() {
   const git_error* e = git_error_last();
   return e && e->message ? e->message : "unknown libgit2 error";
 }
+
+// Hash and equality for unordered containers of object ids (ids are already uniform).
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
+};
 
 inline std::string oid_hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];

@@ -7,6 +7,8 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "toml_util.h"
+
 #include <fmt/format.h>
 
 #include "hs_database.h"
@@ -218,13 +220,9 @@ bool looks_like_gitleaks_config(const std::string& text, const std::string& path
 }
 
 Result<Config> convert_gitleaks_config(const std::string& text, const std::string& origin) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return Error{fmt::format("{}:{}:{}: invalid TOML: {}", origin, e.source().begin.line, e.source().begin.column,
-                             e.description())};
-  }
+  auto parsed = parse_toml(text, origin);
+  if (!parsed) return Error{parsed.error()};
+  toml::table& doc = *parsed;
   Converter c;
   c.origin = origin;
   c.cfg.origin = origin;

@@ -13,20 +13,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "git_handles.h"
 #include "result.h"
 
 namespace keyward {
 
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
-};
 template <class V>
 using OidMap = std::unordered_map<git_oid, V, OidHash, OidEq>;
 

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "toml_util.h"
+
 #include <fmt/format.h>
 
 namespace keyward {
@@ -65,13 +67,9 @@ std::vector<std::string> strings(const toml::node_view<const toml::node>& n, con
 
 Status RuleSet::parse_file(const std::string& text, const std::string& origin,
                            std::vector<Rule>& out) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return Error{fmt::format("{}:{}:{}: invalid TOML: {}", origin, e.source().begin.line,
-                             e.source().begin.column, e.description())};
-  }
+  auto parsed = parse_toml(text, origin);
+  if (!parsed) return Error{parsed.error()};
+  toml::table& doc = *parsed;
   std::string provider = doc["provider"].value_or(std::string());
   auto rules = doc["rules"].as_array();
   if (!rules) return Error{fmt::format("{}: no [[rules]] array", origin)};

@@ -42,16 +42,6 @@ Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
 
   // Blobs that HEAD already holds under a deleted path: their re-adding elsewhere is an
   // exact rename and adds no content.
-  struct OidHash {
-    size_t operator()(const git_oid& o) const {
-      size_t h;
-      std::memcpy(&h, o.id, sizeof h);
-      return h;
-    }
-  };
-  struct OidEq {
-    bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-  };
   std::unordered_set<git_oid, OidHash, OidEq> deleted_blobs;
   size_t n = git_diff_num_deltas(diff.get());
   for (size_t i = 0; i < n; ++i) {
