@@ -15,7 +15,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 ./install.sh --deps-only --test-deps
 
 echo "== release build and tests"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKEYWARD_WERROR=ON >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKEYWARD_WERROR=ON -DBUILD_TESTING=ON >/dev/null
 ninja -C build
 # A private cache so the suite never reads a stale database from a developer's home.
 export KEYWARD_CACHE_DIR="$root/build/test-cache"
