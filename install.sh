@@ -98,7 +98,8 @@ if [ "$demo" = 1 ]; then
     "$bin" install >/dev/null
     mkdir -p .ipynb_checkpoints
     # A fresh random token-shaped value, built here so no token is stored anywhere.
-    token="hf_$(LC_ALL=C tr -dc 'A-Za-z' </dev/urandom | head -c 34)"
+    # (pipefail off here: head closing the pipe early is how this pipeline ends.)
+    token="hf_$(set +o pipefail; LC_ALL=C tr -dc 'A-Za-z' </dev/urandom | head -c 34)"
     printf '{\n  "model": "bert-base-uncased",\n  "project_name": "demo",\n  "push_to_hub": true,\n  "username": "someone",\n  "epochs": 3,\n  "token": "%s"\n}\n' "$token" \
       > .ipynb_checkpoints/training_params-checkpoint.json
     git add -A
