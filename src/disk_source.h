@@ -11,8 +11,9 @@
 namespace keyward {
 
 // Paths are reported the way `find PATH` prints them. Files that cannot be read are
-// listed in *unreadable (the caller fails closed).
+// listed in *unreadable (the caller fails closed). Files are scanned on `jobs` threads
+// (0 = every core) when there are many; results keep the walk's order.
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
-                  std::vector<std::string>* unreadable);
+                  std::vector<std::string>* unreadable, int jobs = 0);
 
 }  // namespace keyward

@@ -133,7 +133,7 @@ int run_scan(const Options& o) {
     st = scan_pre_push(repo.get(), e, ho, std::cin, report);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
-    st = scan_paths(o.paths, e, report, &unreadable);
+    st = scan_paths(o.paths, e, report, &unreadable, o.jobs);
   } else if (o.all_history) {
     report.mode = "history";
     st = scan_history(repo.get(), e, ho, report);
