@@ -239,27 +239,16 @@ Result<StagedSet> staged_changes_fast(git_repository* repo) {
   IndexFile index;
   if (auto err = index.load(*path)) return *err;
 
-  git_oid head_tree{};
-  bool unborn = false;
-  git_reference* head_ref = nullptr;
-  int rc = git_repository_head(&head_ref, repo);
-  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
-    unborn = true;
-  } else if (rc != 0) {
-    return Error{fmt::format("cannot resolve HEAD: {}", git_error_text())};
-  } else {
-    ReferencePtr ref(head_ref);
-    git_object* obj = nullptr;
-    if (git_reference_peel(&obj, ref.get(), GIT_OBJECT_TREE) != 0)
-      return Error{fmt::format("cannot read HEAD's tree: {}", git_error_text())};
-    ObjectPtr tree(obj);
-    head_tree = *git_object_id(tree.get());
-  }
+  auto head = head_tree(repo);
+  if (!head) return Error{head.error()};
+  bool unborn = !*head;
+  git_oid head_tree_id{};
+  if (!unborn) head_tree_id = *git_tree_id(head->get());
 
   Comparer cmp(repo, index);
   std::string prefix;
   long root = index.cached_tree().empty() ? -1 : 0;
-  if (auto err = cmp.walk(prefix, 0, index.entries().size(), root, unborn ? nullptr : &head_tree))
+  if (auto err = cmp.walk(prefix, 0, index.entries().size(), root, unborn ? nullptr : &head_tree_id))
     return *err;
   return cmp.finish(unborn);
 }

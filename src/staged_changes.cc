@@ -11,6 +11,18 @@
 
 namespace keyward {
 
+Result<TreePtr> head_tree(git_repository* repo) {
+  git_reference* head_ref = nullptr;
+  int rc = git_repository_head(&head_ref, repo);
+  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) return TreePtr();
+  if (rc != 0) return Error{fmt::format("cannot resolve HEAD: {}", git_error_text())};
+  ReferencePtr ref(head_ref);
+  git_object* obj = nullptr;
+  if (git_reference_peel(&obj, ref.get(), GIT_OBJECT_TREE) != 0)
+    return Error{fmt::format("cannot read HEAD's tree: {}", git_error_text())};
+  return TreePtr(reinterpret_cast<git_tree*>(obj));
+}
+
 Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
   StagedSet out;
   git_index* raw_index = nullptr;
@@ -18,25 +30,15 @@ Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
     return Error{fmt::format("cannot read the index: {}", git_error_text())};
   IndexPtr index(raw_index);
 
-  TreePtr head_tree;
-  git_reference* head_ref = nullptr;
-  int rc = git_repository_head(&head_ref, repo);
-  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
-    out.unborn_head = true;
-  } else if (rc != 0) {
-    return Error{fmt::format("cannot resolve HEAD: {}", git_error_text())};
-  } else {
-    ReferencePtr ref(head_ref);
-    git_object* obj = nullptr;
-    if (git_reference_peel(&obj, ref.get(), GIT_OBJECT_TREE) != 0)
-      return Error{fmt::format("cannot read HEAD's tree: {}", git_error_text())};
-    head_tree.reset(reinterpret_cast<git_tree*>(obj));
-  }
+  auto head = head_tree(repo);
+  if (!head) return Error{head.error()};
+  TreePtr tree = std::move(*head);
+  out.unborn_head = !tree;
 
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
   git_diff* raw_diff = nullptr;
-  if (git_diff_tree_to_index(&raw_diff, repo, head_tree.get(), index.get(), &opts) != 0)
+  if (git_diff_tree_to_index(&raw_diff, repo, tree.get(), index.get(), &opts) != 0)
     return Error{fmt::format("cannot compare the index with HEAD: {}", git_error_text())};
   DiffPtr diff(raw_diff);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "git_handles.h"
 #include "result.h"
 
 namespace keyward {
@@ -26,6 +27,9 @@ struct StagedSet {
   size_t deleted = 0;                 // deletions, reported only as a count
   bool unborn_head = false;           // first commit: everything is Added
 };
+
+// HEAD's tree, or null when HEAD is unborn (before the first commit).
+Result<TreePtr> head_tree(git_repository* repo);
 
 // Reference implementation: git_diff_tree_to_index against HEAD's tree (or the empty tree).
 // Exact renames (same blob, new path) are dropped: they add no content.

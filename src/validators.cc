@@ -274,6 +274,20 @@ Validation url_password(std::string_view s) {
 
 // The generic detector's value test: something a person would call a secret, not a hash,
 // UUID, lockfile integrity value, image data, path, version or identifier.
+
+// Longest run of lower-case consonants: random letters pile them up, identifiers and
+// words rarely have four in a row.
+size_t longest_consonant_run(std::string_view s) {
+  size_t run = 0, longest = 0;
+  for (char c : s) {
+    bool consonant =
+        std::islower(static_cast<unsigned char>(c)) && std::string_view("aeiouy").find(c) == std::string_view::npos;
+    run = consonant ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
 Validation generic_value(std::string_view s) {
   if (s.size() < 8) return kInvalid;
   std::string low = lower(s);
@@ -343,24 +357,12 @@ Validation generic_value(std::string_view s) {
     // either one case, separators, or words that read like words. Random letters pile up
     // consonants: a run of 4 in lower case is rare in identifiers and common in tokens.
     if (!has_upper || !has_lower || s.find_first_of("_.-") != std::string_view::npos) return kInvalid;
-    size_t run = 0, longest = 0;
-    for (char c : s) {
-      bool consonant = std::islower(static_cast<unsigned char>(c)) && std::string_view("aeiouy").find(c) == std::string_view::npos;
-      run = consonant ? run + 1 : 0;
-      longest = std::max(longest, run);
-    }
-    if (longest < 4) return kInvalid;
+    if (longest_consonant_run(s) < 4) return kInvalid;
   }
   // CamelCase names with a digit or two: PKCS7PrivateKeyTypes, Sha256Digest.
   if (!has_other && has_lower && s.find_first_of("_.-") == std::string_view::npos &&
       std::count_if(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) <= 2) {
-    size_t run = 0, longest = 0;
-    for (char c : s) {
-      bool consonant = std::islower(static_cast<unsigned char>(c)) && std::string_view("aeiouy").find(c) == std::string_view::npos;
-      run = consonant ? run + 1 : 0;
-      longest = std::max(longest, run);
-    }
-    if (longest < 4) return kInvalid;
+    if (longest_consonant_run(s) < 4) return kInvalid;
   }
   // Base64 of a sentence about placeholders ("not my real password").
   {
