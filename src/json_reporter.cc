@@ -22,7 +22,9 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
       if (!f.author.empty()) out << ", \"author\": " << json_string(f.author);
       if (!f.date.empty()) out << ", \"date\": " << json_string(f.date);
     }
-    if (f.cell) out << fmt::format(", \"cell\": {}, \"cell_line\": {}", f.cell, f.cell_line);
+    if (f.cell)
+      out << fmt::format(", \"cell\": {}, \"cell_line\": {}, \"cell_output\": {}", f.cell, f.cell_line,
+                         f.cell_output ? "true" : "false");
     if (!f.decoded.empty()) out << ", \"decoded\": " << json_string(f.decoded);
     if (!f.validation.empty()) out << ", \"validation\": " << json_string(f.validation);
     if (!f.commit.empty()) {

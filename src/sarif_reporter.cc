@@ -49,7 +49,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
     out << (first ? "\n      " : ",\n      ");
     first = false;
     std::string msg = fmt::format("{}: {}", f.description, shown_secret(f, opts));
-    if (f.cell) msg += fmt::format(" (cell {}, line {})", f.cell, f.cell_line);
+    if (f.cell) msg += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : "", f.cell_line);
     out << "{\"ruleId\": " << json_string(f.rule_id) << fmt::format(", \"ruleIndex\": {}", index[f.rule_id])
         << ", \"level\": \"error\", \"message\": {\"text\": " << json_string(msg) << "}"
         << ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
@@ -64,7 +64,11 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
       pf = false;
     };
     if (!f.commit.empty()) prop("commit", json_string(f.commit));
-    if (f.cell) prop("cell", std::to_string(f.cell)), prop("cellLine", std::to_string(f.cell_line));
+    if (f.cell) {
+      prop("cell", std::to_string(f.cell));
+      prop("cellLine", std::to_string(f.cell_line));
+      prop("cellOutput", f.cell_output ? "true" : "false");
+    }
     if (!f.decoded.empty()) prop("decoded", json_string(f.decoded));
     if (!f.validation.empty()) prop("validation", json_string(f.validation));
     out << "}}";

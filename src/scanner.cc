@@ -221,6 +221,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
     for (auto& c : facts.cells) {
       if (f.offset < c.begin || f.offset >= c.end) continue;
       f.cell = c.cell;
+      f.cell_output = c.output;
       auto it = std::upper_bound(c.line_starts.begin(), c.line_starts.end(), f.offset);
       f.cell_line = static_cast<int>(it - c.line_starts.begin());
       if (f.cell_line == 0) f.cell_line = 1;

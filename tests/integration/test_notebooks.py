@@ -68,12 +68,15 @@ class NotebookScanTest(RepoTestCase):
         self.assertEqual(len(fs), 4, r.all)
         cells = sorted((f["cell"], f["cell_line"]) for f in fs)
         self.assertEqual(cells, [(2, 2), (2, 2), (3, 3), (4, 2)])
+        # Whether the secret sits in the cell's source or in what it printed.
+        where = sorted((f["cell"], f["cell_line"], f["cell_output"]) for f in fs)
+        self.assertEqual(where, [(2, 2, False), (2, 2, True), (3, 3, False), (4, 2, True)])
         for f in fs:
             self.assertEqual(f["rule"], "huggingface-user-token")
         # Text report names the cell and line.
         t = self.keyward("nb.ipynb")
         self.assertIn("(cell 3, line 3)", t.all)
-        self.assertIn("(cell 4, line 2)", t.all)
+        self.assertIn("(cell 4 output, line 2)", t.all)
         for tok in (t_src, t_out, t_str, t_tb):
             self.assertNoSecret(t.all, tok)
         # SARIF carries the cell as a property.
