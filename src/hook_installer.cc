@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "cache_file.h"
 #include "git_handles.h"
 #include "hook_templates.h"
 
@@ -39,12 +40,7 @@ std::string read_all(const std::string& p) {
 bool is_ours(const std::string& p) { return read_all(p).find(kMarker) != std::string::npos; }
 
 Status mkdirs(const std::string& dir) {
-  std::string cur;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if ((i == dir.size() || dir[i] == '/') && !cur.empty() && ::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
-      return Error{fmt::format("cannot create '{}': {}", cur, std::strerror(errno))};
-    if (i < dir.size()) cur += dir[i];
-  }
+  if (!make_dirs(dir, 0755)) return Error{fmt::format("cannot create '{}': {}", dir, std::strerror(errno))};
   return std::nullopt;
 }
 
