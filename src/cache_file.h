@@ -6,8 +6,6 @@
 
 namespace keyward {
 
-bool read_whole_file(const std::string& path, std::string& out);
-
 // A read-only memory map of a whole file: no zero-fill, no copy (cache files are MBs).
 class MappedFile {
  public:
