@@ -17,7 +17,7 @@ work=${FUZZ_WORK:-$(mktemp -d /tmp/keyward-fuzz.XXXXXX)}
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is required (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 CC=clang CXX=clang++ cmake -S "$src" -B "$build" -G Ninja -DKEYWARD_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=${*:-$(cd "$src/src" && ls *_fuzz.cc | sed 's/_fuzz\.cc$//')}
+targets=${*:-$(cd "$src/src" && ls */*_fuzz.cc | sed 's|.*/||; s/_fuzz\.cc$//')}
 for t in $targets; do ninja -C "$build" "${t}_fuzz" >/dev/null; done
 
 export KEYWARD_RULES="${KEYWARD_RULES:-$src/patterns}"

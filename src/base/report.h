@@ -6,9 +6,10 @@
 #include <vector>
 
 #include "finding.h"
-#include "rule_set.h"
 
 namespace keyward {
+
+class RuleSet;
 
 struct ScanStats {
   size_t blobs = 0;    // blobs (or files) scanned

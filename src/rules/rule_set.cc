@@ -1,6 +1,8 @@
 // Rule files are TOML: a top-level `provider` and an array of [[rules]] tables.
 #include "rule_set.h"
 
+#include <unistd.h>
+
 #include <re2/re2.h>
 #include <sys/stat.h>
 
@@ -188,9 +190,18 @@ const re2::RE2* RuleSet::confirmer(size_t i, std::string* error) const {
 
 std::string default_rules_dir() {
   if (const char* env = std::getenv("KEYWARD_RULES"); env && *env) return env;
+  // Relative to the executable, so an install moves as a whole: PREFIX/bin/keyward reads
+  // PREFIX/share/keyward/patterns (the build tree mirrors that layout).
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string exe_dir = n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  exe_dir = exe_dir.substr(0, exe_dir.find_last_of('/') == std::string::npos ? 0 : exe_dir.find_last_of('/'));
   struct stat st;
-  if (stat(KEYWARD_PATTERNS_INSTALL_DIR, &st) == 0) return KEYWARD_PATTERNS_INSTALL_DIR;
-  return KEYWARD_SOURCE_PATTERNS_DIR;
+  for (const char* rel : {"/../share/keyward/patterns", "/share/keyward/patterns"}) {
+    std::string candidate = exe_dir + rel;
+    if (!exe_dir.empty() && stat(candidate.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return candidate;
+  }
+  return exe_dir + "/../share/keyward/patterns";
 }
 
 }  // namespace keyward

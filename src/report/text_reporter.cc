@@ -1,4 +1,5 @@
 #include "text_reporter.h"
+#include "rule_set.h"
 
 #include <map>
 

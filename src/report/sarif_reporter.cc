@@ -1,4 +1,5 @@
 #include "sarif_reporter.h"
+#include "rule_set.h"
 
 #include <map>
 

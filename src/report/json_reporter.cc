@@ -1,4 +1,5 @@
 #include "json_reporter.h"
+#include "rule_set.h"
 
 #include <fmt/format.h>
 
