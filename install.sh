@@ -14,7 +14,7 @@ deps_only=0
 test_deps=0
 demo=1
 hook_repo=""
-build_dir="$here/build"
+build_dir="$here/build-install"
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
@@ -34,10 +34,10 @@ case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
   amd64|x86_64|i386) hs_pkg=libhyperscan-dev ;;
   *) hs_pkg=libvectorscan-dev ;;
 esac
-packages="g++ cmake ninja-build pkg-config git python3 libgit2-dev $hs_pkg libfmt-dev catch2 libre2-dev libtomlplusplus-dev libsimdjson-dev"
+packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev"
 # The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
 # runtimes, and node for the SARIF schema validator.
-test_packages="pre-commit clang libclang-rt-14-dev npm time"
+test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time"
 [ "$test_deps" = 1 ] && packages="$packages $test_packages"
 
 # Tools that may come from elsewhere (a NodeSource nodejs ships its own npm and conflicts
@@ -72,7 +72,9 @@ fi
 if [ -z "$prefix" ]; then
   if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 fi
-cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+# Users need neither Catch2 nor Python: the tests are not built here.
+cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+  -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 ninja -C "$build_dir" keyward
 cmake --install "$build_dir" >/dev/null
 bin="$prefix/bin/keyward"

@@ -1,28 +1,35 @@
 #!/bin/sh
-# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer: a separate
-# build (KEYWARD_SANITIZE=ON, the `sanitize` preset), then every ctest test, unit and
-# integration. Any sanitizer report aborts the process that hit it, which fails its test
-# (integration tests also look for sanitizer output in what keyward prints).
+# The sanitizer pass: the `sanitize` preset (clang, ASan + UBSan; its libraries are also
+# instrumented for libFuzzer, so tests/fuzz/run.sh uses the same build), then the tests
+# that exercise keyward's C++ parsing under the sanitizers: every unit test, and the
+# integration tests that feed index files, packs, notebooks, encodings, configs and bad
+# input through the binary. Any sanitizer report aborts the process that hit it, which
+# fails its test. Tests that measure rather than exercise (every rule's examples, linear
+# time) run only in the release build.
 #
-#   tests/sanitize.sh                 build-asan, every test
-#   tests/sanitize.sh -R integration  extra arguments go to ctest
+#   tests/sanitize.sh                  build, then the sanitizer test selection
+#   tests/sanitize.sh --build-only [cmake args]
+#   tests/sanitize.sh -R integration   other arguments replace the selection (go to ctest)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${SANITIZE_BUILD:-$src/build-asan}
+build="$src/build-asan"
 jobs=$(nproc 2>/dev/null || echo 2)
+cd "$src"
+if [ "${1:-}" = --build-only ]; then
+  shift
+  cmake --preset sanitize "$@" >/dev/null
+  cmake --build --preset sanitize
+  exit 0
+fi
+[ -x "$build/keyward" ] || { cmake --preset sanitize >/dev/null; cmake --build --preset sanitize; }
 
-cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYWARD_SANITIZE=ON \
-  -DKEYWARD_WERROR=ON >/dev/null
-ninja -C "$build"
-
-# libgit2 1.5 leaks pcre2 match data when it matches config keys (extensions.* in a
-# partial clone): not ours, suppressed by library in tests/lsan.supp.
-export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$src/tests/lsan.supp:print_suppressions=0}"
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:check_initialization_order=1:detect_stack_use_after_return=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export KEYWARD_RULES="${KEYWARD_RULES:-$src/patterns}"
-# An instrumented cold start compiles every rule (tens of seconds): warm the suite's shared
-# pattern cache once before the tests start in parallel.
+# An instrumented cold start compiles every rule (seconds): warm the shared pattern cache
+# once before the tests start in parallel.
 export KEYWARD_CACHE_DIR="$build/test-cache"
 "$build/keyward" rules >/dev/null
-ctest --test-dir "$build" -j "$jobs" --output-on-failure "$@"
+if [ $# -eq 0 ]; then
+  set -- -E "^rules\.examples$|linear time" \
+    -R "^[^i]|integration\.test_(bad_input|encodings|notebooks|config|baseline|precommit|history|range|no_leak|no_silent_pass)$"
+fi
+ctest --preset sanitize -j "$jobs" "$@"

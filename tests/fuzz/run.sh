@@ -1,24 +1,25 @@
 #!/bin/sh
-# Fuzz smoke: builds the libFuzzer targets (src/*_fuzz.cc) with clang, ASan and UBSan, and
-# runs each for a bounded time starting from the corpus kept in tests/fuzz/corpus/<name>.
+# Fuzz smoke: the libFuzzer targets (src/*/*_fuzz.cc) come from the `sanitize` preset's
+# build (clang, ASan, UBSan, coverage-instrumented libraries); each runs for a bounded time starting from the corpus kept in tests/fuzz/corpus/<name>.
 # Any crash, leak, sanitizer report or timeout fails the run and leaves the reproducer in
 # $FUZZ_WORK/<name>/artifacts.
 #
-#   tests/fuzz/run.sh                 every target, FUZZ_SECONDS (default 40) each
+#   tests/fuzz/run.sh                 every target, FUZZ_SECONDS (default 60) each: the long run
+#   FUZZ_SECONDS=8 tests/fuzz/run.sh  the smoke run tests/run.sh does
 #   tests/fuzz/run.sh matcher         one target
 #   FUZZ_MERGE=1 tests/fuzz/run.sh    also fold new coverage back into tests/fuzz/corpus
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-build=${FUZZ_BUILD:-$src/build-fuzz}
-seconds=${FUZZ_SECONDS:-40}
+build=$src/build-asan
+seconds=${FUZZ_SECONDS:-60}
 work=${FUZZ_WORK:-$(mktemp -d /tmp/keyward-fuzz.XXXXXX)}
 
-command -v clang++ >/dev/null || { echo "fuzz: clang++ is required (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
-CC=clang CXX=clang++ cmake -S "$src" -B "$build" -G Ninja -DKEYWARD_FUZZ=ON -DBUILD_TESTING=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+command -v clang++ >/dev/null || { echo "fuzz: clang++ is required (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 targets=${*:-$(cd "$src/src" && ls */*_fuzz.cc | sed 's|.*/||; s/_fuzz\.cc$//')}
-for t in $targets; do ninja -C "$build" "${t}_fuzz" >/dev/null; done
+if [ ! -x "$build/${targets%% *}_fuzz" ]; then
+  (cd "$src" && cmake --preset sanitize >/dev/null && cmake --build --preset sanitize)
+fi
 
 export KEYWARD_RULES="${KEYWARD_RULES:-$src/patterns}"
 export KEYWARD_CACHE_DIR="$work/cache"

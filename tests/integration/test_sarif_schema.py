@@ -1,10 +1,9 @@
 """`--format sarif` validated against the SARIF 2.1.0 JSON schema.
 
 The schema (sarif-2.1.0-rtm.5.json) ships inside the npm package @microsoft/jest-sarif (MIT)
-and is validated with ajv 6; both are installed from the npm registry into the build
-directory (sarif-validator/) on first use, pinned by tests/integration/sarif/package.json.
-Nothing is vendored. The test skips, saying so, only when npm itself is missing
-(./install.sh --deps-only --test-deps installs it).
+and is validated with ajv 6; both are installed from the npm registry before the tests run
+(tests/integration/validators/setup.sh, pinned by its package.json; tests/run.sh calls it),
+so the test itself downloads nothing. Nothing is vendored.
 """
 import json
 import os
@@ -15,11 +14,9 @@ import unittest
 from kwtest import KEYWARD, RepoTestCase, fake_hf_token
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VALIDATOR_SRC = os.path.join(HERE, "sarif")
-VALIDATOR_DIR = os.environ.get("KEYWARD_SARIF_VALIDATOR_DIR") or os.path.join(os.path.dirname(KEYWARD),
-                                                                              "sarif-validator")
+# Set up before the tests by tests/run.sh (tests/integration/validators/setup.sh DIR).
+VALIDATOR_DIR = os.environ.get("KEYWARD_VALIDATOR_DIR") or os.path.join(os.path.dirname(KEYWARD), "validators")
 NODE = shutil.which("node") or shutil.which("nodejs")
-NPM = shutil.which("npm")
 
 
 def read(p):
@@ -27,27 +24,12 @@ def read(p):
         return f.read()
 
 
-def ensure_validator():
-    """Installs the pinned validator into VALIDATOR_DIR unless it is there already."""
-    os.makedirs(VALIDATOR_DIR, exist_ok=True)
-    want = read(os.path.join(VALIDATOR_SRC, "package.json"))
-    have_pkg = os.path.join(VALIDATOR_DIR, "package.json")
-    installed = os.path.isdir(os.path.join(VALIDATOR_DIR, "node_modules", "@microsoft", "jest-sarif"))
-    if not installed or not os.path.exists(have_pkg) or read(have_pkg) != want:
-        shutil.copy(os.path.join(VALIDATOR_SRC, "package.json"), have_pkg)
-        p = subprocess.run([NPM, "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=VALIDATOR_DIR,
-                           capture_output=True, text=True, timeout=600)
-        if p.returncode != 0:
-            raise AssertionError(f"npm install of the SARIF validator failed in {VALIDATOR_DIR}:\n{p.stdout}{p.stderr}")
-    shutil.copy(os.path.join(VALIDATOR_SRC, "validate.js"), os.path.join(VALIDATOR_DIR, "validate.js"))
-
-
-@unittest.skipUnless(NODE and NPM, "npm/node are not installed, so the SARIF 2.1.0 schema validator cannot be "
-                                   "set up (./install.sh --deps-only --test-deps installs npm)")
 class SarifSchemaTest(RepoTestCase):
     @classmethod
     def setUpClass(cls):
-        ensure_validator()
+        if not NODE or not os.path.isdir(os.path.join(VALIDATOR_DIR, "node_modules")):
+            raise AssertionError(f"the schema validator is not set up in {VALIDATOR_DIR}: run "
+                                 f"tests/integration/validators/setup.sh {VALIDATOR_DIR} (tests/run.sh does)")
 
     def validate(self, path):
         p = subprocess.run([NODE, os.path.join(VALIDATOR_DIR, "validate.js"), path], capture_output=True, text=True)
