@@ -156,8 +156,9 @@ Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* en
       size_t start = arena_.size();
       size_t prev_start = v4_offsets.empty() ? 0 : v4_offsets.back();
       arena_.resize(start + keep + suffix);
-      std::memmove(arena_.data() + start, arena_.data() + prev_start, keep);
-      std::memcpy(arena_.data() + start + keep, q, suffix);
+      // (An empty arena has no data pointer: copy only what there is.)
+      if (keep) std::memmove(arena_.data() + start, arena_.data() + prev_start, keep);
+      if (suffix) std::memcpy(arena_.data() + start + keep, q, suffix);
       v4_offsets.push_back(static_cast<uint32_t>(start));
       prev_len = keep + suffix;
       size_t namelen = flags & 0xFFF;
@@ -193,6 +194,18 @@ Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* en
   return std::nullopt;
 }
 
+namespace {
+// An extension's 4-byte signature, printable whatever the file holds.
+std::string extension_name(const unsigned char* sig) {
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    if (sig[i] >= 0x20 && sig[i] < 0x7f) out += static_cast<char>(sig[i]);
+    else out += fmt::format("\\x{:02x}", sig[i]);
+  }
+  return out;
+}
+}  // namespace
+
 Status IndexFile::parse_extensions(const unsigned char* p, const unsigned char* end) {
   while (p < end) {
     if (end - p < 8) return corrupt("an extension header runs past the end of the file (truncated?)");
@@ -200,8 +213,7 @@ Status IndexFile::parse_extensions(const unsigned char* p, const unsigned char* 
     uint32_t len = be32(p + 4);
     p += 8;
     if (static_cast<size_t>(end - p) < len)
-      return corrupt(fmt::format("extension {:.4} runs past the end of the file (truncated?)",
-                                 reinterpret_cast<const char*>(sig)));
+      return corrupt(fmt::format("extension {} runs past the end of the file (truncated?)", extension_name(sig)));
     if (std::memcmp(sig, "TREE", 4) == 0) {
       // git drops a cached tree it cannot parse; so do we (then nothing is skipped).
       if (parse_tree(p, p + len)) tree_.clear();
@@ -210,8 +222,7 @@ Status IndexFile::parse_extensions(const unsigned char* p, const unsigned char* 
     } else if (std::memcmp(sig, "sdir", 4) == 0) {
       return Error{fmt::format("unsupported: sparse index in {}", name_)};
     } else if (sig[0] < 'A' || sig[0] > 'Z') {
-      return Error{fmt::format("unsupported: required index extension '{:.4}' in {}",
-                               reinterpret_cast<const char*>(sig), name_)};
+      return Error{fmt::format("unsupported: required index extension '{}' in {}", extension_name(sig), name_)};
     }
     p += len;
   }

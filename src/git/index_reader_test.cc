@@ -433,3 +433,17 @@ TEST_CASE("index reader parses v4 prefix-compressed paths and the cached tree", 
 }
 
 }  // namespace keyward
+
+TEST_CASE("an extension signature is named printably, never read past its four bytes", "[index]") {
+  // Header (no entries), then a truncated required extension whose signature holds a
+  // non-printable byte and no terminator, then the checksum.
+  std::string image("DIRC\0\0\0\2\0\0\0\0", 12);
+  image += std::string("ab\xff" "X", 4) + std::string("\0\0\x03\xe8", 4);
+  image += std::string(20, '\0');
+  keyward::IndexFile index;
+  auto st = index.parse(reinterpret_cast<const unsigned char*>(image.data()), image.size(), "idx");
+  REQUIRE(st);
+  INFO(st->message);
+  CHECK(st->message.find("ab\\xffX") != std::string::npos);
+  CHECK(st->message.find('\xff') == std::string::npos);
+}

@@ -82,13 +82,25 @@ struct PackIndexes::Index {
       names = fanout + 1024;
       offsets = names + size_t(count) * 24;  // past names (20) and CRCs (4)
       large = offsets + size_t(count) * 4;
-      return size >= size_t(large - base);
+      return size >= 8 + 1024 + size_t(count) * 28 && fanout_valid();
     }
     version = 1;
     fanout = base;
     count = be32(fanout + 255 * 4);
     names = fanout + 1024;
-    return size >= 1024 + size_t(count) * 24;
+    return size >= 1024 + size_t(count) * 24 && fanout_valid();
+  }
+
+  // The fan-out table must rise monotonically to `count`, or a lookup would index past the
+  // name table of a corrupt file.
+  bool fanout_valid() const {
+    uint32_t prev = 0;
+    for (int i = 0; i < 256; ++i) {
+      uint32_t v = be32(fanout + i * 4);
+      if (v < prev) return false;
+      prev = v;
+    }
+    return prev == count;
   }
 
   bool find(const git_oid& id, uint64_t* offset) const {
