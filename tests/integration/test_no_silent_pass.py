@@ -1,0 +1,536 @@
+"""The generative no-silent-pass test (issue 11, "Done when").
+
+For each of a few token kinds (Hugging Face, an AWS key pair, a GitHub classic token with
+its CRC32 checksum, an OpenAI project key; all built at run time), the token is embedded in
+many transformations: plain text, .env, JSON, JSON escapes, URL-encoding, UTF-16/UTF-32
+with and without BOM, base64 at every alignment and wrapping, PowerShell -EncodedCommand,
+notebook sources and outputs of several MIME types, pickles and the zip torch.save writes,
+positions in large blobs, and after long runs that exhaust a budget.
+
+Every case is run through four modes: disk scan, pre-commit (the direct JSON run over the
+index, and a real `git commit` through the installed hook), --all-history, and pre-push
+(the direct `--hook pre-push` JSON run, and a real `git push` to a local bare remote through
+the installed hook). Many cases are batched into one repository so that each mode costs a
+handful of keyward runs.
+
+A case passes in a mode when the run EITHER reports the token (a finding of the token's
+rule family at the case's path, and at its line where the line is well defined) OR exits 2
+with a message that names the file. Exit 0, or exit 1 without the token, is a silent pass.
+
+The Adversarial* classes at the end hold further silent passes found by trying to get a
+secret past the hook in ways issue 11 does not list; each test names what it tries.
+
+Set KEYWARD_NSP_REPORT=FILE to append every failure as a JSON line to FILE.
+"""
+import base64
+import io
+import json
+import os
+import pickle
+import re
+import string
+import sys
+import time
+import urllib.parse
+import zipfile
+import zlib
+
+from kwtest import RepoTestCase, fake_token
+from nbfiles import code_cell, dumps, md_cell, notebook, stream
+
+UPPER_27 = string.ascii_uppercase + "234567"
+ALNUM = string.ascii_letters + string.digits
+URLSAFE = ALNUM + "-_"
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+ZERO = "0" * 40
+
+
+# --- token kinds -----------------------------------------------------------------------
+def base62_fixed(v, width):
+    out = []
+    for _ in range(width):
+        out.append(B62[v % 62])
+        v //= 62
+    return "".join(reversed(out))
+
+
+def hf_token(seed):
+    return fake_token("hf" + "_", 34, seed=seed)
+
+
+def aws_pair(seed):
+    # The key id, and its secret next to it the way the credentials CSV holds them. The
+    # secret always holds '/' and '+', so that escapes and URL-encoding touch it.
+    kid = fake_token("AK" + "IA", 16, UPPER_27, seed=seed)
+    secret = fake_token("", 38, ALNUM + "+/", seed=seed + 7919)
+    return f"{kid},{secret[:12]}/{secret[12:30]}+{secret[30:]}"
+
+
+def github_pat(seed):
+    body = fake_token("", 30, ALNUM, seed=seed)
+    return "gh" + "p_" + body + base62_fixed(zlib.crc32(body.encode()), 6)
+
+
+def openai_key(seed):
+    marker = "T3Blbk" + "FJ"
+    return ("sk-" + "proj-" + fake_token("", 58, URLSAFE, seed=seed) + marker +
+            fake_token("", 58, URLSAFE, seed=seed + 104729))
+
+
+class Kind:
+    def __init__(self, name, family, var, make):
+        self.name, self.family, self.var, self.make = name, family, var, make
+
+
+KINDS = [
+    Kind("hf", "huggingface-", "HF_TOKEN", hf_token),
+    Kind("aws", "aws-", "AWS_CREDENTIALS", aws_pair),
+    Kind("gh", "github-", "GITHUB_TOKEN", github_pat),
+    Kind("openai", "openai-", "OPENAI_API_KEY", openai_key),
+]
+KIND = {k.name: k for k in KINDS}
+
+
+# --- the corpus: files written under cases/, and what must be found in them ------------
+class Case:
+    def __init__(self, name, kind, path, line, items):
+        self.name, self.kind, self.path, self.line, self.items = name, kind, path, line, items
+
+
+class Corpus:
+    def __init__(self, root, seed_base):
+        self.root = root
+        self.cases = []
+        self.seed = seed_base
+        self.files = []
+
+    def token(self, kind):
+        self.seed += 1
+        return kind.make(self.seed)
+
+    def path(self, rel):
+        return "cases/" + rel
+
+    def add(self, rel, data, expect=(), base=None):
+        """cases/rel will hold data; expect is a list of (name, kind, line, items). With
+        base, the file first holds base in the base commit, and data is an edit of it."""
+        self.files.append((self.path(rel), data, base))
+        for name, kind, line, items in expect:
+            self.cases.append(Case(name, kind, self.path(rel), line, items))
+
+    @staticmethod
+    def _write(p, data):
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            if isinstance(data, (bytes, bytearray)):
+                f.write(data)
+            else:
+                for chunk in data:  # a list of chunks, for the large files
+                    f.write(chunk)
+
+    def write_bases(self):
+        for rel, _, base in self.files:
+            if base is not None:
+                self._write(os.path.join(self.root, rel), base)
+
+    def write_all(self):
+        for rel, data, _ in self.files:
+            self._write(os.path.join(self.root, rel), data)
+
+
+def line_of(text, needle):
+    i = text.index(needle)
+    return text.count("\n", 0, i) + 1
+
+
+# --- the transformations of one token --------------------------------------------------
+def text_cases(c, k):
+    t = c.token(k)
+    data = f"Notes from the deploy call.\n{t}\nThat was the value.\n"
+    c.add(f"{k.name}/plain.txt", data.encode(), [("plain", k, 2, "")])
+    t = c.token(k)
+    data = f"# local settings\nDEBUG=1\n{k.var}={t}\nPORT=8080\n"
+    c.add(f"{k.name}/dot.env", data.encode(), [(".env", k, 3, "")])
+    t = c.token(k)
+    data = json.dumps({"model": "m", "token": t, "epochs": 3}, indent=2) + "\n"
+    c.add(f"{k.name}/plain.json", data.encode(), [("json", k, line_of(data, t), "")])
+    # JSON escapes: the first character, a middle one, every character, and \/ in a URL.
+    for name, esc in (("json-uescape-first", lambda s: "\\u%04x" % ord(s[0]) + s[1:]),
+                      ("json-uescape-middle", lambda s: s[:len(s) // 2] + "\\u%04x" % ord(s[len(s) // 2]) +
+                       s[len(s) // 2 + 1:]),
+                      ("json-uescape-all", lambda s: "".join("\\u%04x" % ord(ch) for ch in s))):
+        t = c.token(k)
+        data = '{\n  "model": "m",\n  "hub_token": "' + esc(t) + '",\n  "epochs": 3\n}\n'
+        c.add(f"{k.name}/{name}.json", data.encode(), [(name, k, 3, "")])
+    t = c.token(k)
+    url = f"https://example.test/hooks/{t}/run".replace("/", "\\/")
+    data = '{\n  "name": "deploy",\n  "webhook": "' + url + '"\n}\n'
+    c.add(f"{k.name}/json-slash.json", data.encode(), [("json-slash-escape", k, 3, "")])
+    # URL-encoding: the way a query string carries "VAR=token", and every byte as %XX.
+    t = c.token(k)
+    data = "GET https://example.test/cb?state=" + urllib.parse.quote(f"{k.var}={t}", safe="") + "&next=1\n"
+    c.add(f"{k.name}/url.txt", data.encode(), [("url-encoded", k, 1, "")])
+    t = c.token(k)
+    data = "GET https://example.test/cb?t=" + "".join("%%%02X" % b for b in t.encode()) + "\n"
+    c.add(f"{k.name}/url-all.txt", data.encode(), [("url-encoded-all", k, 1, "")])
+
+
+def unicode_cases(c, k):
+    for enc, bom, items in (("utf-16-le", b"\xff\xfe", "7"), ("utf-16-be", b"\xfe\xff", "7"),
+                            ("utf-32-le", b"\xff\xfe\x00\x00", "7"), ("utf-32-be", b"\x00\x00\xfe\xff", "7")):
+        for with_bom in (True, False):
+            t = c.token(k)
+            text = f"# settings\r\n{k.var}={t}\r\nX=1\r\n"
+            data = (bom if with_bom else b"") + text.encode(enc)
+            name = enc + ("-bom" if with_bom else "-nobom")
+            c.add(f"{k.name}/{name}.txt", data, [(name, k, 2, "" if with_bom and "16" in enc else items)])
+    # UTF-16 whose earlier text holds code units with a 0x0A byte (上, U+0A0A, Њ): the
+    # decoded lines and the raw 0x0A bytes disagree. New files, and edits of a file that
+    # the base commit already has (where only added lines count).
+    for enc, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")):
+        head = "# \u4e0a\u6d77 \u0a0a \u040a settings\r\nA=1\r\n"
+        t = c.token(k)
+        c.add(f"{k.name}/{enc}-bom-0a-units.txt", bom + (head + f"{k.var}={t}\r\n").encode(enc),
+              [(enc + "-0x0A-units", k, 3, "6")])
+        t = c.token(k)
+        c.add(f"{k.name}/{enc}-bom-0a-units-edit.txt", bom + (head + f"{k.var}={t}\r\nB=2\r\n").encode(enc),
+              [(enc + "-0x0A-units-edit", k, 3, "6")], base=bom + (head + "B=2\r\n").encode(enc))
+        t = c.token(k)
+        plain = "# ascii settings\r\nA=1\r\n"
+        c.add(f"{k.name}/{enc}-bom-edit.txt", bom + (plain + f"{k.var}={t}\r\nB=2\r\n").encode(enc),
+              [(enc + "-edit", k, 3, "")], base=bom + (plain + "B=2\r\n").encode(enc))
+    t = c.token(k)
+    c.add(f"{k.name}/utf8-edit.txt", f"# settings\nA=1\n{k.var}={t}\nB=2\n".encode(),
+          [("utf-8-edit", k, 3, "")], base=b"# settings\nA=1\nB=2\n")
+
+
+def b64_wrap(s, width, eol="\n"):
+    if not width:
+        return s + eol
+    return "".join(s[i:i + width] + eol for i in range(0, len(s), width))
+
+
+def base64_cases(c, k):
+    # base64 of a few lines of text holding the token, at each alignment 0..2 of the token
+    # within the base64 input; unwrapped, and wrapped at 76 (base64(1), MIME) and at 64
+    # (PEM) columns, with the token's base64 either inside one line or across a line break.
+    head0 = "# deployment settings, do not share\n# "
+    for width in (0, 76, 64):
+        places = [("", 4)] if not width else [("inline", 4), ("across", width - 16)]
+        for where, col in places:
+            for a in range(3):
+                t = c.token(k)
+                # The token's first byte sits in base64 group g, which starts at column col.
+                base = len(head0) + 1 + len(k.var) + 1
+                g = col // 4
+                while 3 * g < base:
+                    g += width // 4 if width else 1
+                off = 3 * g + a
+                fill = off - len(head0) - 1 - len(k.var) - 1
+                text = head0 + "-" * fill + "\n" + f"{k.var}={t}\n" + "region=eu-west-1\nretries=3\n"
+                assert text.index(t) == off, (text.index(t), off)
+                enc = base64.b64encode(text.encode()).decode()
+                line = 1 + (4 * g) // width if width else 1
+                name = f"base64-w{width}{'-' + where if where else ''}-a{a}"
+                c.add(f"{k.name}/{name}.b64", b64_wrap(enc, width).encode(),
+                      [(name, k, line, "9" if width == 76 else "")])
+    # PowerShell -EncodedCommand: base64 of UTF-16LE, each alignment.
+    for a in range(3):
+        t = c.token(k)
+        pre = f"$env:{k.var}='"
+        pad = next(p for p in range(3) if (2 * (len(pre) + p)) % 3 == a)
+        cmd = " " * pad + pre + t + "'; python train.py --push"
+        enc = base64.b64encode(cmd.encode("utf-16-le")).decode()
+        data = f"steps:\n  - run: powershell.exe -NoProfile -EncodedCommand {enc}\n"
+        c.add(f"{k.name}/powershell-a{a}.yml", data.encode(), [(f"powershell-encodedcommand-a{a}", k, 2, "7")])
+
+
+def notebook_cases(c, k):
+    def nb_file(name, cells, t, items):
+        text = dumps(notebook(cells))
+        c.add(f"{k.name}/{name}.ipynb", text.encode(), [(name, k, line_of(text, t), items)])
+
+    t = c.token(k)
+    nb_file("nb-source", [md_cell(["# Train\n"]), code_cell(["import os\n", f"{k.var} = '{t}'\n"])], t, "")
+    t = c.token(k)
+    nb_file("nb-stream", [code_cell(["print(tok)\n"], [stream(["loading\n", f"token: {t}\n"])])], t, "")
+
+    def mime(mtype, payload, otype="display_data"):
+        out = {"output_type": otype, "metadata": {}, "data": {mtype: payload}}
+        if otype == "execute_result":
+            out["execution_count"] = 1
+        return [code_cell(["show()\n"], [out])]
+
+    t = c.token(k)
+    nb_file("nb-execute-result-text-plain", mime("text/plain", [f"'{t}'"], "execute_result"), t, "")
+    t = c.token(k)
+    nb_file("nb-text-html", mime("text/html", ["<table><tr><td>token</td>\n", f"<td>{t}</td></tr></table>"]), t, "10")
+    t = c.token(k)
+    nb_file("nb-text-markdown", mime("text/markdown", [f"Your token: `{t}`"]), t, "10")
+    t = c.token(k)
+    nb_file("nb-image-svg", mime("image/svg+xml", ['<svg xmlns="http://www.w3.org/2000/svg" width="400" height="20">\n',
+                                                    f'<text x="0" y="15">{t}</text>\n', "</svg>"]), t, "10")
+    t = c.token(k)
+    nb_file("nb-application-json", mime("application/json", {"config": {"hub_token": t, "lr": 0.001}}), t, "10")
+    t = c.token(k)
+    nb_file("nb-application-x-custom-json", mime("application/x-custom+json", {"token": t}), t, "10")
+    t = c.token(k)
+    nb_file("nb-application-x-custom-text", mime("application/x-keyward-test", f"token={t}\n"), t, "10")
+    # ANSI colour codes around the token, as rich/logging print it: the escape's final
+    # letter is glued to the token in the raw text.
+    t = c.token(k)
+    nb_file("nb-ansi-stream", [code_cell(["log(tok)\n"], [stream([f"\u001b[1;32m{t}\u001b[0m\n"])])], t, "")
+    t = c.token(k)
+    nb_file("nb-ansi-execute-result", mime("text/plain", [f"\u001b[0;31m{t}\u001b[0m"], "execute_result"), t, "")
+
+
+def pickle_cases(c, k):
+    for proto in (0, 2, 4, 5):
+        t = c.token(k)
+        data = pickle.dumps({"model_name": "bert-base", "hub_token": t, "lr": 3e-5}, protocol=proto)
+        c.add(f"{k.name}/state.p{proto}.pkl", data, [(f"pickle-protocol-{proto}", k, None, "")])
+    # torch.save's zip: stored (not deflated) members under archive/.
+    t = c.token(k)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("archive/data.pkl", pickle.dumps({"state_dict": {}, "hub_token": t}, protocol=2))
+        z.writestr("archive/byteorder", "little")
+        z.writestr("archive/data/0", bytes(range(256)) * 16)
+        z.writestr("archive/version", "3\n")
+    c.add(f"{k.name}/model.pt", buf.getvalue(), [("torch-save-zip", k, None, "")])
+
+
+def small_corpus(root):
+    c = Corpus(root, 1000)
+    for k in KINDS:
+        text_cases(c, k)
+        unicode_cases(c, k)
+        base64_cases(c, k)
+        notebook_cases(c, k)
+        pickle_cases(c, k)
+    return c
+
+
+# --- large blobs and budgets (each once; the token kinds spread over the positions) ----
+FILLER_LINE = b"%08d the quick brown fox jumps over the lazy dog, 3.14159 x=y\n"
+
+
+def filler(nbytes, start=0):
+    """Chunks of numbered text lines, about nbytes in all; returns (chunks, line count)."""
+    block = b"".join(FILLER_LINE % i for i in range(16384))
+    n = max(1, nbytes // len(block))
+    return [block] * n, n * 16384
+
+
+def large_corpus(root):
+    c = Corpus(root, 5000)
+    hf, aws, gh, oa = (KIND[n] for n in ("hf", "aws", "gh", "openai"))
+    # 5 MB: start, middle, end with a trailing newline.
+    t1, t2, t3 = c.token(hf), c.token(aws), c.token(gh)
+    chunks, lines = filler(5 << 20)
+    half = len(chunks) // 2
+    body = [f"{t1}\n".encode()] + chunks[:half] + [f"{aws.var}={t2}\n".encode()] + chunks[half:] + [
+        f"{gh.var}={t3}\n".encode()]
+    c.add("large/5mb.txt", body, [("5MB-start", hf, 1, ""), ("5MB-middle", aws, 2 + half * 16384, ""),
+                                 ("5MB-end-newline", gh, lines + 3, "")])
+    # 5 MB: the token is the file's very last bytes.
+    t = c.token(oa)
+    c.add("large/5mb-tail.txt", chunks + [f"{oa.var}={t}".encode()], [("5MB-last-bytes-no-newline", oa, lines + 1, "")])
+    # 40 MB: start, middle, and the very last bytes.
+    t1, t2, t3 = c.token(oa), c.token(gh), c.token(hf)
+    chunks, lines = filler(40 << 20)
+    half = len(chunks) // 2
+    c.add("large/40mb.txt", [f"{t1}\n".encode()] + chunks[:half] + [f"{gh.var}={t2}\n".encode()] + chunks[half:] +
+          [t3.encode()],
+          [("40MB-start", oa, 1, ""), ("40MB-middle", gh, 2 + half * 16384, ""),
+           ("40MB-last-bytes-no-newline", hf, lines + 3, "")])
+    # 36 MB of escaped JSON, then an escaped token (only the json-escape view can see it).
+    t = c.token(hf)
+    # One escape glued to a word per row, so that the decoded view is nearly as long as the
+    # text (36 MB of it, more than the 32 MiB decoded-view budget).
+    row = b'  "k%07d": "caf\\u00e9 step done, loss=0.25, the quick brown fox jumps over the lazy dog",\n'
+    block = b"".join(row % i for i in range(8192))
+    n = (36 << 20) // len(block) + 1
+    esc = "\\u%04x" % ord(t[0]) + t[1:]
+    c.add("budget/escaped-36mb.json", [b"{\n"] + [block] * n + [f'  "hub_token": "{esc}"\n}}\n'.encode()],
+          [("36MB-escaped-json-then-escaped-token", hf, 2 + n * 8192, "8")])
+    # 45,000 base64 lines (each the base64 of 750 bytes of text: 33 MB decoded, more than
+    # the decoded-view budget), then the base64 of the token.
+    t = c.token(gh)
+    text750 = b"the job finished without errors, all checks passed " * 15
+    lines_b64 = [base64.b64encode(b"log line %06d: " % i + text750[:734]) for i in range(45000)]
+    enc = base64.b64encode(f"{gh.var}={t}\n".encode())
+    c.add("budget/base64-45000-lines.txt", [b"\n".join(lines_b64) + b"\n" + enc + b"\n"],
+          [("45000-base64-lines-then-base64-token", gh, 45001, "8")])
+    # aws_session_token= and 4.3 million 'A's: a Hyperscan hit per byte; the token after it.
+    t = c.token(hf)
+    c.add("budget/session-token-4.3M-A.txt",
+          [b"aws_session_token=" + b"A" * 4_300_000 + b"\n", f"{hf.var}={t}\n".encode()],
+          [("4.3M-hits-then-token", hf, 2, "8")])
+    # A 72 MB UTF-16LE file (with BOM), the token at the end.
+    t = c.token(oa)
+    block = "".join(f"{i:08d} the quick brown fox jumps over the lazy dog\r\n" for i in range(16384)).encode("utf-16-le")
+    n = (72 << 20) // len(block) + 1
+    c.add("budget/utf16-72mb.txt", [b"\xff\xfe"] + [block] * n + [f"{oa.var}={t}\r\n".encode("utf-16-le")],
+          [("72MB-utf16-token-at-end", oa, n * 16384 + 1, "8")])
+    return c
+
+
+# --- reading the reports ---------------------------------------------------------------
+TEXT_FINDING = re.compile(r"^(\S.*?):(\d+):(\d+): ([a-z0-9][a-z0-9-]*): ", re.M)
+
+
+def places_from_json(out):
+    """(path, line, rule) of every finding and of each of its other places."""
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        return None
+    got = []
+    for f in doc.get("findings", []):
+        got.append((f.get("path"), f.get("line"), f.get("rule")))
+        for p in f.get("other_places", []) or []:
+            got.append((p.get("path"), p.get("line"), f.get("rule")))
+    return got
+
+
+def places_from_text(out):
+    return [(m.group(1), int(m.group(2)), m.group(4)) for m in TEXT_FINDING.finditer(out)]
+
+
+def judge(case, rc, places, err):
+    """None when the case passes in this run, else a short description of what happened."""
+    fam = [p for p in places if p[0] == case.path and (p[2] or "").startswith(case.kind.family)]
+    if fam and (case.line is None or any(p[1] == case.line for p in fam)):
+        return None
+    if rc == 2 and case.path in err:
+        return None
+    if fam:
+        return f"rc={rc}, reported at line(s) {sorted({p[1] for p in fam})}, expected {case.line}"
+    other = sorted({f"{p[2]}@{p[1]}" for p in places if p[0] == case.path})
+    return f"rc={rc}, not reported" + (f" (only {', '.join(other)})" if other else "")
+
+
+class NoSilentPassBase(RepoTestCase):
+    maxDiff = None
+
+    def setUp(self):
+        super().setUp()
+        self.failures = []
+        self.init_repo()
+        r = self.keyward("install", "--pre-push")
+        self.assertEqual(r.rc, 0, r.all)
+        self.remote = os.path.join(self.tmp, "remote.git")
+        self.git("init", "-q", "--bare", self.remote, cwd=self.tmp)
+        self.git("remote", "add", "origin", self.remote)
+
+    def rev(self, what, git_dir=None):
+        args = ["--git-dir", git_dir] if git_dir else []
+        r = self.git(*args, "rev-parse", "--verify", "-q", what, check=False)
+        return r.out.strip() if r.rc == 0 else None
+
+    def record(self, mode, cases, rc, places, err):
+        for case in cases:
+            with self.subTest(mode=mode, case=case.name, kind=case.kind.name, path=case.path):
+                why = judge(case, rc, places, err)
+                if why:
+                    self.failures.append((mode, case, why))
+                self.assertIsNone(why, f"{mode}: {case.path} ({case.name}): silent pass: {why}")
+
+    def record_json(self, mode, cases, r):
+        places = places_from_json(r.out)
+        if places is None:
+            places = []
+        self.record(mode, cases, r.rc, places, r.err)
+
+    def lap(self, what):
+        now = time.monotonic()
+        if os.environ.get("KEYWARD_NSP_TIMING"):
+            sys.stderr.write(f"  [{now - self.t0:6.2f} s] {what}\n")
+        self.t0 = now
+
+    def run_all_modes(self, corpus):
+        cases = corpus.cases
+        self.t0 = time.monotonic()
+        # The base commit (clean: the hook lets it through) and its push.
+        self.write("README.md", "a repository for the no-silent-pass test\n")
+        corpus.write_bases()
+        self.git("add", "-A")
+        r = self.commit("base")
+        self.assertEqual(r.rc, 0, r.all)
+        self.base = self.rev("HEAD")
+        r = self.git("push", "-q", "origin", "main", check=False)
+        self.assertEqual(r.rc, 0, r.all)
+        corpus.write_all()
+        self.lap("base commit, push, files written")
+        # 1. disk scan of the files.
+        r = self.keyward("--format", "json", "cases")
+        self.record_json("disk", cases, r)
+        self.lap("disk")
+        # 2. pre-commit: the direct run over the index, then a real `git commit`.
+        self.git("add", "-A")
+        self.lap("git add")
+        r = self.keyward("--format", "json")
+        self.record_json("pre-commit(json)", cases, r)
+        self.lap("pre-commit json")
+        r = self.commit("add the cases")
+        self.assertNotEqual(r.rc, 0, f"the commit should be refused:\n{r.all[-3000:]}")
+        self.assertEqual(self.rev("HEAD"), self.base, "HEAD moved although the hook refused the commit")
+        self.record("pre-commit(git commit)", cases, 2 if "keyward: error:" in r.err else 1, places_from_text(r.all), r.err)
+        # 3. --all-history after committing everything with --no-verify.
+        self.lap("git commit (hook)")
+        r = self.commit("add the cases", "--no-verify")
+        self.lap("git commit --no-verify")
+        self.assertEqual(r.rc, 0, r.all)
+        head = self.rev("HEAD")
+        r = self.keyward("--all-history", "--format", "json")
+        self.record_json("all-history", cases, r)
+        self.lap("all-history")
+        # 4. pre-push: the direct hook run on git's stdin line, then a real `git push`.
+        r = self.keyward("--hook", "pre-push", "origin", self.remote, "--format", "json",
+                         input=f"refs/heads/main {head} refs/heads/main {self.base}\n")
+        self.record_json("pre-push(json)", cases, r)
+        self.lap("pre-push json")
+        r = self.git("push", "origin", "main", check=False)
+        self.assertNotEqual(r.rc, 0, f"the push should be refused:\n{r.all[-3000:]}")
+        self.assertEqual(self.rev("refs/heads/main", self.remote), self.base, "the remote ref moved")
+        self.record("pre-push(git push)", cases, 2 if "keyward: error:" in r.err else 1, places_from_text(r.all), r.err)
+        # A new branch holding only the cases (no remote sha to compare with).
+        r = self.git("push", "origin", "main:refs/heads/fresh", check=False)
+        self.assertNotEqual(r.rc, 0, r.all[-3000:])
+        self.assertIsNone(self.rev("refs/heads/fresh", self.remote), "a refused push created the branch")
+        self.lap("git push x2")
+
+    def tearDown(self):
+        if self.failures:
+            rows = sorted((m, c.kind.name, c.name, c.items, why) for m, c, why in self.failures)
+            w = [max(len(str(r[i])) for r in rows) for i in range(4)]
+            lines = [f"\n{self.id()}: {len(rows)} silent passes (mode, kind, case, issue item, observed):"]
+            for r in rows:
+                lines.append("  " + "  ".join(str(r[i]).ljust(w[i]) for i in range(4)) + "  " + r[4])
+            sys.stderr.write("\n".join(lines) + "\n")
+            report = os.environ.get("KEYWARD_NSP_REPORT")
+            if report:
+                with open(report, "a") as f:
+                    for m, c, why in self.failures:
+                        f.write(json.dumps({"test": self.id(), "mode": m, "kind": c.kind.name, "case": c.name,
+                                            "path": c.path, "items": c.items, "observed": why}) + "\n")
+        super().tearDown()
+
+
+class NoSilentPassTransformations(NoSilentPassBase):
+    def test_every_transformation_of_every_kind_in_every_mode(self):
+        corpus = small_corpus(self.repo)
+        self.assertGreater(len(corpus.cases), 150)
+        self.run_all_modes(corpus)
+
+
+class NoSilentPassLargeAndBudgets(NoSilentPassBase):
+    def test_large_blobs_and_exhausted_budgets_in_every_mode(self):
+        corpus = large_corpus(self.repo)
+        self.run_all_modes(corpus)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
