@@ -35,7 +35,7 @@ import urllib.parse
 import zipfile
 import zlib
 
-from kwtest import RepoTestCase, fake_token
+from kwtest import KEYWARD, RepoTestCase, fake_token
 from nbfiles import code_cell, dumps, md_cell, notebook, stream
 
 UPPER_27 = string.ascii_uppercase + "234567"
@@ -529,6 +529,394 @@ class NoSilentPassLargeAndBudgets(NoSilentPassBase):
     def test_large_blobs_and_exhausted_budgets_in_every_mode(self):
         corpus = large_corpus(self.repo)
         self.run_all_modes(corpus)
+
+
+# =======================================================================================
+# ADVERSARIAL: further ways to get a secret past keyward that issue 11 does not list.
+# Each test tries one; a failure here is a silent pass found by this test file, not a
+# regression of a listed item.
+# =======================================================================================
+def caught(r, path, family="huggingface-", hook=False):
+    """None when the run reported a finding of family at path, or failed closed naming
+    path; else what happened. hook: r is a `git commit`/`git push` (its rc is git's)."""
+    places = places_from_json(r.out) if r.out.lstrip().startswith("{") else places_from_text(r.all)
+    places = places or []
+    if any((path is None or p[0] == path) and (p[2] or "").startswith(family) for p in places):
+        return None
+    failed_closed = ("keyward: error:" in r.err) if hook else r.rc == 2
+    if failed_closed and (path is None or path in r.err):
+        return None
+    return f"rc={r.rc}, not reported; output: {r.all.strip()[-300:]!r}"
+
+
+class AdversarialBase(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init_repo()
+        self.assertEqual(self.keyward("install", "--pre-push").rc, 0)
+        self.remote = os.path.join(self.tmp, "remote.git")
+        self.git("init", "-q", "--bare", self.remote, cwd=self.tmp)
+        self.git("remote", "add", "origin", self.remote)
+        self.write("README.md", "base\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("base").rc, 0)
+        self.base = self.git("rev-parse", "HEAD").out.strip()
+        self.assertEqual(self.git("push", "-q", "origin", "main", check=False).rc, 0)
+        self.token = fake_token("hf" + "_", 34, seed=9000 + len(self.id()))
+
+    def head(self):
+        return self.git("rev-parse", "HEAD").out.strip()
+
+    def check(self, what, r, path, family="huggingface-", hook=False):
+        with self.subTest(what):
+            why = caught(r, path, family, hook)
+            if why:
+                sys.stderr.write(f"\n{self.id()}: {what}: silent pass: {why}\n")
+            self.assertIsNone(why, f"{what}: silent pass")
+
+    def check_commit_refused(self, what, r, path, family="huggingface-"):
+        with self.subTest(what + " (refused)"):
+            self.assertNotEqual(r.rc, 0, f"{what}: the commit went through:\n{r.all[-2000:]}")
+            self.assertEqual(self.head(), self.base, f"{what}: HEAD moved")
+        self.check(what, r, path, family, hook=True)
+
+    def history_and_push(self, path, what):
+        """After a --no-verify commit: --all-history finds it and a real push is refused."""
+        self.check(what + ": --all-history", self.keyward("--all-history", "--format", "json"), path)
+        r = self.git("push", "origin", "main", check=False)
+        with self.subTest(what + ": push refused"):
+            self.assertNotEqual(r.rc, 0, r.all[-2000:])
+            self.assertEqual(self.git("--git-dir", self.remote, "rev-parse", "main").out.strip(), self.base)
+        self.check(what + ": git push", r, path, hook=True)
+
+
+class AdversarialGitPlaces(AdversarialBase):
+    def test_secret_in_a_file_name(self):
+        # The path is committed and pushed as plainly as any content.
+        path = f"exports/{self.token}.txt"
+        self.write(path, "nothing to see\n")
+        self.git("add", "-A")
+        self.check_commit_refused("file name: git commit", self.commit("add"), None)
+        self.commit("add", "--no-verify")
+        self.history_and_push(None, "file name")
+
+    def test_secret_in_a_symlink_target(self):
+        # A symlink's blob is its target string.
+        os.symlink(f"../vault/{self.token}", os.path.join(self.repo, "current-key"))
+        self.git("add", "-A")
+        self.check_commit_refused("symlink target: git commit", self.commit("add"), "current-key")
+        self.commit("add", "--no-verify")
+        self.history_and_push("current-key", "symlink target")
+
+    def test_gitlink_entry_before_a_secret(self):
+        # A gitlink (mode 160000) with no .gitmodules, sorted before the secret's path.
+        self.git("update-index", "--add", "--cacheinfo", f"160000,{self.base},a-vendored")
+        self.write("b.env", f"HF_TOKEN={self.token}\n")
+        self.git("add", "b.env")
+        self.check_commit_refused("gitlink then secret: git commit", self.commit("add"), "b.env")
+
+    def test_clean_filter_that_compresses(self):
+        # .gitattributes filter: the blob git stores (and pushes) is gzip of the file.
+        self.write(".gitattributes", "*.cfg filter=gz\n")
+        self.git("config", "filter.gz.clean", "gzip -cn")
+        self.git("config", "filter.gz.smudge", "gzip -dc")
+        self.write("deploy.cfg", f"HF_TOKEN={self.token}\n")
+        self.git("add", "-A")
+        self.check_commit_refused("gzip clean filter: git commit", self.commit("add"), "deploy.cfg")
+
+    def test_commit_amend_adding_a_secret(self):
+        self.write("a.txt", "a\n")
+        self.git("add", "a.txt")
+        self.assertEqual(self.commit("a").rc, 0)
+        self.base = self.head()
+        self.write("b.env", f"HF_TOKEN={self.token}\n")
+        self.git("add", "b.env")
+        r = self.git("commit", "--amend", "--no-edit", check=False)
+        with self.subTest("amend refused"):
+            self.assertNotEqual(r.rc, 0, r.all)
+            self.assertEqual(self.head(), self.base)
+        self.check("git commit --amend", r, "b.env", hook=True)
+
+    def test_index_flags_and_versions(self):
+        # skip-worktree and assume-unchanged set the extended flags (index v3); intent-to-add
+        # entries carry the empty blob; index v4 prefix-compresses paths. Each secret must
+        # still be read from the index.
+        for name in ("a1.env", "b1.env", "c1.env", "d1.env"):
+            self.write(name, f"HF_TOKEN={fake_token('hf' + '_', 34, seed=hash(name) % 10000)}\n")
+        self.write("later/z.env", f"HF_TOKEN={self.token}\n")
+        self.write("ita.txt", "later\n")
+        self.git("add", "a1.env", "b1.env", "c1.env", "d1.env", "later/z.env")
+        self.git("add", "-N", "ita.txt")
+        self.git("update-index", "--skip-worktree", "a1.env")
+        self.git("update-index", "--assume-unchanged", "b1.env")
+        for version in ("3", "4"):
+            self.git("update-index", "--index-version", version)
+            r = self.keyward("--format", "json")
+            for name in ("a1.env", "b1.env", "c1.env", "d1.env", "later/z.env"):
+                self.check(f"index v{version}: {name}", r, name)
+            r = self.commit("add")
+            self.check_commit_refused(f"index v{version}: git commit", r, "later/z.env")
+
+    def test_intent_to_add_then_commit_all(self):
+        self.write("notes.env", f"HF_TOKEN={self.token}\n")
+        self.git("add", "-N", "notes.env")
+        self.check_commit_refused("git add -N; git commit -a", self.git("commit", "-a", "-m", "x", check=False),
+                                  "notes.env")
+
+    def test_alternate_index_and_git_dir_from_outside(self):
+        self.write("x.env", f"HF_TOKEN={self.token}\n")
+        alt = os.path.join(self.tmp, "alt-index")
+        env = {"GIT_INDEX_FILE": alt}
+        self.git("read-tree", "HEAD", env=env)
+        self.git("add", "x.env", env=env)
+        self.check_commit_refused("GIT_INDEX_FILE=alt git commit", self.git("commit", "-m", "x", check=False, env=env),
+                                  "x.env")
+        self.git("add", "x.env")
+        # From outside the work tree (the dotfiles setup): today this blocks every commit with
+        # "not a git repository" (issue 11 item 22), which is not silent; only refusal is
+        # asserted here.
+        outside = {"GIT_DIR": os.path.join(self.repo, ".git"), "GIT_WORK_TREE": self.repo}
+        r = self.run_cmd(["git", "commit", "-m", "x"], cwd=self.tmp, env=outside)
+        with self.subTest("GIT_DIR=... GIT_WORK_TREE=... git commit (from outside): refused"):
+            self.assertNotEqual(r.rc, 0, r.all)
+            self.assertEqual(self.head(), self.base)
+
+    def test_worktree_commit_all_and_push(self):
+        self.write("app.py", "x = 1\n")
+        self.git("add", "app.py")
+        self.assertEqual(self.commit("app").rc, 0)
+        self.base = self.head()
+        self.git("push", "-q", "origin", "main")
+        wt = os.path.join(self.tmp, "wt")
+        self.git("worktree", "add", "-q", wt, "-b", "feature")
+        with open(os.path.join(wt, "app.py"), "w") as f:
+            f.write(f'x = "{self.token}"\n')
+        r = self.run_cmd(["git", "commit", "-a", "-m", "wt"], cwd=wt)
+        with self.subTest("worktree commit -a refused"):
+            self.assertNotEqual(r.rc, 0, r.all)
+        self.check("worktree: git commit -a", r, "app.py", hook=True)
+        self.run_cmd(["git", "commit", "-a", "-m", "wt", "--no-verify"], cwd=wt, check=True)
+        r = self.run_cmd(["git", "push", "origin", "feature"], cwd=wt)
+        with self.subTest("worktree push refused"):
+            self.assertNotEqual(r.rc, 0, r.all)
+        self.check("worktree: git push", r, "app.py", hook=True)
+        self.check("worktree: --all-history", self.run_cmd([KEYWARD, "--all-history", "--format", "json"],
+                                                             cwd=wt), "app.py")
+
+    def test_file_names_with_newline_and_invalid_utf8(self):
+        names = ["odd\nname.env", "caf\udce9.env" if False else "quote\"d.env"]
+        for n in names:
+            self.write(n, f"HF_TOKEN={fake_token('hf' + '_', 34, seed=len(n) * 7)}\n")
+        raw = os.path.join(os.fsencode(self.repo), b"latin1-\xe9.env")
+        with open(raw, "wb") as f:
+            f.write(f"HF_TOKEN={self.token}\n".encode())
+        self.git("add", "-A")
+        r = self.commit("odd names")
+        with self.subTest("odd file names: refused"):
+            self.assertNotEqual(r.rc, 0, r.all)
+        r = self.keyward("--format", "json")
+        doc = places_from_json(r.out) or []
+        with self.subTest("odd file names: every file reported"):
+            self.assertEqual(len([p for p in doc if (p[2] or "").startswith("huggingface-")]), 3, r.all[-2000:])
+
+    def test_binary_attribute_on_an_edited_file(self):
+        self.write(".gitattributes", "*.env binary\n")
+        self.write("app.env", "A=1\nB=2\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("env").rc, 0)
+        self.base = self.head()
+        self.write("app.env", f"A=1\nHF_TOKEN={self.token}\nB=2\n")
+        self.git("add", "-A")
+        self.check_commit_refused("binary attribute, edited file: git commit", self.commit("add"), "app.env")
+
+
+    def test_same_secret_added_again(self):
+        # A secret already committed (on purpose, --no-verify) is added again: a second copy
+        # in the same file and a copy in a new file are both new lines that publish it again.
+        self.write("a.py", f'A = "{self.token}"\n')
+        self.git("add", "a.py")
+        self.assertEqual(self.commit("legacy", "--no-verify").rc, 0)
+        self.base = self.head()
+        self.write("a.py", f'A = "{self.token}"\nB = "{self.token}"\n')
+        self.write("b.py", f'C = "{self.token}"\n')
+        self.git("add", "-A")
+        r = self.keyward("--format", "json")
+        places = places_from_json(r.out) or []
+        with self.subTest("second copy in the same file: a.py:2"):
+            self.assertIn(("a.py", 2, "huggingface-user-token"), places, r.all)
+        with self.subTest("copy in a new file: b.py:1"):
+            self.assertIn(("b.py", 1, "huggingface-user-token"), places, r.all)
+        self.check_commit_refused("same secret added again: git commit", self.commit("again"), "b.py")
+
+    def test_checksummed_token_that_spells_a_placeholder_word(self):
+        # A GitHub token whose CRC32 checksum is valid is a real token, whatever its random
+        # part happens to spell ("Fake", "Dummy", "xxxx" and 6-character runs such as
+        # "abcdef" occur in about one real token in 10^5).
+        for word in ("Fake", "Dummy", "xxxx", "Sample", "abcdef"):
+            body = (fake_token("", 30, ALNUM, seed=len(word) * 31)[:12] + word +
+                    fake_token("", 30, ALNUM, seed=len(word) * 37))[:30]
+            tok = "gh" + "p_" + body + base62_fixed(zlib.crc32(body.encode()), 6)
+            rel = f"gh-{word}.env"
+            self.write(rel, f"GITHUB_TOKEN={tok}\n")
+            self.git("add", rel)
+        self.write("gh-control.env", f"GITHUB_TOKEN={github_pat(77)}\n")
+        self.git("add", "gh-control.env")
+        r = self.keyward("--format", "json")
+        self.check("control: a GitHub token built the same way", r, "gh-control.env", "github-")
+        for word in ("Fake", "Dummy", "xxxx", "Sample", "abcdef"):
+            self.check(f"valid-checksum GitHub token containing {word!r}", r, f"gh-{word}.env", "github-")
+
+
+class AdversarialHistoryPlaces(AdversarialBase):
+    def test_secret_in_a_commit_message(self):
+        # pre-commit cannot see it; the message is pushed and published with the commit.
+        self.write("a.txt", "a\n")
+        self.git("add", "a.txt")
+        r = self.git("commit", "-m", f"use token {self.token} for the mirror", check=False)
+        self.check("commit message: git commit (commit-msg)", r, None, hook=True)
+        if r.rc == 0:
+            self.base_after = self.head()
+            self.history_and_push(None, "commit message")
+
+    def test_secret_in_an_annotated_tag_message(self):
+        self.git("tag", "-a", "v1", "-m", f"release, token {self.token}")
+        r = self.git("push", "origin", "v1", check=False)
+        self.check("annotated tag message: git push", r, None, hook=True)
+        self.check("annotated tag message: --all-history", self.keyward("--all-history", "--format", "json"), None)
+
+    def test_annotated_tag_on_a_commit_pushed_alone(self):
+        # Only the tag is pushed; its commit (holding the secret) is on no pushed branch.
+        self.git("checkout", "-q", "-b", "local-only")
+        self.write("leak.env", f"HF_TOKEN={self.token}\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("leak", "--no-verify").rc, 0)
+        self.git("tag", "-a", "v2", "-m", "release")
+        self.git("checkout", "-q", "main")
+        r = self.git("push", "origin", "v2", check=False)
+        with self.subTest("annotated tag on a commit: push refused"):
+            self.assertNotEqual(r.rc, 0, r.all)
+        self.check("annotated tag on a commit: git push", r, "leak.env", hook=True)
+
+    def test_secret_in_a_branch_name(self):
+        # Ref names are published by a push like paths.
+        r = self.git("push", "origin", f"main:refs/heads/ci/{self.token}", check=False)
+        self.check("branch name: git push", r, None, hook=True)
+
+    def test_evil_merge(self):
+        # The secret is added in the merge commit itself: in neither parent.
+        self.git("checkout", "-q", "-b", "side")
+        self.write("side.txt", "side\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("side").rc, 0)
+        self.git("checkout", "-q", "main")
+        self.write("main.txt", "main\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("main").rc, 0)
+        self.git("push", "-q", "origin", "main", "side")
+        self.base = self.head()
+        self.git("merge", "-q", "--no-ff", "--no-commit", "side")
+        self.write("merged.env", f"HF_TOKEN={self.token}\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("merge", "--no-verify").rc, 0)
+        self.check("evil merge: --range", self.keyward("--range", f"{self.base}..HEAD", "--format", "json"),
+                   "merged.env")
+        self.history_and_push("merged.env", "evil merge")
+
+    def test_untracked_stash_and_older_stash_entries(self):
+        self.write("untracked.env", f"HF_TOKEN={self.token}\n")
+        self.git("stash", "-q", "-u")
+        self.check("git stash -u (untracked parent): --all-history",
+                   self.keyward("--all-history", "--format", "json"), "untracked.env")
+        self.write("README.md", f"HF_TOKEN={fake_token('hf' + '_', 34, seed=4242)}\n")
+        self.git("stash", "-q")
+        self.write("README.md", "third\n")
+        self.git("stash", "-q")
+        # Now the first two stashes are reachable only through refs/stash's reflog.
+        self.check("older stash entries (stash@{1}, stash@{2}): --all-history",
+                   self.keyward("--all-history", "--format", "json"), "README.md")
+
+    def test_git_notes(self):
+        self.git("notes", "add", "-m", f"HF_TOKEN={self.token}", "HEAD")
+        self.check("git notes: --all-history", self.keyward("--all-history", "--format", "json"), None)
+        r = self.git("push", "origin", "refs/notes/commits", check=False)
+        self.check("git notes: git push refs/notes/commits", r, None, hook=True)
+
+
+class AdversarialContent(AdversarialBase):
+    def scan_both(self, what, rel, data, family="huggingface-"):
+        """The disk scan and the staged scan of one file."""
+        self.write(rel, data, mode="wb")
+        self.check(f"{what}: disk", self.keyward("--format", "json", rel), rel, family)
+        self.git("add", rel)
+        self.check(f"{what}: pre-commit", self.keyward("--format", "json"), rel, family)
+        self.git("rm", "-q", "--cached", rel)
+
+    def test_nul_bytes_early_then_an_encoded_token(self):
+        nul = b"\x00\x01\x02\x03" * 64 + b"\n"
+        t = self.token
+        self.scan_both("NUL bytes then a plain token", "n-plain.dat", nul + f"k={t}\n".encode())
+        self.scan_both("NUL bytes then a JSON-escaped token", "n-json.dat",
+                       nul + ('{"k": "\\u0068' + t[1:] + '"}\n').encode())
+        self.scan_both("NUL bytes then a base64 token", "n-b64.dat",
+                       nul + b"k: " + base64.b64encode(f"HF_TOKEN={t}\n".encode()) + b"\n")
+        self.scan_both("NUL bytes then a URL-encoded token", "n-url.dat",
+                       nul + ("q=" + urllib.parse.quote(f"HF_TOKEN={t}", safe="") + "\n").encode())
+
+    def test_very_long_lines(self):
+        t = self.token
+        pad = b'{"a":1,"b":[1,2,3]},' * (1 << 20)  # 20 MB, one line
+        self.scan_both("20 MB line, plain token at the end", "long-plain.json", pad + f'"{t}"'.encode())
+        self.scan_both("20 MB line, JSON-escaped token at the end", "long-esc.json",
+                       pad + ('"\\u0068' + t[1:] + '"').encode())
+        self.scan_both("20 MB line, base64 token at the end", "long-b64.json",
+                       pad + b'"' + base64.b64encode(f"HF_TOKEN={t}\n".encode()) + b'"')
+
+    def test_crlf_mime_base64(self):
+        # MIME writes base64 at 76 columns with CRLF line ends.
+        # The token's bytes sit inside the first 57 decoded bytes, i.e. inside the first line.
+        text = (f"x HF_TOKEN={self.token}\r\nSubject: settings\r\n\r\n" + "body text " * 8 + "\r\n").encode()
+        enc = base64.b64encode(text).decode()
+        body = "".join(enc[i:i + 76] + "\r\n" for i in range(0, len(enc), 76))
+        self.scan_both("base64 at 76 columns with CRLF (MIME), token inside the first line", "mail.eml",
+                       ("Content-Transfer-Encoding: base64\r\n\r\n" + body).encode())
+
+    def test_quoted_printable(self):
+        # MIME quoted-printable: "=" is written "=3D", and "3D" is glued to the token.
+        self.scan_both("quoted-printable (HF_TOKEN=3D<token>)", "mail-qp.eml",
+                       ("Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+                        f"HF_TOKEN=3D{self.token}\r\n").encode())
+
+    def test_notebook_text_attachment_and_mislabelled_image(self):
+        from nbfiles import md_cell as md
+        att = md(["see notes.txt\n"])
+        att["attachments"] = {"notes.txt": {"text/plain": base64.b64encode(
+            f"HF_TOKEN={self.token}\n".encode()).decode()}}
+        self.scan_both("markdown-cell attachment of type text/plain (base64)", "att.ipynb",
+                       dumps(notebook([att])).encode())
+        tok = fake_token("hf" + "_", 34, seed=5151)
+        out = {"output_type": "display_data", "metadata": {},
+               "data": {"image/png": f"HF_TOKEN={tok}\n", "text/plain": ["<Figure>"]}}
+        self.scan_both("text (not base64) in an image/png output", "img.ipynb",
+                       dumps(notebook([code_cell(["plot()\n"], [out])])).encode())
+
+    def test_gzip_file(self):
+        import gzip
+        self.scan_both("gzip-compressed text", "env.gz", gzip.compress(f"HF_TOKEN={self.token}\n".encode(), mtime=0))
+
+    def test_zip_deflated(self):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("config/.env", f"HF_TOKEN={self.token}\n")
+        self.scan_both("zip (deflated member)", "bundle.zip", buf.getvalue())
+
+    def test_token_after_ansi_in_a_plain_log(self):
+        self.scan_both("ANSI colour glued to the token in a log file", "run.log",
+                       f"\x1b[32mINFO\x1b[0m token=\x1b[1m{self.token}\x1b[0m\n".encode())
+
+    def test_pickle_protocol_2_memo_opcode(self):
+        # BINPUT ('q') follows the string: the token's right boundary is a letter.
+        self.scan_both("pickle protocol 2 (torch.save's default)", "state.pkl",
+                       pickle.dumps({"hub_token": self.token}, protocol=2))
 
 
 if __name__ == "__main__":
