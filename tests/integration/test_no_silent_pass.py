@@ -235,7 +235,7 @@ def base64_cases(c, k):
                 line = 1 + (4 * g) // width if width else 1
                 name = f"base64-w{width}{'-' + where if where else ''}-a{a}"
                 c.add(f"{k.name}/{name}.b64", b64_wrap(enc, width).encode(),
-                      [(name, k, line, "9" if width == 76 else "")])
+                      [(name, k, line, "9" if width else "")])
     # PowerShell -EncodedCommand: base64 of UTF-16LE, each alignment.
     for a in range(3):
         t = c.token(k)
@@ -281,16 +281,18 @@ def notebook_cases(c, k):
     # ANSI colour codes around the token, as rich/logging print it: the escape's final
     # letter is glued to the token in the raw text.
     t = c.token(k)
-    nb_file("nb-ansi-stream", [code_cell(["log(tok)\n"], [stream([f"\u001b[1;32m{t}\u001b[0m\n"])])], t, "")
+    nb_file("nb-ansi-stream", [code_cell(["log(tok)\n"], [stream([f"\u001b[1;32m{t}\u001b[0m\n"])])], t, "new")
     t = c.token(k)
-    nb_file("nb-ansi-execute-result", mime("text/plain", [f"\u001b[0;31m{t}\u001b[0m"], "execute_result"), t, "")
+    nb_file("nb-ansi-execute-result", mime("text/plain", [f"\u001b[0;31m{t}\u001b[0m"], "execute_result"), t, "new")
 
 
 def pickle_cases(c, k):
     for proto in (0, 2, 4, 5):
         t = c.token(k)
         data = pickle.dumps({"model_name": "bert-base", "hub_token": t, "lr": 3e-5}, protocol=proto)
-        c.add(f"{k.name}/state.p{proto}.pkl", data, [(f"pickle-protocol-{proto}", k, None, "")])
+        # Protocol 0 writes 'V' before the string, 2 and 3 a BINPUT 'q' after it: letters
+        # glued to the token.
+        c.add(f"{k.name}/state.p{proto}.pkl", data, [(f"pickle-protocol-{proto}", k, None, "new" if proto < 4 else "")])
     # torch.save's zip: stored (not deflated) members under archive/.
     t = c.token(k)
     buf = io.BytesIO()
@@ -299,7 +301,7 @@ def pickle_cases(c, k):
         z.writestr("archive/byteorder", "little")
         z.writestr("archive/data/0", bytes(range(256)) * 16)
         z.writestr("archive/version", "3\n")
-    c.add(f"{k.name}/model.pt", buf.getvalue(), [("torch-save-zip", k, None, "")])
+    c.add(f"{k.name}/model.pt", buf.getvalue(), [("torch-save-zip", k, None, "new")])
 
 
 def small_corpus(root):
@@ -932,11 +934,11 @@ class AdversarialContent(AdversarialBase):
 
     def test_very_long_lines(self):
         t = self.token
-        pad = b'{"a":1,"b":[1,2,3]},' * (1 << 20)  # 20 MB, one line
-        self.scan_both("20 MB line, plain token at the end", "long-plain.json", pad + f'"{t}"'.encode())
-        self.scan_both("20 MB line, JSON-escaped token at the end", "long-esc.json",
+        pad = b'{"a":1,"b":[1,2,3]},' * (1 << 18)  # 5 MB, one line
+        self.scan_both("5 MB line, plain token at the end", "long-plain.json", pad + f'"{t}"'.encode())
+        self.scan_both("5 MB line, JSON-escaped token at the end", "long-esc.json",
                        pad + ('"\\u0068' + t[1:] + '"').encode())
-        self.scan_both("20 MB line, base64 token at the end", "long-b64.json",
+        self.scan_both("5 MB line, base64 token at the end", "long-b64.json",
                        pad + b'"' + base64.b64encode(f"HF_TOKEN={t}\n".encode()) + b'"')
 
     def test_crlf_mime_base64(self):
@@ -966,6 +968,28 @@ class AdversarialContent(AdversarialBase):
                "data": {"image/png": f"HF_TOKEN={tok}\n", "text/plain": ["<Figure>"]}}
         self.scan_both("text (not base64) in an image/png output", "img.ipynb",
                        dumps(notebook([code_cell(["plot()\n"], [out])])).encode())
+
+    def test_utf16_that_is_not_quite_well_formed(self):
+        # A stray last byte (a truncated write) and a lone surrogate early in the text: the
+        # rest is still readable UTF-16 holding a token.
+        t1, t2 = self.token, fake_token("hf" + "_", 34, seed=6161)
+        self.scan_both("UTF-16LE with BOM and an odd byte count", "odd.txt",
+                       b"\xff\xfe" + f"# settings\r\nHF_TOKEN={t1}\r\n".encode("utf-16-le") + b"\x00")
+        self.scan_both("UTF-16LE with BOM and a lone surrogate before the token", "surrogate.txt",
+                       b"\xff\xfe" + "# s".encode("utf-16-le") + b"\x00\xd8" +
+                       f"\r\nHF_TOKEN={t2}\r\n".encode("utf-16-le"))
+
+    def test_python_bytes_repr_in_a_log(self):
+        # repr() of bytes: a hex escape's last digit is glued to the token.
+        self.scan_both("Python bytes repr b'\\x00<token>'", "debug.log",
+                       f"recv: b'\\x00\\x10{self.token}\\r\\n'\n".encode())
+
+    def test_jwt_payload_holding_a_token(self):
+        def b64url(b):
+            return base64.urlsafe_b64encode(b).decode().rstrip("=")
+        payload = json.dumps({"sub": "svc", "hub_token": self.token}).encode()
+        jwt = b64url(b'{"alg":"HS256","typ":"JWT"}') + "." + b64url(payload) + "." + b64url(os.urandom(32))
+        self.scan_both("JWT whose payload holds a token", "session.txt", f"Authorization: Bearer {jwt}\n".encode())
 
     def test_gzip_file(self):
         import gzip
