@@ -343,10 +343,8 @@ class SizeAndShapeTest(BadInputCase):
         self.git("add", "big.txt")
         r = self.keyward("--hook", "pre-commit")
         self.assertNoCrash(r)
-        if r.rc == 2:
-            self.assertCleanError(r, "big.txt")
-        else:
-            self.assertFound(r)
+        # 100 MB is well within what keyward scans: the token must be found, not given up on.
+        self.assertFound(r)
         self.assertBlocked(self.commit())
 
     def test_1_mb_single_line(self):

@@ -250,3 +250,35 @@ class GlobalInstallTest(RepoTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RelocatableInstallTest(RepoTestCase):
+    """`cmake --install BUILD --prefix PREFIX` gives a binary that finds its rules under
+    PREFIX, wherever PREFIX is later moved, with nothing of the build tree baked in."""
+
+    def test_install_prefix_moves_as_a_whole(self):
+        from kwtest import KEYWARD, SOURCE_DIR
+        import shutil
+        build = os.path.dirname(KEYWARD)
+        prefix = os.path.join(self.tmp, "prefix")
+        r = self.run_cmd(["cmake", "--install", build, "--prefix", prefix], cwd=self.tmp)
+        self.assertEqual(r.rc, 0, r.all)
+        moved = os.path.join(self.tmp, "elsewhere")
+        shutil.move(prefix, moved)
+        binary = os.path.join(moved, "bin", "keyward")
+        self.assertTrue(os.path.isfile(os.path.join(moved, "share", "keyward", "patterns", "huggingface.toml")))
+        with open(binary, "rb") as f:
+            image = f.read()
+        for tree in {os.path.realpath(build), os.path.realpath(SOURCE_DIR)}:
+            self.assertNotIn(tree.encode(), image, f"the installed binary names {tree}")
+        env = {"KEYWARD_RULES": None, "KEYWARD_CACHE_DIR": os.path.join(self.tmp, "relocated-cache")}
+        r = self.run_cmd([binary, "rules"], cwd=self.tmp, env=env)
+        self.assertEqual(r.rc, 0, r.all)
+        self.assertRegex(r.out.strip().splitlines()[-1], r"^\d{3,} rules$")
+        self.init_repo()
+        token = fake_hf_token(seed=991)
+        self.write("leak.py", f'TOKEN = "{token}"\n')
+        self.git("add", "leak.py")
+        r = self.run_cmd([binary], cwd=self.repo, env=env)
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertIn("huggingface", r.all)

@@ -17,8 +17,6 @@ class SelfCheckTest(RepoTestCase):
         # A fresh clone: every branch as a remote-tracking ref, and no working-tree noise.
         self.run_cmd(["git", "clone", "-q", "--no-local", SOURCE_DIR, self.repo], cwd=self.tmp, check=True)
         r = self.keyward("--all-history", "--no-progress", "--format", "text", "--color", "never")
-        if r.rc == 2 and "not available in this build yet" in r.err:
-            self.skipTest("--all-history is not available in this build yet")
         self.assertEqual(r.rc, 0, f"keyward's own history holds findings:\n{r.all}")
         self.assertIn("no findings", r.err)
 
