@@ -13,7 +13,7 @@ struct Error {
 };
 
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}
   Result(Error e) : v_(std::move(e)) {}
@@ -30,7 +30,22 @@ class Result {
   std::variant<T, Error> v_;
 };
 
-// For operations that return nothing on success.
-using Status = std::optional<Error>;
+// For operations that return nothing on success: empty, or the error. It converts to true
+// when there is an error (`if (auto st = f()) return st;`), like the optional it replaces.
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(std::nullopt_t) {}
+  Status(Error e) : e_(std::move(e)) {}
+  explicit operator bool() const { return e_.has_value(); }
+  bool has_value() const { return e_.has_value(); }
+  const Error& operator*() const { return *e_; }
+  Error& operator*() { return *e_; }
+  const Error* operator->() const { return &*e_; }
+  Error* operator->() { return &*e_; }
+
+ private:
+  std::optional<Error> e_;
+};
 
 }  // namespace keyward
