@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace keyward {
@@ -27,7 +28,13 @@ struct Finding {
   // Bounded excerpt of the source line around the secret, for the text diagnostic.
   std::string context;
   size_t context_secret_begin = 0, context_secret_end = 0;
-  std::string fingerprint;
+  // Other byte spans of context to mask as well: other findings of the blob and candidates
+  // that were filtered out (a line holding one secret likely holds another). May overlap.
+  std::vector<std::pair<size_t, size_t>> context_masks;
+  std::string fingerprint;  // with the key in force
+  // Other forms a baseline or allowlist entry for this secret may have (other known keys,
+  // the legacy unkeyed form): matched, never printed.
+  std::vector<std::string> fingerprint_forms;
   std::string commit;  // history / range modes: the commit that introduced it
   std::string author, date;
   int cell = 0;       // notebook cell number (1-based), 0 if not in a notebook

@@ -1,5 +1,7 @@
 #include "mask.h"
 
+#include <algorithm>
+
 namespace keyward {
 
 std::string mask_secret(std::string_view s) {
@@ -14,6 +16,31 @@ std::string mask_secret(std::string_view s) {
   for (size_t i = 0; i < head; ++i) out += printable(s[i]) ? s[i] : '?';
   out += "\xE2\x80\xA6";  // …
   for (size_t i = s.size() - tail; i < s.size(); ++i) out += printable(s[i]) ? s[i] : '?';
+  return out;
+}
+
+}  // namespace keyward
+
+namespace keyward {
+
+std::string mask_spans(std::string_view text, std::vector<std::pair<size_t, size_t>> spans) {
+  for (auto& [b, e] : spans) {
+    e = std::min(e, text.size());
+    b = std::min(b, e);
+  }
+  std::sort(spans.begin(), spans.end());
+  std::string out;
+  size_t at = 0;
+  for (size_t i = 0; i < spans.size();) {
+    size_t b = std::max(spans[i].first, at), e = spans[i].second;
+    // Merge every span that overlaps or touches this run: two adjacent secrets are one run.
+    for (++i; i < spans.size() && spans[i].first <= e; ++i) e = std::max(e, spans[i].second);
+    if (e <= b) continue;
+    out.append(text.substr(at, b - at));
+    out += mask_secret(text.substr(b, e - b));
+    at = e;
+  }
+  out.append(text.substr(at));
   return out;
 }
 

@@ -25,3 +25,19 @@ TEST_CASE("control bytes in a secret are not echoed", "[mask]") {
   std::string s = "ab\x1b[31mcdefghijklmnopqrstuvwxyz0123";
   CHECK(mask_secret(s).find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("mask_spans masks every span, merging overlaps", "[mask]") {
+  using keyward::mask_spans;
+  std::string t = "A=" + std::string(40, 'x') + " B=" + std::string(40, 'y') + " end";
+  std::string m = mask_spans(t, {{2, 42}, {45, 85}});
+  CHECK(m.find(std::string(10, 'x')) == std::string::npos);
+  CHECK(m.find(std::string(10, 'y')) == std::string::npos);
+  CHECK(m.substr(0, 2) == "A=");
+  CHECK(m.find(" B=") != std::string::npos);
+  CHECK(m.substr(m.size() - 4) == " end");
+  // Overlapping and out-of-range spans.
+  std::string o = mask_spans(t, {{2, 30}, {20, 42}, {80, 500}});
+  CHECK(o.find(std::string(10, 'x')) == std::string::npos);
+  CHECK(o.substr(o.size() - 3) != "end");
+  CHECK(mask_spans("abc", {}) == "abc");
+}

@@ -74,10 +74,11 @@ repository in .pre-commit-config.yaml (see docs/user-guide.md).
 
 const char* kBaselineHelp = R"(usage: keyward baseline [-o <file>] [<scan options>] [<path>...]
 
-Write a baseline of the current findings: one fingerprint (a hash of rule and secret, never
-the secret) per line, sorted, no line numbers or timestamps, so it stays stable under edits,
-rebases and merges. Scans what a plain `keyward` would (or --all-history, paths, ...).
-Use it with `keyward --baseline <file>`.
+Write a baseline of the current findings: one fingerprint (a keyed hash of rule and secret,
+never the secret) per line, sorted, no line numbers or timestamps, so it stays stable under
+edits, rebases and merges. The key is written into the file's header (a new random one,
+unless the file or .keyward.toml already has one). Scans what a plain `keyward` would (or
+--all-history, paths, ...). Use it with `keyward --baseline <file>`.
 
     -o, --output <file>   where to write (default: .keyward-baseline)
 )";

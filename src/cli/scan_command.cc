@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "baseline.h"
 #include "disk_source.h"
 #include "engine.h"
+#include "fingerprint.h"
 #include "git_handles.h"
 #include "history_source.h"
 #include "hook_installer.h"
@@ -64,6 +66,34 @@ void print_config_notes(const Config& c, bool all, bool quiet) {
                            "--config {}')\n", c.notes.size(), c.notes.size() == 1 ? "" : "s", c.origin, c.origin);
 }
 
+// What identifies this repository the same way in every clone of it (a CI checkout, a
+// shallow clone, a laptop): the URL of `origin` without scheme, user and ".git"; without
+// an origin, where the repository lives. Only salts fingerprints, so it need not be secret.
+std::string repository_identity(git_repository* repo) {
+  if (!repo) return "";
+  git_remote* remote = nullptr;
+  if (git_remote_lookup(&remote, repo, "origin") == 0) {
+    std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
+    git_remote_free(remote);
+    if (auto scheme = url.find("://"); scheme != std::string::npos) url.erase(0, scheme + 3);
+    if (auto at = url.find('@'); at != std::string::npos && at < url.find('/')) url.erase(0, at + 1);
+    if (auto colon = url.find(':'); colon != std::string::npos && colon < url.find('/')) url[colon] = '/';  // scp-like
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (url.size() > 4 && url.compare(url.size() - 4, 4, ".git") == 0) url.resize(url.size() - 4);
+    for (size_t i = 0; i < url.size() && url[i] != '/'; ++i) url[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
+    if (!url.empty()) return "remote:" + url;
+  }
+  const char* common = git_repository_commondir(repo);
+  return common ? std::string("path:") + common : "";
+}
+
+// The key a baseline file holds, if it is one (a broken or foreign file holds none).
+std::string baseline_key(const std::string& path) {
+  if (path.empty() || !file_exists(path)) return "";
+  auto b = load_baseline(path);
+  return b ? b->key : "";
+}
+
 bool want_color(const Options& o, bool to_terminal) {
   if (o.color == "always") return true;
   if (o.color == "never") return false;
@@ -109,6 +139,33 @@ int run_scan(const Options& o) {
 
   auto cfg = find_config(o, git_mode ? root : (root.empty() ? "." : root));
   if (!cfg) return fail(o, cfg.error());
+  // Read before scanning: a wrong file fails fast, and its key computes the fingerprints.
+  Baseline given;
+  if (!o.baseline.empty()) {
+    auto b = load_baseline(o.baseline);
+    if (!b) return fail(o, b.error());
+    given = std::move(*b);
+  }
+  // The key in force, first found of: fingerprint_key in the config; the key of the
+  // baseline being rewritten; of --baseline; of the repository's .keyward-baseline; a new
+  // random one when writing a baseline; else a salt from the repository's identity. The
+  // others are accepted too when matching (docs/configuration.md, "Fingerprints").
+  {
+    std::string out_path = o.output.empty() ? ".keyward-baseline" : o.output;
+    std::vector<std::string>& keys = cfg->fingerprint_keys;
+    auto add = [&](const std::string& k) {
+      if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    };
+    add(cfg->fingerprint_key);
+    if (o.command == Options::Command::Baseline) add(baseline_key(out_path));
+    add(given.key);
+    if (!root.empty()) add(baseline_key(root + "/.keyward-baseline"));
+    if (o.command == Options::Command::Baseline && keys.empty()) {
+      add(new_fingerprint_key());
+      if (keys.empty()) return fail(o, "cannot get random bytes from the system for a new fingerprint key");
+    }
+    add(salt_key(repository_identity(repo.get())));
+  }
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
   eo.cache_dir = default_cache_dir();
@@ -147,9 +204,7 @@ int run_scan(const Options& o) {
   if (st) return fail(o, st->message);
 
   if (!o.baseline.empty()) {
-    auto b = load_baseline(o.baseline);
-    if (!b) return fail(o, b.error());
-    auto unused = apply_baseline(*b, report.findings);
+    auto unused = apply_baseline(given, report.findings);
     if (o.report_unused) report.unused_baseline = unused;
   }
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
@@ -160,7 +215,7 @@ int run_scan(const Options& o) {
   if (o.command == Options::Command::Baseline) {
     std::string path = o.output.empty() ? ".keyward-baseline" : o.output;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << format_baseline(report.findings);
+    out << format_baseline(report.findings, e.config().fingerprint_keys.front());
     if (!out) return fail(o, fmt::format("cannot write baseline '{}'", path));
     if (!o.quiet) std::cerr << fmt::format("keyward: wrote {} entr{} to {}\n", report.findings.size(),
                                            report.findings.size() == 1 ? "y" : "ies", path);

@@ -12,11 +12,16 @@ namespace keyward {
 
 struct Baseline {
   std::set<std::string> fingerprints;
+  // The key its fingerprints were computed with ("# fingerprint-key: ..." in the header);
+  // "" in baselines written before fingerprints were keyed (their entries are legacy).
+  std::string key;
 };
 
 Result<Baseline> load_baseline(const std::string& path);
-// Drops baselined findings; returns the baseline entries that matched nothing.
+// Drops baselined findings (an entry matches a finding's fingerprint or any of its other
+// forms); returns the baseline entries that matched nothing.
 std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings);
-std::string format_baseline(const std::vector<Finding>& findings);
+// The baseline file for findings whose fingerprints were computed with key.
+std::string format_baseline(const std::vector<Finding>& findings, const std::string& key);
 
 }  // namespace keyward

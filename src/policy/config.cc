@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "gitleaks_config.h"
+#include "fingerprint.h"
 #include "glob.h"
 #include "rule_set.h"
 
@@ -22,6 +23,9 @@ namespace keyward {
 namespace {
 
 int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+// "line:column" of a node, for messages: they point at the text instead of quoting it,
+// since a config holds allowlisted secrets and their patterns.
+std::string pos(const toml::node& n) { return fmt::format("{}:{}", n.source().begin.line, n.source().begin.column); }
 
 Status read_strings(const toml::table& t, const char* key, const std::string& where,
                     std::vector<std::string>& out) {
@@ -29,10 +33,10 @@ Status read_strings(const toml::table& t, const char* key, const std::string& wh
   if (!node) return std::nullopt;
   auto arr = node->as_array();
   if (!arr)
-    return Error{fmt::format("{}:{}: '{}' must be an array of strings", where, line_of(*node), key)};
+    return Error{fmt::format("{}:{}: '{}' must be an array of strings", where, pos(*node), key)};
   for (auto& el : *arr) {
     auto s = el.value<std::string>();
-    if (!s) return Error{fmt::format("{}:{}: '{}' must hold strings only", where, line_of(el), key)};
+    if (!s) return Error{fmt::format("{}:{}: '{}' must hold strings only", where, pos(el), key)};
     out.push_back(*s);
   }
   return std::nullopt;
@@ -42,6 +46,7 @@ Status read_strings(const toml::table& t, const char* key, const std::string& wh
 Status only_keys(const toml::table& t, std::initializer_list<const char*> known, const std::string& origin,
                  const std::string& section) {
   for (auto& [key, node] : t) {
+    (void)node;
     bool ok = false;
     std::string list;
     for (auto k : known) {
@@ -49,8 +54,9 @@ Status only_keys(const toml::table& t, std::initializer_list<const char*> known,
       list += (list.empty() ? "" : ", ") + std::string(k);
     }
     if (!ok)
-      return Error{fmt::format("{}:{}: unknown key '{}' in [{}] (known: {})", origin, line_of(node), key.str(),
-                               section, list)};
+      return Error{fmt::format("{}:{}: unknown key '{}' in [{}] (known: {})", origin,
+                               fmt::format("{}:{}", key.source().begin.line, key.source().begin.column),
+                               shown_name(key.str()), section, list)};
   }
   return std::nullopt;
 }
@@ -64,10 +70,10 @@ Status read_regexes(const toml::table& t, const char* key, const std::string& or
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
   for (size_t i = first; i < out.size(); ++i) {
-    re2::RE2 re(out[i], opt);
-    if (!re.ok())
-      return Error{fmt::format("{}:{}: '{}' entry '{}' is not a valid RE2 regex: {}", origin,
-                               arr ? line_of(*arr->get(i - first)) : 0, key, out[i], re.error())};
+    std::string why = regex_problem_without_text(out[i]);
+    if (!why.empty())
+      return Error{fmt::format("{}:{}: '{}' entry {} is not a valid RE2 regex: {}", origin,
+                               arr ? pos(*arr->get(i - first)) : std::string("0"), key, i - first + 1, why)};
   }
   return std::nullopt;
 }
@@ -79,13 +85,54 @@ Status read_words(const toml::table& t, const char* key, const std::string& orig
   for (size_t i = 0; i < words.size(); ++i) {
     if (words[i].empty())
       return Error{fmt::format("{}:{}: '{}' holds an empty string, which would allow everything", origin,
-                               line_of(*t.get(key)->as_array()->get(i)), key)};
+                               pos(*t.get(key)->as_array()->get(i)), key)};
     out.push_back(convert(words[i]));
   }
   return std::nullopt;
 }
 
 }  // namespace
+
+std::string regex_problem_without_text(const std::string& pattern) {
+  re2::RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_encoding(re2::RE2::Options::EncodingLatin1);
+  re2::RE2 re(pattern, opt);
+  // RE2's own error() quotes the offending piece of the pattern; the code alone does not.
+  switch (re.error_code()) {
+    case re2::RE2::NoError: return "";
+    case re2::RE2::ErrorBadEscape: return "bad escape sequence";
+    case re2::RE2::ErrorBadCharClass: return "bad character class";
+    case re2::RE2::ErrorBadCharRange: return "bad character class range";
+    case re2::RE2::ErrorMissingBracket: return "missing closing ]";
+    case re2::RE2::ErrorMissingParen: return "missing closing )";
+    case re2::RE2::ErrorUnexpectedParen: return "unexpected closing )";
+    case re2::RE2::ErrorTrailingBackslash: return "trailing \\ at the end";
+    case re2::RE2::ErrorRepeatArgument: return "repetition operator without an argument (e.g. a leading *)";
+    case re2::RE2::ErrorRepeatSize: return "bad repetition count";
+    case re2::RE2::ErrorRepeatOp: return "bad repetition operator";
+    case re2::RE2::ErrorBadPerlOp: return "unsupported Perl syntax (lookarounds and backreferences are not RE2)";
+    case re2::RE2::ErrorBadUTF8: return "invalid UTF-8";
+    case re2::RE2::ErrorBadNamedCapture: return "bad named capture group";
+    case re2::RE2::ErrorPatternTooLarge: return "pattern too large";
+    default: return "rejected by RE2";
+  }
+}
+
+std::string shown_name(std::string_view name) {
+  // Keys, sections and rule ids are short lowercase words; a long mixed-case one is more
+  // likely a token pasted where a key should be than a typo, and is not echoed.
+  bool upper = false, lower = false, digit = false, odd = false;
+  for (unsigned char c : name) {
+    upper |= c >= 'A' && c <= 'Z';
+    lower |= c >= 'a' && c <= 'z';
+    digit |= c >= '0' && c <= '9';
+    odd |= c < 0x20 || c >= 0x7f;
+  }
+  if (odd || name.size() > 40 || (name.size() >= 16 && ((upper && lower) || (digit && (upper || lower)))))
+    return fmt::format("<a {}-character name, not shown>", name.size());
+  return std::string(name);
+}
 
 std::string stopword_regex(const std::string& word) { return "(?i)" + re2::RE2::QuoteMeta(word); }
 std::string value_regex(const std::string& value) { return "\\A" + re2::RE2::QuoteMeta(value) + "\\z"; }
@@ -99,14 +146,21 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   for (auto& [key, node] : doc) {
     std::string k(key.str());
     if (k != "rules" && k != "rules_config" && k != "allowlist" && k != "rule" && k != "checkpoints" &&
-        k != "version")
+        k != "version" && k != "fingerprint_key")
       return Error{fmt::format("{}:{}: unknown section '{}' (known: allowlist, rules_config, rules, rule, "
-                               "checkpoints)", origin, line_of(node), k)};
-    if (k != "rules" && k != "version" && !node.is_table())
-      return Error{fmt::format("{}:{}: '{}' must be a table ([{}])", origin, line_of(node), k, k)};
+                               "checkpoints, fingerprint_key)", origin, pos(node), shown_name(k))};
+    if (k != "rules" && k != "version" && k != "fingerprint_key" && !node.is_table())
+      return Error{fmt::format("{}:{}: '{}' must be a table ([{}])", origin, pos(node), k, k)};
+  }
+  if (auto fk = doc.get("fingerprint_key")) {
+    auto s = fk->value<std::string>();
+    if (!s) return Error{fmt::format("{}:{}: fingerprint_key must be a string", origin, pos(*fk))};
+    std::string why = fingerprint_key_problem(*s);
+    if (!why.empty()) return Error{fmt::format("{}:{}: fingerprint_key {}", origin, pos(*fk), why)};
+    cfg.fingerprint_key = *s;
   }
   if (auto v = doc.get("version"); v && v->value<int64_t>() != int64_t{1})
-    return Error{fmt::format("{}:{}: version must be 1", origin, line_of(*v))};
+    return Error{fmt::format("{}:{}: version must be 1", origin, pos(*v))};
   if (auto allow = doc["allowlist"].as_table()) {
     if (auto e = only_keys(*allow, {"paths", "path_regexes", "regexes", "stopwords", "values", "fingerprints",
                                     "description"}, origin, "allowlist"))
@@ -117,10 +171,13 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     if (auto e = read_words(*allow, "stopwords", origin, cfg.allow_regexes, stopword_regex)) return *e;
     if (auto e = read_words(*allow, "values", origin, cfg.allow_regexes, value_regex)) return *e;
     if (auto e = read_strings(*allow, "fingerprints", origin, cfg.allow_fingerprints)) return *e;
-    for (auto& fp : cfg.allow_fingerprints)
+    for (size_t i = 0; i < cfg.allow_fingerprints.size(); ++i) {
+      const std::string& fp = cfg.allow_fingerprints[i];
       if (fp.size() != 32 || fp.find_first_not_of("0123456789abcdef") != std::string::npos)
-        return Error{fmt::format("{}:{}: '{}' is not a keyward fingerprint (32 hex digits, as printed in "
-                                 "--format json)", origin, line_of(*allow->get("fingerprints")), fp)};
+        return Error{fmt::format("{}:{}: 'fingerprints' entry {} is not a keyward fingerprint (32 hex digits, as "
+                                 "printed in --format json)", origin,
+                                 pos(*allow->get("fingerprints")->as_array()->get(i)), i + 1)};
+    }
   }
   if (auto rc = doc["rules_config"].as_table()) {
     if (auto e = only_keys(*rc, {"disable"}, origin, "rules_config")) return *e;
@@ -130,15 +187,15 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   if (auto cp = doc["checkpoints"].as_table()) {
     if (auto e = only_keys(*cp, {"block"}, origin, "checkpoints")) return *e;
     if (auto b = cp->get("block")) {
-      if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'block' must be true or false", origin, line_of(*b))};
+      if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'block' must be true or false", origin, pos(*b))};
       cfg.block_checkpoints = *b->value<bool>();
     }
   }
   if (auto per = doc["rule"].as_table()) {
     for (auto& [id, node] : *per) {
-      std::string section = fmt::format("rule.{}", id.str());
+      std::string section = fmt::format("rule.{}", shown_name(id.str()));
       auto t = node.as_table();
-      if (!t) return Error{fmt::format("{}:{}: [{}] must be a table", origin, line_of(node), section)};
+      if (!t) return Error{fmt::format("{}:{}: [{}] must be a table", origin, pos(node), section)};
       if (auto e = only_keys(*t, {"allow_paths", "allow_path_regexes", "allow_regexes", "stopwords", "allow_values",
                                   "min_entropy", "severity", "disable"}, origin, section))
         return *e;
@@ -152,17 +209,17 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
         auto d = v->value<double>();
         if (!d || *d < 0 || *d > 8)
           return Error{fmt::format("{}:{}: min_entropy must be a number from 0 to 8 (bits per byte)", origin,
-                                   line_of(*v))};
+                                   pos(*v))};
         o.min_entropy = *d;
       }
       if (auto v = t->get("severity")) {
         auto s = v->value<std::string>();
         if (!s || (*s != "high" && *s != "medium" && *s != "low"))
-          return Error{fmt::format("{}:{}: severity must be \"high\", \"medium\" or \"low\"", origin, line_of(*v))};
+          return Error{fmt::format("{}:{}: severity must be \"high\", \"medium\" or \"low\"", origin, pos(*v))};
         o.severity = *s;
       }
       if (auto v = t->get("disable")) {
-        if (!v->is_boolean()) return Error{fmt::format("{}:{}: 'disable' must be true or false", origin, line_of(*v))};
+        if (!v->is_boolean()) return Error{fmt::format("{}:{}: 'disable' must be true or false", origin, pos(*v))};
         if (*v->value<bool>()) cfg.disabled.push_back(std::string(id.str()));
       }
       cfg.rule_refs.emplace(std::string(id.str()), line_of(node));
@@ -172,7 +229,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   if (doc["rules"]) {
     if (!doc["rules"].is_array_of_tables())
       return Error{fmt::format("{}:{}: 'rules' must be an array of tables ([[rules]])", origin,
-                               line_of(*doc.get("rules")))};
+                               pos(*doc.get("rules")))};
     if (auto e = RuleSet::parse_file(text, origin, cfg.rules)) return *e;
   }
   return cfg;
@@ -199,9 +256,10 @@ Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>
   for (auto& [id, line] : cfg.rule_refs) {
     if (known(id)) continue;
     if (!cfg.migrated)
-      return Error{fmt::format("{}:{}: unknown rule '{}' (list the ids with 'keyward rules')", cfg.origin, line, id)};
+      return Error{fmt::format("{}:{}: unknown rule '{}' (list the ids with 'keyward rules')", cfg.origin, line,
+                                     shown_name(id))};
     cfg.notes.push_back(fmt::format("{}:{}: rule '{}' is not a keyward rule; its settings were dropped", cfg.origin,
-                                    line, id));
+                                    line, shown_name(id)));
     unknown.insert(id);
   }
   for (auto& id : unknown) cfg.overrides.erase(id);

@@ -33,6 +33,11 @@ struct Config {
   std::vector<std::string> allow_fingerprints;  // [allowlist] fingerprints = [...]
   std::map<std::string, RuleOverride> overrides;  // [rule."id"] ...
   bool block_checkpoints = true;           // [checkpoints] block = true
+  std::string fingerprint_key;             // fingerprint_key = "..." ("" = not set)
+  // The keys fingerprints are computed with, chosen by the caller (scan_command.cc) from
+  // fingerprint_key, the baseline and the repository: [0] is the key in force, the others
+  // are accepted when matching. Empty: the legacy unkeyed form.
+  std::vector<std::string> fingerprint_keys;
 
   // Where each rule id named in disable/[rule.ID] appears (line), for errors on unknown ids.
   std::map<std::string, int> rule_refs;
@@ -56,6 +61,13 @@ Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>
 std::string stopword_regex(const std::string& word);
 // RE2 source that matches exactly value.
 std::string value_regex(const std::string& value);
+
+// Why RE2 rejects pattern, in words that never quote the pattern (it may hold a secret),
+// or "" if RE2 accepts it.
+std::string regex_problem_without_text(const std::string& pattern);
+// A name from a config file (key, section, rule id) as error messages show it: as it is,
+// unless it looks like a credential pasted in the wrong place.
+std::string shown_name(std::string_view name);
 
 // The allowlists that need compiled regexes: path regexes and per-rule secret regexes.
 // Built once per engine; allows() is thread-safe.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "gitleaks_config.h"
+#include "testing.h"
 
 using namespace keyward;
 
@@ -42,12 +43,12 @@ TEST_CASE("config: errors name file, line and reason") {
     REQUIRE(!c.ok());
     return c.error();
   };
-  CHECK_THAT(err("[allowlist]\npath = []\n"), Catch::StartsWith("k.toml:2: unknown key 'path'"));
-  CHECK_THAT(err("[alowlist]\n"), Catch::StartsWith("k.toml:1: unknown section 'alowlist'"));
+  CHECK_THAT(err("[allowlist]\npath = []\n"), Catch::StartsWith("k.toml:2:1: unknown key 'path'"));
+  CHECK_THAT(err("[alowlist]\n"), Catch::StartsWith("k.toml:1:1: unknown section 'alowlist'"));
   CHECK_THAT(err("[allowlist]\nregexes = [\"(\"]\n"), Catch::Contains("k.toml:2:") && Catch::Contains("RE2"));
   CHECK_THAT(err("[allowlist]\nstopwords = [\"\"]\n"), Catch::Contains("empty string"));
-  CHECK_THAT(err("[rule.x]\nmin_entropy = 9\n"), Catch::StartsWith("k.toml:2: min_entropy"));
-  CHECK_THAT(err("[rule.x]\nseverity = \"urgent\"\n"), Catch::StartsWith("k.toml:2: severity"));
+  CHECK_THAT(err("[rule.x]\nmin_entropy = 9\n"), Catch::StartsWith("k.toml:2:15: min_entropy"));
+  CHECK_THAT(err("[rule.x]\nseverity = \"urgent\"\n"), Catch::StartsWith("k.toml:2:12: severity"));
   CHECK_THAT(err("[allowlist]\nfingerprints = [\"xyz\"]\n"), Catch::Contains("not a keyward fingerprint"));
   CHECK_THAT(err("a = [\n"), Catch::Contains("invalid TOML"));
 }
@@ -127,4 +128,42 @@ paths = ['''\.lock$''']
   CHECK_THAT(all, Catch::Contains("g.toml:2: rule 'Acme_Key': renamed 'acme-key'"));
   CHECK_THAT(all, Catch::Contains("regexTarget = \"line\""));
   CHECK_THAT(all, Catch::Contains("rule 'look': regex not converted: it uses a lookaround '(?!...)'"));
+}
+
+TEST_CASE("config: errors never quote the values they are about", "[config]") {
+  std::string s = testing::fake_hf_token(81);
+  std::string piece = s.substr(3, 10);
+  auto err = [](const std::string& text) {
+    auto c = parse_config(text, "k.toml");
+    REQUIRE(!c.ok());
+    return c.error();
+  };
+  for (std::string text : {"[allowlist]\nfingerprints = [\"" + s + "\"]\n",
+                           "[allowlist]\nregexes = [\"(" + s + "\"]\n",
+                           "[rule.x]\nallow_regexes = [\"[" + s + "\"]\n",
+                           "[allowlist]\nvalues = [\"" + s + "\"",
+                           "[allowlist]\nvalues = [\"" + s + "\" \"x\"]\n",
+                           "[allowlist]\nvalues = [\"" + s + "\\q\"]\n",
+                           "[allowlist]\n" + s + " = 1\n",
+                           "[" + s + "]\n",
+                           "x = " + s + "\n",
+                           "fingerprint_key = \"" + s + " x\"\n",
+                           "a.b = 1\na." + s + " = 2\na." + s + " = 3\n"}) {
+    std::string e = err(text);
+    INFO(e);
+    CHECK(e.find(piece) == std::string::npos);
+    CHECK(e.rfind("k.toml:", 0) == 0);
+  }
+  CHECK_THAT(err("[allowlist]\nregexes = [\"ok\", \"(" + s + "\"]\n"),
+             Catch::StartsWith("k.toml:2:18: 'regexes' entry 2 is not a valid RE2 regex: missing closing )"));
+  CHECK_THAT(err("[allowlist]\nfingerprints = [\"" + s + "\"]\n"), Catch::StartsWith("k.toml:2:17: 'fingerprints' entry 1"));
+}
+
+TEST_CASE("config: fingerprint_key", "[config]") {
+  auto c = parse_config("fingerprint_key = \"0123456789abcdef0123\"\n", "k.toml");
+  REQUIRE(c.ok());
+  CHECK(c->fingerprint_key == "0123456789abcdef0123");
+  auto bad = parse_config("fingerprint_key = \"short\"\n", "k.toml");
+  REQUIRE(!bad.ok());
+  CHECK_THAT(bad.error(), Catch::StartsWith("k.toml:1:19: fingerprint_key must be at least 16"));
 }

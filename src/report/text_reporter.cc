@@ -1,6 +1,7 @@
 #include "text_reporter.h"
 #include "rule_set.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -60,9 +61,20 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
     out << st("1", where) << ' ' << st("1;31", f.rule_id) << ": " << f.description << extra << '\n';
 
     if (!f.context.empty() || f.context_secret_end > f.context_secret_begin) {
-      std::string before = sanitize_for_terminal(f.context.substr(0, f.context_secret_begin));
+      std::string_view ctx = f.context;
+      std::string_view raw_before = ctx.substr(0, std::min(f.context_secret_begin, ctx.size()));
+      std::string_view raw_after = ctx.substr(std::min(f.context_secret_end, ctx.size()));
+      // Other secrets on the line are masked too: each part gets the spans that reach into it.
+      std::vector<std::pair<size_t, size_t>> in_before, in_after;
+      if (!opts.show_secrets)
+        for (auto [b, e] : f.context_masks) {
+          if (b < raw_before.size()) in_before.emplace_back(b, std::min(e, raw_before.size()));
+          if (e > f.context_secret_end)
+            in_after.emplace_back(b > f.context_secret_end ? b - f.context_secret_end : 0, e - f.context_secret_end);
+        }
+      std::string before = sanitize_for_terminal(in_before.empty() ? std::string(raw_before) : mask_spans(raw_before, in_before));
       std::string secret = sanitize_for_terminal(shown_secret(f, opts));
-      std::string after = sanitize_for_terminal(f.context.substr(f.context_secret_end));
+      std::string after = sanitize_for_terminal(in_after.empty() ? std::string(raw_after) : mask_spans(raw_after, in_after));
       std::string gutter = fmt::format("{:>5}", f.line);
       out << st("2", gutter + " | ") << before << st("1;33", secret) << after << '\n';
       std::string pad(display_width(before), ' ');

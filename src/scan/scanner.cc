@@ -62,7 +62,7 @@ void drop_overlaps(const RuleSet& rules, std::vector<Finding>& out) {
 }  // namespace
 
 Scanner::Scanner(const Matcher& matcher, const Config& config)
-    : matcher_(matcher), config_(config), allow_(config) {
+    : matcher_(matcher), config_(config), allow_(config), fingerprints_(config.fingerprint_keys) {
   re2::RE2::Options opt;
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
@@ -111,9 +111,23 @@ std::string_view line_at(std::string_view data, size_t offset, size_t* line_begi
   return data.substr(b, e - b);
 }
 
-void locate(std::string_view data, std::vector<Finding>& findings) {
+void locate(std::string_view data, std::vector<Finding>& findings, std::vector<std::pair<size_t, size_t>> masks) {
   std::sort(findings.begin(), findings.end(),
             [](const Finding& a, const Finding& b) { return std::tie(a.offset, a.rule_id) < std::tie(b.offset, b.rule_id); });
+  // Spans to mask in excerpts, by start; the longest bounds how far back one can start and
+  // still reach into an excerpt.
+  std::sort(masks.begin(), masks.end());
+  masks.erase(std::unique(masks.begin(), masks.end()), masks.end());
+  size_t longest = 0;
+  for (auto& [b, e] : masks) longest = std::max(longest, e > b ? e - b : 0);
+  // Every other secret's text, to mask where it recurs in an excerpt though no rule matched
+  // it there (a password repeated without its keyword). Bounded: a blob with thousands of
+  // findings is masked by spans alone.
+  std::vector<std::string_view> secrets;
+  for (auto& f : findings)
+    if (f.secret.size() >= 8 && secrets.size() < 64 &&
+        std::find(secrets.begin(), secrets.end(), f.secret) == secrets.end())
+      secrets.push_back(f.secret);
   // One forward pass counting newlines: linear however many findings there are.
   size_t pos = 0;
   uint32_t line = 1;
@@ -149,6 +163,18 @@ void locate(std::string_view data, std::vector<Finding>& findings) {
     f.context = std::string(l.substr(cb, ce - cb));
     f.context_secret_begin = sb - cb;
     f.context_secret_end = se - cb;
+    size_t shift = cb > 0 ? 3 : 0;  // the leading ellipsis
+    size_t wb = lb + cb, we = lb + ce;  // the excerpt's span in data
+    f.context_masks.clear();
+    auto add_mask = [&](size_t b, size_t e) {
+      b = std::max(b, wb), e = std::min(e, we);
+      if (b < e && !(b == f.offset && e == end)) f.context_masks.emplace_back(b - wb + shift, e - wb + shift);
+    };
+    auto first = std::lower_bound(masks.begin(), masks.end(), std::make_pair(wb > longest ? wb - longest : 0, size_t{0}));
+    for (auto it = first; it != masks.end() && it->first < we; ++it) add_mask(it->first, it->second);
+    for (std::string_view s : secrets)
+      for (size_t at = f.context.find(s); at != std::string::npos; at = f.context.find(s, at + 1))
+        add_mask(wb + at, wb + at + s.size());
     if (cb > 0) { f.context = "\xE2\x80\xA6" + f.context; f.context_secret_begin += 3; f.context_secret_end += 3; }
     if (ce < l.size()) f.context += "\xE2\x80\xA6";
   }
@@ -161,6 +187,8 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
   std::vector<View> views = decode_blob(path, data, facts);
   const RuleSet& rules = matcher_.rules();
   std::vector<Finding> out;
+  // Every candidate's secret span in the blob, reported or not: excerpts mask them all.
+  std::vector<std::pair<size_t, size_t>> candidates;
   std::set<std::tuple<uint32_t, size_t, size_t>> seen;
   std::vector<RawMatch> matches;
   for (const View& v : views) {
@@ -173,6 +201,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
         if (ob >= sb && ob < se) skipped = true;
       if (skipped) continue;
       if (!seen.insert({m.rule, ob, oe}).second) continue;
+      candidates.emplace_back(ob, oe);
       const Rule& rule = rules[m.rule];
       std::string_view secret = v.text.substr(m.secret_begin, m.secret_end - m.secret_begin);
       std::string validation;
@@ -195,11 +224,15 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       f.secret = std::string(secret);
       f.offset = ob;
       f.end_offset = oe;
-      f.fingerprint = fingerprint(rule.id, secret);
+      f.fingerprint = fingerprints_(rule.id, secret);
+      f.fingerprint_forms = fingerprints_.other_forms(rule.id, secret);
       f.decoded = v.decoded;
       f.validation = validation;
       bool fp_allowed = false;
-      for (auto& a : config_.allow_fingerprints) fp_allowed |= (a == f.fingerprint);
+      for (auto& a : config_.allow_fingerprints) {
+        fp_allowed |= (a == f.fingerprint);
+        for (auto& form : f.fingerprint_forms) fp_allowed |= (a == form);
+      }
       if (fp_allowed) continue;
       out.push_back(std::move(f));
     }
@@ -212,10 +245,11 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
     if (v.whole_text) whole = &v;
   if (whole) {
     for (auto& f : out) f.offset = whole->from_orig(f.offset), f.end_offset = whole->from_orig(f.end_offset);
-    locate(whole->text, out);
+    for (auto& [b, e] : candidates) b = whole->from_orig(b), e = whole->from_orig(e);
+    locate(whole->text, out, std::move(candidates));
     for (auto& f : out) f.offset = whole->to_orig(f.offset, false), f.end_offset = whole->to_orig(f.end_offset, true);
   } else {
-    locate(data, out);
+    locate(data, out, std::move(candidates));
   }
   for (auto& f : out) {
     for (auto& c : facts.cells) {

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "decoders.h"
 #include "finding.h"
+#include "fingerprint.h"
 #include "matcher.h"
 #include "result.h"
 
@@ -38,10 +39,13 @@ class Scanner {
   const Config& config_;
   std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
   AllowMatcher allow_;  // path regexes and per-rule regex allowlists
+  Fingerprinter fingerprints_;
 };
 
-// Fills line/column/context fields of findings whose offset/end_offset are set.
-void locate(std::string_view data, std::vector<Finding>& findings);
+// Fills line/column/context fields of findings whose offset/end_offset are set. masks are
+// byte spans of data (other secrets, filtered candidates) to mask in every excerpt too.
+void locate(std::string_view data, std::vector<Finding>& findings,
+            std::vector<std::pair<size_t, size_t>> masks = {});
 
 // Line numbers are 1-based; a line is the bytes up to '\n' (a trailing '\r' is not shown).
 std::string_view line_at(std::string_view data, size_t offset, size_t* line_begin = nullptr);
