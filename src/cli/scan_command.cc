@@ -115,7 +115,10 @@ int run_scan(const Options& o) {
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, (*&engine).error());
-  if (!engine.value()->note().empty() && o.verbose) std::cerr << "keyward: note: " << engine.value()->note() << '\n';
+  if (!engine.value()->note().empty() && o.verbose) {
+    std::istringstream notes(engine.value()->note());
+    for (std::string line; std::getline(notes, line);) std::cerr << "keyward: note: " << line << '\n';
+  }
   const Engine& e = **engine;
   print_config_notes(e.config(), o.verbose, o.quiet);
 
