@@ -136,7 +136,10 @@ int run_scan(const Options& o) {
     st = scan_pre_push(repo.get(), e, ho, std::cin, report);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
-    st = scan_paths(o.paths, e, report, &unreadable, o.jobs);
+    std::vector<std::string> notices;
+    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs);
+    if (!o.quiet)
+      for (auto& n : notices) std::cerr << "keyward: note: " << n << '\n';
   } else if (o.all_history) {
     report.mode = "history";
     st = scan_history(repo.get(), e, ho, report);
