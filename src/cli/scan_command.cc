@@ -77,9 +77,15 @@ bool want_color(const Options& o, bool to_terminal) {
 }  // namespace
 
 int run_scan(const Options& o) {
+  // KEYWARD_SKIP=1 bypasses a hook once, on purpose (`KEYWARD_SKIP=1 git commit`). Exported in
+  // a shell it must not also turn scans run on purpose (a directory, history, CI) into exit 0,
+  // so it counts only in hook mode.
   if (const char* skip = std::getenv("KEYWARD_SKIP"); skip && std::strcmp(skip, "1") == 0) {
-    std::cerr << "keyward: skipped (KEYWARD_SKIP=1); nothing was scanned.\n";
-    return 0;
+    if (!o.hook.empty()) {
+      std::cerr << "keyward: skipped (KEYWARD_SKIP=1); nothing was scanned.\n";
+      return 0;
+    }
+    if (!o.quiet) std::cerr << "keyward: note: KEYWARD_SKIP=1 is ignored: it skips only the git hooks\n";
   }
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
