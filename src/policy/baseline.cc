@@ -1,5 +1,7 @@
 #include "baseline.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 
@@ -8,13 +10,19 @@
 namespace keyward {
 
 Result<Baseline> load_baseline(const std::string& path) {
+  // A directory opens and reads as empty: it would pass as a baseline without entries.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return Error{fmt::format("baseline '{}' is a directory, not a baseline file", path)};
   std::ifstream in(path);
   if (!in) return Error{fmt::format("cannot read baseline '{}' (write one with 'keyward baseline -o {}')", path, path)};
   Baseline b;
   std::string line;
   int n = 0;
+  bool header = false;  // the line format_baseline writes first
   while (std::getline(in, line)) {
     ++n;
+    if (line.rfind("# keyward baseline", 0) == 0) header = true;
     auto hash = line.find('#');
     if (hash != std::string::npos) line.erase(hash);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
@@ -27,6 +35,12 @@ Result<Baseline> load_baseline(const std::string& path) {
       return Error{fmt::format("{}:{}: not a keyward fingerprint: '{}'", path, n, fp.substr(0, 40))};
     b.fingerprints.insert(fp);
   }
+  if (in.bad()) return Error{fmt::format("cannot read baseline '{}'", path)};
+  // Nothing but blanks and comments, and not written by keyward: some other file, named by
+  // mistake, would silently baseline nothing.
+  if (b.fingerprints.empty() && !header)
+    return Error{fmt::format("'{}' is not a keyward baseline (no fingerprints and no '# keyward baseline' header; "
+                             "write one with 'keyward baseline -o {}')", path, path)};
   return b;
 }
 
