@@ -121,7 +121,7 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& ca
   }
   if (!stored)
     add_note(note, fmt::format("cannot write the pattern cache in '{}'; every run compiles the rules "
-                        "(slower). Set KEYWARD_CACHE_DIR to a writable directory.", cache_dir));
+                               "(slower). Set KEYWARD_CACHE_DIR to a writable directory.", cache_dir));
   if (stored) {
     compiled->cache_path_ = path;
     remove_stale(cache_dir, "rules-", ".hsdb", path);
