@@ -83,7 +83,9 @@ struct Walker {
       verbose_note(fmt::format("{}: the same file as {}, scanned once", path, it->second));
       return;
     }
-    if (via_link) verbose_note(fmt::format("{}: a symbolic link to a file, its target scanned", path));
+    if (via_link)
+      verbose_note(fmt::format("{}: a symbolic link to a {}", path,
+                               stream ? "pipe, read to its end" : "file, its target scanned"));
     if (engine.config().block_checkpoints && is_checkpoint_path(r)) report.findings.push_back(checkpoint_finding(path));
     files.push_back({path, static_cast<size_t>(st.st_size), via_link, stream});
   }
@@ -114,7 +116,7 @@ struct Walker {
       return std::nullopt;
     }
     if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
-      if (top) file(path, st, true, true);
+      if (top) file(path, st, link, true);
       else notices->push_back(fmt::format("{}: a named pipe, not read (name it on the command line to read it)", path));
       return std::nullopt;
     }

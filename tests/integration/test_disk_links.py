@@ -131,6 +131,7 @@ class DiskLinks(RepoTestCase):
         self.assertEqual(r.rc, 1, r.all)
         self.assertEqual(self.paths(r), [fifo])
         self.assertEqual(r.json()["findings"][0]["line"], 20001)
+        self.assertNotIn("symbolic link", r.all)  # a FIFO is no link
         # A FIFO met while walking a directory is not opened (it would wait for a writer).
         d = os.path.join(self.tmp, "tree")
         os.makedirs(d)
@@ -145,6 +146,9 @@ class DiskLinks(RepoTestCase):
         r = self.scan("/dev/stdin", input=self.body)
         self.assertEqual(r.rc, 1, r.all)
         self.assertEqual(self.paths(r), ["/dev/stdin"])
+        r = self.keyward("-v", "/dev/stdin", input=self.body, cwd=self.tmp)
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertIn("/dev/stdin: a symbolic link to a pipe, read to its end", r.all)
         # stdin redirected from a file
         src = os.path.join(self.tmp, "src.txt")
         with open(src, "w") as f:
