@@ -8,11 +8,44 @@
 #include <dirent.h>
 #include <signal.h>
 
+#include <zlib.h>
+
 #include <cerrno>
 #include <ctime>
 #include <vector>
 
 namespace keyward {
+namespace {
+
+// Trailer: a tag (so that a file from before checksums never passes by chance) and the
+// checksum, little-endian.
+constexpr char kTrailerTag[4] = {'K', 'W', 'C', '1'};
+constexpr size_t kTrailerSize = sizeof kTrailerTag + 4;
+
+std::string trailer_for(uint32_t sum) {
+  std::string t(kTrailerTag, sizeof kTrailerTag);
+  for (int i = 0; i < 4; ++i) t += static_cast<char>((sum >> (8 * i)) & 0xff);
+  return t;
+}
+
+// crc32 continued over more bytes (zlib returns the initial value for a null buffer, so an
+// empty piece must not reach it).
+uLong crc_more(uLong crc, const char* p, size_t n) {
+  return n == 0 ? crc : ::crc32_z(crc, reinterpret_cast<const Bytef*>(p), static_cast<z_size_t>(n));
+}
+
+}  // namespace
+
+uint32_t cache_checksum(std::string_view bytes) {
+  return static_cast<uint32_t>(crc_more(0L, bytes.data(), bytes.size()));
+}
+
+std::optional<std::string_view> checked_content(std::string_view file) {
+  if (file.size() < kTrailerSize) return std::nullopt;
+  std::string_view content = file.substr(0, file.size() - kTrailerSize);
+  if (file.substr(content.size()) != trailer_for(cache_checksum(content))) return std::nullopt;
+  return content;
+}
 
 MappedFile::~MappedFile() {
   if (data_) ::munmap(data_, size_);
@@ -89,7 +122,9 @@ bool write_file_atomically(const std::string& path, const std::string& header, c
     }
     return true;
   };
-  bool ok = write_all(header.data(), header.size()) && write_all(data, n);
+  uint32_t sum = static_cast<uint32_t>(crc_more(crc_more(0L, header.data(), header.size()), data, n));
+  std::string trailer = trailer_for(sum);
+  bool ok = write_all(header.data(), header.size()) && write_all(data, n) && write_all(trailer.data(), trailer.size());
   ok = (::close(fd) == 0) && ok;
   if (ok) ok = ::rename(name.data(), path.c_str()) == 0;
   if (!ok) ::unlink(name.data());

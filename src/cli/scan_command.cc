@@ -107,9 +107,15 @@ bool want_color(const Options& o, bool to_terminal) {
 }  // namespace
 
 int run_scan(const Options& o) {
+  // KEYWARD_SKIP=1 bypasses a hook once, on purpose (`KEYWARD_SKIP=1 git commit`). Exported in
+  // a shell it must not also turn scans run on purpose (a directory, history, CI) into exit 0,
+  // so it counts only in hook mode.
   if (const char* skip = std::getenv("KEYWARD_SKIP"); skip && std::strcmp(skip, "1") == 0) {
-    std::cerr << "keyward: skipped (KEYWARD_SKIP=1); nothing was scanned.\n";
-    return 0;
+    if (!o.hook.empty()) {
+      std::cerr << "keyward: skipped (KEYWARD_SKIP=1); nothing was scanned.\n";
+      return 0;
+    }
+    if (!o.quiet) std::cerr << "keyward: note: KEYWARD_SKIP=1 is ignored: it skips only the git hooks\n";
   }
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
@@ -172,7 +178,10 @@ int run_scan(const Options& o) {
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, (*&engine).error());
-  if (!engine.value()->note().empty() && o.verbose) std::cerr << "keyward: note: " << engine.value()->note() << '\n';
+  if (!engine.value()->note().empty() && o.verbose) {
+    std::istringstream notes(engine.value()->note());
+    for (std::string line; std::getline(notes, line);) std::cerr << "keyward: note: " << line << '\n';
+  }
   const Engine& e = **engine;
   print_config_notes(e.config(), o.verbose, o.quiet);
 
@@ -190,7 +199,10 @@ int run_scan(const Options& o) {
     st = scan_pre_push(repo.get(), e, ho, std::cin, report);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
-    st = scan_paths(o.paths, e, report, &unreadable, o.jobs);
+    std::vector<std::string> notices;
+    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs);
+    if (!o.quiet)
+      for (auto& n : notices) std::cerr << "keyward: note: " << n << '\n';
   } else if (o.all_history) {
     report.mode = "history";
     st = scan_history(repo.get(), e, ho, report);

@@ -1,5 +1,7 @@
 #include "baseline.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 
@@ -10,13 +12,19 @@
 namespace keyward {
 
 Result<Baseline> load_baseline(const std::string& path) {
+  // A directory opens and reads as empty: it would pass as a baseline without entries.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return Error{fmt::format("baseline '{}' is a directory, not a baseline file", path)};
   std::ifstream in(path);
   if (!in) return Error{fmt::format("cannot read baseline '{}' (write one with 'keyward baseline -o {}')", path, path)};
   Baseline b;
   std::string line;
   int n = 0;
+  bool header = false;  // the line format_baseline writes first
   while (std::getline(in, line)) {
     ++n;
+    if (line.rfind("# keyward baseline", 0) == 0) header = true;
     static const std::string kKeyLine = "# fingerprint-key: ";
     if (line.compare(0, kKeyLine.size(), kKeyLine) == 0) {
       std::string key = line.substr(kKeyLine.size());
@@ -41,6 +49,12 @@ Result<Baseline> load_baseline(const std::string& path) {
                                "id; write one with 'keyward baseline -o {}')", path, n, lead + 1, path)};
     b.fingerprints.insert(fp);
   }
+  if (in.bad()) return Error{fmt::format("cannot read baseline '{}'", path)};
+  // Nothing but blanks and comments, and not written by keyward: some other file, named by
+  // mistake, would silently baseline nothing.
+  if (b.fingerprints.empty() && !header)
+    return Error{fmt::format("'{}' is not a keyward baseline (no fingerprints and no '# keyward baseline' header; "
+                             "write one with 'keyward baseline -o {}')", path, path)};
   return b;
 }
 

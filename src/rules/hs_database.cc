@@ -13,7 +13,13 @@ namespace keyward {
 namespace {
 
 constexpr unsigned kFlags = HS_FLAG_MULTILINE;
-constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '1'};
+constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '2'};
+
+void add_note(std::string* note, const std::string& text) {
+  if (!note) return;
+  if (!note->empty()) *note += '\n';
+  *note += text;
+}
 
 }  // namespace
 
@@ -26,6 +32,7 @@ std::string default_cache_dir() {
 
 std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_hint) {
   Sha256 h;
+  h.update(std::string_view(kMagic, sizeof kMagic));
   h.update(hs_version());
   hs_platform_info_t plat;
   std::memset(&plat, 0, sizeof plat);
@@ -83,18 +90,24 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& ca
   header += key;
 
   MappedFile file;
-  std::string_view bytes;
-  if (file.open(path)) bytes = file.bytes();
-  if (bytes.size() > header.size() && bytes.compare(0, header.size(), header) == 0) {
-    hs_database_t* db = nullptr;
-    if (hs_deserialize_database(bytes.data() + header.size(), bytes.size() - header.size(), &db) ==
-        HS_SUCCESS) {
-      HsDatabase out;
-      out.db_.reset(db);
-      out.origin_ = Origin::Cache;
-      out.cache_path_ = path;
-      return out;
+  if (file.open(path)) {
+    // The checksum first: a flipped byte in a database Hyperscan accepts could silence a rule.
+    auto content = checked_content(file.bytes());
+    bool fresh = content && content->size() > header.size() && content->compare(0, header.size(), header) == 0;
+    if (fresh) {
+      hs_database_t* db = nullptr;
+      if (hs_deserialize_database(content->data() + header.size(), content->size() - header.size(), &db) ==
+          HS_SUCCESS) {
+        HsDatabase out;
+        out.db_.reset(db);
+        out.origin_ = Origin::Cache;
+        out.cache_path_ = path;
+        return out;
+      }
     }
+    // A file under this key's name that is not this key's database is damaged.
+    add_note(note, fmt::format("the pattern cache '{}' is damaged (checksum or format mismatch); it was rebuilt",
+                               path));
   }
   // Missing, stale or corrupt: compile and (try to) store.
   auto compiled = compile(rules);
@@ -106,9 +119,9 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& ca
     stored = make_dirs(cache_dir) && write_file_atomically(path, header, ser, ser_len);
     std::free(ser);
   }
-  if (!stored && note)
-    *note = fmt::format("cannot write the pattern cache in '{}'; every run compiles the rules "
-                        "(slower). Set KEYWARD_CACHE_DIR to a writable directory.", cache_dir);
+  if (!stored)
+    add_note(note, fmt::format("cannot write the pattern cache in '{}'; every run compiles the rules "
+                               "(slower). Set KEYWARD_CACHE_DIR to a writable directory.", cache_dir));
   if (stored) {
     compiled->cache_path_ = path;
     remove_stale(cache_dir, "rules-", ".hsdb", path);

@@ -25,10 +25,12 @@ class HsDatabase {
  public:
   enum class Origin { Compiled, Cache };
 
-  // cache_dir empty: no caching. A corrupt or stale cache file is rebuilt; an unwritable
-  // cache directory only costs speed (note says so).
-  // key_hint, when given, identifies the rule set already (the rule files' stamp and the
-  // config's additions): it spares hashing every regex on each start.
+  // cache_dir empty: no caching. A corrupt or stale cache file is rebuilt (a damaged one,
+  // caught by the cache file's checksum, with a note); an unwritable cache directory only
+  // costs speed (note says so). Notes are appended to *note, one per line.
+  // key_hint, when given, identifies the rule set already (the rule files' stamp, the
+  // checksum of the cached rules and the config's additions): it spares hashing every
+  // regex on each start.
   static Result<HsDatabase> build(const RuleSet& rules, const std::string& cache_dir,
                                   std::string* note = nullptr, const std::string& key_hint = "");
   // Compiles without any cache; error names the rule Hyperscan rejected.

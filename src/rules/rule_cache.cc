@@ -13,7 +13,7 @@
 namespace keyward {
 namespace {
 
-constexpr char kMagic[] = "KWRULES2";
+constexpr char kMagic[] = "KWRULES3";  // 3: cache files end in a checksum
 
 void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, const std::string& s) {

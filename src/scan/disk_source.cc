@@ -10,7 +10,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -26,6 +29,8 @@ constexpr size_t kParallelFrom = 32;
 struct FileJob {
   std::string path;
   size_t size = 0;
+  bool via_link = false;  // reached through a symbolic link: open follows it
+  bool stream = false;    // a pipe named on the command line: read to its end, whatever its size
 };
 
 // What scanning one file produced; merged in walk order so output is deterministic.
@@ -40,11 +45,26 @@ struct FileResult {
 
 // Walking collects the files to read; it decides allowlists and checkpoint findings,
 // which need no file contents.
+//
+// Symbolic links (the Hugging Face cache is snapshots/<rev>/<file> -> ../../blobs/<hash>,
+// and upload_folder uploads the targets):
+//   - a link to a file is followed and its target scanned, reported at the link's path;
+//   - a link to a directory is followed only when named on the command line (a link met
+//     while walking may lead anywhere, / included); the ones not followed are noted (-v);
+//   - each file is scanned once however many paths reach it (links, hard links, a path
+//     named twice); every directory is walked once, so nothing loops;
+//   - a dangling link or a link loop holds no content: a note, not an error (named on the
+//     command line, it is an error like any missing path).
+// Pipes named on the command line (/dev/stdin, <(cmd), a FIFO) are read to their end; one
+// met while walking is not opened (it would wait for a writer) and is noted.
 struct Walker {
   const Engine& engine;
   Report& report;
   std::vector<std::string>* unreadable;
+  std::vector<std::string>* notices;
   std::vector<FileJob> files;
+  std::map<std::pair<dev_t, ino_t>, std::string> seen_files;  // -> the path it was scanned at
+  std::set<std::pair<dev_t, ino_t>> seen_dirs;
 
   static std::string rel(const std::string& p) {
     // Allowlists are written relative to the scan root: drop a leading "./".
@@ -53,11 +73,21 @@ struct Walker {
     return r;
   }
 
-  void file(const std::string& path, const struct stat& st) {
+  void verbose_note(const std::string& text) { report.stats.notes.push_back(text); }
+
+  void file(const std::string& path, const struct stat& st, bool via_link, bool stream) {
     std::string r = rel(path);
     if (engine.scanner().path_allowed(r)) return;
+    auto [it, first] = seen_files.emplace(std::make_pair(st.st_dev, st.st_ino), path);
+    if (!first) {
+      verbose_note(fmt::format("{}: the same file as {}, scanned once", path, it->second));
+      return;
+    }
+    if (via_link)
+      verbose_note(fmt::format("{}: a symbolic link to a {}", path,
+                               stream ? "pipe, read to its end" : "file, its target scanned"));
     if (engine.config().block_checkpoints && is_checkpoint_path(r)) report.findings.push_back(checkpoint_finding(path));
-    files.push_back({path, static_cast<size_t>(st.st_size)});
+    files.push_back({path, static_cast<size_t>(st.st_size), via_link, stream});
   }
 
   Status walk(const std::string& path, bool top) {
@@ -67,16 +97,44 @@ struct Walker {
       unreadable->push_back(fmt::format("{}: {}", path, std::strerror(errno)));
       return std::nullopt;
     }
-    if (S_ISLNK(st.st_mode)) {
-      // A link named on the command line is followed once; links met while walking are
-      // not (loops, and files outside the tree).
-      if (!top || ::stat(path.c_str(), &st) != 0) return std::nullopt;
-    }
-    if (S_ISREG(st.st_mode)) {
-      file(path, st);
+    bool link = S_ISLNK(st.st_mode);
+    if (link && ::stat(path.c_str(), &st) != 0) {
+      int err = errno;
+      // The target's name is never printed: it may itself be a token.
+      std::string why = err == ELOOP                        ? "a symbolic link loop"
+                        : (err == ENOENT || err == ENOTDIR) ? "a dangling symbolic link (its target does not exist)"
+                                                            : std::string();
+      if (top) return Error{fmt::format("cannot scan '{}': {}", path, why.empty() ? std::strerror(err) : why)};
+      if (why.empty())
+        unreadable->push_back(fmt::format("{}: {}", path, std::strerror(err)));
+      else
+        notices->push_back(fmt::format("{}: {}, nothing to scan", path, why));
       return std::nullopt;
     }
-    if (!S_ISDIR(st.st_mode)) return std::nullopt;
+    if (S_ISREG(st.st_mode)) {
+      file(path, st, link, false);
+      return std::nullopt;
+    }
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+      if (top) file(path, st, link, true);
+      else notices->push_back(fmt::format("{}: a named pipe, not read (name it on the command line to read it)", path));
+      return std::nullopt;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      if (top) return Error{fmt::format("cannot scan '{}': not a file, a directory or a pipe", path)};
+      verbose_note(fmt::format("{}: a device file, not read", path));
+      return std::nullopt;
+    }
+    if (link && !top) {
+      verbose_note(fmt::format("{}: a symbolic link to a directory, not followed (name it on the command line "
+                               "to scan it)", path));
+      return std::nullopt;
+    }
+    if (!seen_dirs.insert({st.st_dev, st.st_ino}).second) {
+      verbose_note(fmt::format("{}: a directory scanned already", path));
+      return std::nullopt;
+    }
+    if (link) verbose_note(fmt::format("{}: a symbolic link to a directory, followed", path));
     DIR* d = ::opendir(path.c_str());
     if (!d) {
       unreadable->push_back(fmt::format("{}: {}", path, std::strerror(errno)));
@@ -105,17 +163,28 @@ constexpr size_t kMapFrom = 1u << 20;
 
 void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch, std::string& buffer,
                FileResult& out) {
-  int fd = ::open(job.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // A file the walk saw is opened without waiting (a pipe swapped in since would block) and
+  // without following links unless the walk followed one; a pipe named on the command line
+  // waits for its writer.
+  int flags = O_RDONLY | O_CLOEXEC;
+  if (!job.stream) flags |= O_NONBLOCK | (job.via_link ? 0 : O_NOFOLLOW);
+  int fd = ::open(job.path.c_str(), flags);
   if (fd < 0) {
     out.unreadable = fmt::format("{}: {}", job.path, std::strerror(errno));
     return;
   }
   // The size seen now, not at walk time: a file that changed in between is read whole.
   struct stat st;
-  size_t size = ::fstat(fd, &st) == 0 ? static_cast<size_t>(st.st_size) : job.size;
+  bool have_stat = ::fstat(fd, &st) == 0;
+  if (!job.stream && have_stat && !S_ISREG(st.st_mode)) {
+    out.unreadable = fmt::format("{}: no longer a regular file", job.path);
+    ::close(fd);
+    return;
+  }
+  size_t size = have_stat ? static_cast<size_t>(st.st_size) : job.size;
   void* map = nullptr;
   std::string_view data;
-  if (size >= kMapFrom) {
+  if (!job.stream && size >= kMapFrom) {
     map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED) {
       out.unreadable = fmt::format("{}: {}", job.path, std::strerror(errno));
@@ -125,17 +194,19 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
     ::madvise(map, size, MADV_SEQUENTIAL);
     data = std::string_view(static_cast<const char*>(map), size);
   } else {
+    // A stream has no size: read until its end, growing the buffer.
     if (buffer.size() < size) buffer.resize(size);
     size_t got = 0;
-    while (got < size) {
-      ssize_t n = ::read(fd, &buffer[got], size - got);
+    while (job.stream || got < size) {
+      if (job.stream && buffer.size() - got < 65536) buffer.resize(std::max<size_t>(2 * buffer.size(), got + 65536));
+      ssize_t n = ::read(fd, &buffer[got], job.stream ? buffer.size() - got : size - got);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         out.unreadable = fmt::format("{}: {}", job.path, std::strerror(errno));
         ::close(fd);
         return;
       }
-      if (n == 0) break;  // shrank since fstat: scan what is there
+      if (n == 0) break;  // end of stream, or shrank since fstat: scan what is there
       got += static_cast<size_t>(n);
     }
     data = std::string_view(buffer.data(), got);
@@ -158,8 +229,8 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
 }  // namespace
 
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
-                  std::vector<std::string>* unreadable, int jobs) {
-  Walker w{engine, report, unreadable, {}};
+                  std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs) {
+  Walker w{engine, report, unreadable, notices, {}, {}, {}};
   for (auto& p : paths)
     if (auto e = w.walk(p, true)) return e;
 

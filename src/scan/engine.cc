@@ -11,24 +11,36 @@ namespace keyward {
 namespace {
 
 // Parsed rules come from the cache when the rule files are unchanged; a missing, stale or
-// corrupt cache falls back to parsing (and refreshes it when it can).
-Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir, std::string* stamp_out) {
+// corrupt cache falls back to parsing (and refreshes it when it can). *key_out identifies
+// the rules actually loaded: the rule files' stamp and the checksum of their serialization,
+// so the Hyperscan database is never one compiled from other rules.
+Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir, std::string* key_out,
+                           std::string* note) {
   if (cache_dir.empty()) return RuleSet::load_dir(dir);
   auto stamp = rules_dir_stamp(dir);
   if (!stamp) return RuleSet::load_dir(dir);
-  *stamp_out = *stamp;
   std::string path = cache_dir + "/rules-" + *stamp + ".bin";
   MappedFile file;
-  std::vector<Rule> cached;
-  if (file.open(path) && deserialize_rules(file.bytes(), cached) && !cached.empty()) {
-    RuleSet set;
-    bool ok = true;
-    for (auto& r : cached) ok = ok && !set.add(std::move(r));
-    if (ok) return set;
+  if (file.open(path)) {
+    auto content = checked_content(file.bytes());
+    std::vector<Rule> cached;
+    if (content && deserialize_rules(*content, cached) && !cached.empty()) {
+      RuleSet set;
+      bool ok = true;
+      for (auto& r : cached) ok = ok && !set.add(std::move(r));
+      if (ok) {
+        *key_out = fmt::format("{}|{:08x}", *stamp, cache_checksum(*content));
+        return set;
+      }
+    }
+    if (!note->empty()) *note += '\n';
+    *note += fmt::format("the rule cache '{}' is damaged (checksum or format mismatch); the rules were "
+                         "parsed again", path);
   }
   auto parsed = RuleSet::load_dir(dir);
   if (!parsed) return parsed;
   std::string ser = serialize_rules(parsed->rules());
+  *key_out = fmt::format("{}|{:08x}", *stamp, cache_checksum(ser));
   if (make_dirs(cache_dir) && write_file_atomically(path, "", ser.data(), ser.size()))
     remove_stale(cache_dir, "rules-", ".bin", path);
   return parsed;
@@ -40,8 +52,8 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   auto e = std::unique_ptr<Engine>(new Engine());
   e->config_ = std::move(opts.config);
   std::string dir = opts.rules_dir.empty() ? default_rules_dir() : opts.rules_dir;
-  std::string stamp;
-  auto rules = load_rules(dir, opts.cache_dir, &stamp);
+  std::string rules_key;
+  auto rules = load_rules(dir, opts.cache_dir, &rules_key, &e->note_);
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
   for (auto& r : e->config_.rules) {
@@ -59,10 +71,10 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
     if (!is_known_validator(r.validator))
       return Error{fmt::format("{}: rule {}: unknown validator '{}'", r.origin, r.id, r.validator)};
   e->rules_.disable(e->config_.disabled);
-  // The database is identified by the rule files' stamp plus what the config adds or removes.
+  // The database is identified by the loaded rules' key plus what the config adds or removes.
   std::string hint;
-  if (!stamp.empty()) {
-    hint = stamp;
+  if (!rules_key.empty()) {
+    hint = rules_key;
     for (auto& r : e->config_.rules) hint += "|" + r.id + "\x1f" + r.regex;
     for (auto& d : e->config_.disabled) hint += "|-" + d;
   }

@@ -27,7 +27,7 @@ class Engine {
   const Matcher& matcher() const { return *matcher_; }
   const Scanner& scanner() const { return *scanner_; }
   const HsDatabase& database() const { return db_; }
-  const std::string& note() const { return note_; }
+  const std::string& note() const { return note_; }  // for --verbose, one note per line
 
  private:
   Config config_;
