@@ -25,9 +25,9 @@ Scan options
     --report-unused       with --baseline, list baseline entries that matched nothing
     --rules <dir>         load rules from <dir> instead of the installed patterns
     -j, --jobs <n>        scan with <n> threads (history; default: every core)
-    --strict              history, range, pre-push: in a shallow or partial clone, what the
-                          clone lacks is an error (exit 2), not a warning. Missing or corrupt
-                          objects anywhere else always are
+    --strict              history, range, pre-push: what a shallow or partial clone lacks
+                          is an error (exit 2), not a warning; any other missing or corrupt
+                          object always is
     --color <when>        auto (default), always or never; NO_COLOR turns it off
     --no-progress         no progress bar on long sweeps
     -q, --quiet           print nothing but findings and errors

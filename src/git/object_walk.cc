@@ -155,6 +155,52 @@ void assign_reach(CommitGraph& g, const std::vector<Tip>& tips) {
         g.commits[it->second].reach = std::min(g.commits[it->second].reach, g.commits[i].reach);
 }
 
+// HEAD and HEAD's reflog of `r` (another worktree of the same repository) as tips.
+void add_head_and_log(git_repository* repo, git_repository* r, const std::string& where, std::vector<Tip>& tips,
+                      CommitGraph& g) {
+  git_oid id;
+  if (git_reference_name_to_id(&id, r, "HEAD") == 0) {
+    ++g.refs;
+    add_tip(repo, id, "HEAD of " + where, Reach::Ref, tips, g);
+  }
+  if (git_reference_has_log(r, "HEAD") != 1) return;
+  git_reflog* raw_log = nullptr;
+  if (git_reflog_read(&raw_log, r, "HEAD") != 0) return;
+  ReflogPtr log(raw_log);
+  for (size_t i = 0, n = git_reflog_entrycount(log.get()); i < n; ++i) {
+    const git_reflog_entry* e = git_reflog_entry_byindex(log.get(), i);
+    for (const git_oid* o : {git_reflog_entry_id_new(e), git_reflog_entry_id_old(e)})
+      if (!git_oid_is_zero(o)) add_tip(repo, *o, "in the HEAD reflog of " + where, Reach::Reflog, tips, g);
+  }
+}
+
+// The other worktrees' HEADs and HEAD reflogs: a commit on a linked worktree's detached
+// HEAD is no ref of this one (and from a linked worktree, the main one's HEAD is not either).
+void add_other_worktrees(git_repository* repo, std::vector<Tip>& tips, CommitGraph& g) {
+  using WorktreePtr = GitPtr<git_worktree, git_worktree_free>;
+  const std::string self = git_repository_path(repo);
+  if (git_repository_is_worktree(repo)) {
+    git_repository* raw = nullptr;
+    if (git_repository_open(&raw, git_repository_commondir(repo)) == 0) {
+      RepoPtr main(raw);
+      add_head_and_log(repo, main.get(), "the main worktree", tips, g);
+    }
+  }
+  git_strarray names{};
+  if (git_worktree_list(&names, repo) != 0) return;
+  for (size_t i = 0; i < names.count; ++i) {
+    git_worktree* raw_wt = nullptr;
+    if (git_worktree_lookup(&raw_wt, repo, names.strings[i]) != 0) continue;
+    WorktreePtr wt(raw_wt);
+    git_repository* raw = nullptr;
+    if (git_worktree_validate(wt.get()) != 0 || git_repository_open_from_worktree(&raw, wt.get()) != 0) continue;
+    RepoPtr other(raw);
+    if (self == git_repository_path(other.get())) continue;  // this worktree: done already
+    add_head_and_log(repo, other.get(), std::string("worktree ") + names.strings[i], tips, g);
+  }
+  git_strarray_dispose(&names);
+}
+
 }  // namespace
 
 const char* reach_name(Reach r) {
@@ -229,6 +275,7 @@ Result<CommitGraph> load_history(git_repository* repo, bool every_commit) {
         if (!git_oid_is_zero(id)) add_tip(repo, *id, where, reach, tips, g);
     }
   }
+  add_other_worktrees(repo, tips, g);
   if (every_commit) {
     git_odb* raw_odb = nullptr;
     if (git_repository_odb(&raw_odb, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};

@@ -356,6 +356,21 @@ class ReflogTest(Case):
         found = self.findings(self.scan("--all-history"))
         self.assertEqual([(f["commit"], f["reachable"]) for f in found], [(c, "reflog")])
 
+    def test_other_worktrees_heads_and_reflogs(self):
+        wt = os.path.join(self.tmp, "wt")
+        self.git("worktree", "add", "-q", "--detach", wt)
+        with open(os.path.join(wt, "wt.py"), "w") as f:
+            f.write(f"k = '{self.secret}'\n")
+        self.git("add", "wt.py", cwd=wt)
+        self.git("commit", "-qm", "on a detached HEAD", "--no-verify", cwd=wt)
+        c = self.git("rev-parse", "HEAD", cwd=wt).out.strip()
+        for where in (self.repo, wt):
+            found = self.findings(self.scan("--all-history", cwd=where))
+            self.assertEqual([(f["commit"], f.get("reachable")) for f in found], [(c, None)], where)
+        self.git("reset", "-q", "--hard", "HEAD~1", cwd=wt)
+        found = self.findings(self.scan("--all-history"))
+        self.assertEqual([(f["commit"], f.get("reachable")) for f in found], [(c, "reflog")])
+
     def test_reachable_from_a_ref_has_no_mark_and_stash_says_stash(self):
         c = self.commit_file("k.py", f"k = '{self.secret}'\n")
         found = self.findings(self.scan("--all-history"))
@@ -445,6 +460,7 @@ class ReadOnlyTest(Case):
         self.git("push", "-q", "origin", "main")
         self.git("checkout", "-q", "-b", "side")
         tip = self.commit_file("k.py", f"k = '{self.secret}'\n")
+        self.git("worktree", "add", "-q", "--detach", os.path.join(self.tmp, "wt"))
         self.write("staged.py", "x = 1\n")
         self.git("add", "staged.py")
         before = self.snapshot()
