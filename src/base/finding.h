@@ -37,6 +37,9 @@ struct Finding {
   std::vector<std::string> fingerprint_forms;
   std::string commit;  // history / range modes: the commit that introduced it
   std::string author, date;
+  // History: "" when some place is reachable from a ref; else "stash", "reflog" (only from
+  // reflogs: reset, rebased or deleted away) or "dangling" (from nothing, --all-objects).
+  std::string reachable;
   int cell = 0;       // notebook cell number (1-based), 0 if not in a notebook
   int cell_line = 0;  // line inside that cell (or inside that cell's output)
   bool cell_output = false;  // found in what the cell printed, not in its source

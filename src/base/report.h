@@ -17,6 +17,9 @@ struct ScanStats {
   double seconds = 0;  // wall time of the scan
   size_t skipped = 0;  // blobs not scanned (submodules, LFS pointers, missing objects, ...)
   std::vector<std::string> notes;  // one sentence each, shown with --verbose
+  std::vector<std::string> warnings;  // what was not scanned, shown on every run (also in notes)
+  // What could not be scanned: the report is still written, then the run exits 2.
+  std::vector<std::string> errors;
 };
 
 struct Report {

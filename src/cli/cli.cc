@@ -25,6 +25,9 @@ Scan options
     --report-unused       with --baseline, list baseline entries that matched nothing
     --rules <dir>         load rules from <dir> instead of the installed patterns
     -j, --jobs <n>        scan with <n> threads (history; default: every core)
+    --strict              history, range, pre-push: what a shallow or partial clone lacks
+                          is an error (exit 2), not a warning; any other missing or corrupt
+                          object always is
     --color <when>        auto (default), always or never; NO_COLOR turns it off
     --no-progress         no progress bar on long sweeps
     -q, --quiet           print nothing but findings and errors
@@ -189,6 +192,7 @@ Result<Options> parse_args(int argc, char** argv) {
       o.jobs = static_cast<int>(v);
     } else if (a == "--all-history") o.all_history = true;
     else if (a == "--all-objects") o.all_history = o.all_objects = true;
+    else if (a == "--strict") o.strict = true;
     else if (a == "--show-secrets") o.show_secrets = true;
     else if (a == "--report-unused") o.report_unused = true;
     else if (a == "--no-color") o.color = "never";

@@ -31,6 +31,7 @@ struct Options {
   bool verbose = false;
   bool progress = true;             // --no-progress turns the bar off
   int jobs = 0;                     // 0 = every core
+  bool strict = false;              // --strict: what a shallow/partial clone lacks is an error
 
   // rules
   bool rules_test = false;

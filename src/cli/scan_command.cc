@@ -193,10 +193,12 @@ int run_scan(const Options& o) {
   ho.jobs = o.jobs;
   ho.progress = o.progress && !o.quiet && ::isatty(2);
   ho.ranges = o.ranges;
+  ho.strict = o.strict;
   Status st;
   if (o.hook == "pre-push") {
     report.mode = "range";
-    st = scan_pre_push(repo.get(), e, ho, std::cin, report);
+    // git runs the hook with the remote's name (or its URL, pushing to a URL) and URL.
+    st = scan_pre_push(repo.get(), e, ho, std::cin, report, o.paths.empty() ? "" : o.paths[0]);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
     std::vector<std::string> notices;
@@ -224,7 +226,16 @@ int run_scan(const Options& o) {
   });
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  // What was not scanned: a warning on every run, or (errors) exit 2 after the report.
+  for (auto& w : report.stats.warnings) std::cerr << "keyward: warning: " << w << '\n';
+  auto incomplete = [&]() {
+    for (size_t i = 0; i + 1 < report.stats.errors.size(); ++i)
+      std::cerr << "keyward: error: " << report.stats.errors[i] << '\n';
+    return fail(o, report.stats.errors.back());
+  };
+
   if (o.command == Options::Command::Baseline) {
+    if (!report.stats.errors.empty()) return incomplete();
     std::string path = o.output.empty() ? ".keyward-baseline" : o.output;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << format_baseline(report.findings, e.config().fingerprint_keys.front());
@@ -251,7 +262,7 @@ int run_scan(const Options& o) {
   else if (!o.quiet || !report.findings.empty()) write_text(*out, report, ro);
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
-  if (format == "text" && !o.quiet && report.mode != "pre-commit" && o.output.empty()) {
+  if (format == "text" && !o.quiet && report.mode != "pre-commit" && o.output.empty() && report.stats.errors.empty()) {
     size_t k = report.findings.size();
     std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: {}\n", report.stats.blobs,
                              report.stats.blobs == 1 ? "" : "s", report.stats.bytes / 1048576.0, report.stats.seconds,
@@ -259,6 +270,7 @@ int run_scan(const Options& o) {
   }
   if (o.report_unused && format == "text")
     for (auto& fp : report.unused_baseline) std::cerr << "keyward: baseline entry matched nothing: " << fp << '\n';
+  if (!report.stats.errors.empty()) return incomplete();
   if (!unreadable.empty()) {
     for (auto& u : unreadable) std::cerr << "keyward: cannot read " << u << '\n';
     return fail(o, fmt::format("{} file{} could not be read, so the scan is incomplete", unreadable.size(),

@@ -21,7 +21,7 @@ std::string format_git_time(const git_time& t) {
 }
 
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
-                          Introductions& out, size_t* missing_trees) {
+                          Introductions& out, std::vector<BadObject>* bad) {
   if (targets.empty()) return std::nullopt;
   for (uint32_t i = 0; i < graph.commits.size(); ++i) {
     auto st = introduced_blobs(
@@ -29,7 +29,7 @@ Status find_introductions(git_repository* repo, const CommitGraph& graph, const 
         [&](const git_oid& blob, const std::string& path) {
           if (targets.count(blob)) out[blob].push_back(Introduction{i, path});
         },
-        missing_trees);
+        bad);
     if (st) return st;
   }
   return std::nullopt;
@@ -37,7 +37,7 @@ Status find_introductions(git_repository* repo, const CommitGraph& graph, const 
 
 std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& graph,
                                     std::vector<BlobWithFindings> blobs, const Introductions& intros,
-                                    const std::function<bool(std::string_view)>& path_allowed) {
+                                    const DroppedAtFn& dropped_at) {
   // Every place a secret lives, keyed by fingerprint; the sort key puts the earliest first.
   struct Occurrence {
     uint32_t commit;  // UINT32_MAX: no commit (unreachable)
@@ -52,12 +52,19 @@ std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& gra
       auto [slot, fresh] = by_secret.try_emplace(f.fingerprint);
       if (fresh) order.push_back(f.fingerprint);
       if (it == intros.end() || it->second.empty()) {
-        std::string p = b.path.empty() ? fmt::format("(unreachable blob {})", oid_hex(b.id).substr(0, 12)) : b.path;
+        if (!b.path.empty() && dropped_at(f, b.path)) continue;
+        std::string p = b.path;
+        if (p.empty()) {
+          auto named = graph.root_names.find(b.id);
+          p = named != graph.root_names.end() && !named->second.empty()
+                  ? fmt::format("(blob {} named by {})", oid_hex(b.id).substr(0, 12), named->second)
+                  : fmt::format("(unreachable blob {})", oid_hex(b.id).substr(0, 12));
+        }
         slot->second.push_back(Occurrence{UINT32_MAX, p, &f});
         continue;
       }
       for (const Introduction& in : it->second)
-        if (!path_allowed(in.path)) slot->second.push_back(Occurrence{in.commit, in.path, &f});
+        if (!dropped_at(f, in.path)) slot->second.push_back(Occurrence{in.commit, in.path, &f});
     }
   }
   std::vector<Finding> out;
@@ -85,6 +92,14 @@ std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& gra
         f.date = format_git_time(a->when);
       }
     }
+    Reach best = Reach::Dangling;
+    bool any_commit = false;
+    for (auto& o : occ)
+      if (o.commit != UINT32_MAX) {
+        any_commit = true;
+        best = std::min(best, graph.commits[o.commit].reach);
+      }
+    f.reachable = any_commit ? reach_name(best) : "";
     f.places.clear();
     for (size_t i = 1; i < occ.size(); ++i)
       f.places.push_back(Place{occ[i].commit == UINT32_MAX ? "" : oid_hex(graph.commits[occ[i].commit].id),

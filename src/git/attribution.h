@@ -24,7 +24,7 @@ using Introductions = OidMap<std::vector<Introduction>>;
 
 // Every (commit, path) in `graph` that introduces one of `targets`, in history order.
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
-                          Introductions& out, size_t* missing_trees = nullptr);
+                          Introductions& out, std::vector<BadObject>* bad = nullptr);
 
 struct BlobWithFindings {
   git_oid id;
@@ -32,13 +32,18 @@ struct BlobWithFindings {
   std::vector<Finding> findings;
 };
 
+// Whether path-dependent policy (path allowlists, global or the finding's rule's) drops
+// this finding at this path. A blob is scanned once; this is asked at each of its places.
+using DroppedAtFn = std::function<bool(const Finding&, std::string_view path)>;
+
 // One finding per secret (fingerprint): its commit/path/author/date are the earliest
-// introduction; every other (commit, path, line) becomes a Place. Places whose path the
-// allowlist covers are dropped, and so is a secret left with none. A blob with no
-// introduction (unreachable, or named only by a tag) keeps its scan path and no commit.
+// introduction that policy keeps; every other kept (commit, path, line) becomes a Place; a
+// secret left with no place is dropped. Finding::reachable is the best reach among its
+// places' commits. A blob with no introduction (unreachable, or named only by a tag) keeps
+// its scan path (or a label naming the tag) and no commit.
 std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& graph,
                                     std::vector<BlobWithFindings> blobs, const Introductions& intros,
-                                    const std::function<bool(std::string_view)>& path_allowed);
+                                    const DroppedAtFn& dropped_at);
 
 // "2024-05-01T12:00:00+02:00" for a git time.
 std::string format_git_time(const git_time& t);

@@ -21,12 +21,34 @@ namespace keyward {
 template <class V>
 using OidMap = std::unordered_map<git_oid, V, OidHash, OidEq>;
 
+// How a commit is reachable, best first: a finding carries the best of its places.
+enum class Reach : uint8_t {
+  Ref = 0,       // from a branch, tag, remote-tracking ref or HEAD
+  Stash = 1,     // only from refs/stash or the stash's reflog
+  Reflog = 2,    // only from some reflog (reset, rebased or deleted away)
+  Dangling = 3,  // from nothing (--all-objects)
+};
+// "" for Ref, else "stash", "reflog", "dangling".
+const char* reach_name(Reach r);
+
+// An object the walk needed and could not read: absent, or present but unreadable.
+struct BadObject {
+  git_oid id;
+  git_object_t type = GIT_OBJECT_ANY;  // what it was needed as
+  bool corrupt = false;                // present in the database but unreadable
+  bool shallow_boundary = false;       // a parent that a shallow clone cuts off by design
+  std::string why;                     // libgit2's words (corrupt objects), or where it was named
+};
+// A BadObject for a failed lookup's return code (libgit2's error message read now).
+BadObject bad_object(const git_oid& id, git_object_t type, int rc, std::string where = "");
+
 struct CommitNode {
   git_oid id;
   git_oid tree;
   std::vector<git_oid> parents;  // only the parents present in the repository
   bool boundary = false;         // some parent is missing (shallow clone, partial history)
   int64_t time = 0;              // committer time
+  Reach reach = Reach::Ref;
 };
 
 // Commits in history order: parents before children, older before newer among
@@ -35,15 +57,27 @@ struct CommitGraph {
   std::vector<CommitNode> commits;
   std::vector<git_oid> root_trees;  // trees and blobs that refs (tags) name directly
   std::vector<git_oid> root_blobs;
-  size_t missing_commits = 0;       // named by a ref or parent but absent
+  OidMap<std::string> root_names;   // root tree/blob -> the ref (or revision) naming it
+  std::vector<BadObject> bad;       // commits named by a ref, reflog or parent that cannot be read
   size_t refs = 0;
 };
 
-// Commits reachable from every ref (and HEAD, and every stash entry in the stash's reflog);
-// with every_commit, also every commit object in the database (dangling ones included).
+// What a clone may lack by design: the commits behind a shallow boundary, and the objects a
+// promisor remote (partial clone) still holds.
+struct CloneShape {
+  bool shallow = false;
+  bool promisor = false;
+};
+CloneShape clone_shape(git_repository* repo);
+
+// Commits reachable from every ref and HEAD, and from every entry of their reflogs (the
+// stash's older entries among them), each with how it is reachable; with every_commit,
+// also every commit object in the database (dangling ones included). Reads only: a reflog
+// that does not exist is not created.
 Result<CommitGraph> load_history(git_repository* repo, bool every_commit);
 
-// The commits in `tips` not reachable from `hide`, in history order.
+// The commits in `tips` not reachable from `hide`, in history order. Tips that name trees or
+// blobs (directly or through tags) become root_trees/root_blobs.
 Result<CommitGraph> load_range(git_repository* repo, const std::vector<git_oid>& tips,
                                const std::vector<git_oid>& hide);
 
@@ -59,11 +93,11 @@ struct BlobSet {
   std::vector<BlobEntry> blobs;
   OidMap<uint32_t> index;  // oid -> position in blobs
   size_t gitlinks = 0;     // submodule entries, not scanned
-  size_t missing_trees = 0;
+  std::vector<BadObject> bad;  // trees that cannot be read
 };
 
 // Every distinct blob in the trees of `graph` (each tree read once per path prefix that
-// matters to the allowlist). `on_scannable(i, blob)` (optional) is called the moment
+// matters to the allowlist). Iterative: a tree nested however deep costs heap, not stack. `on_scannable(i, blob)` (optional) is called the moment
 // blobs[i] becomes scannable, with blob.path already the path it will keep: the first
 // path met that the allowlist does not cover. Blobs that stay allowlisted never get a call.
 using ScannableFn = std::function<void(uint32_t index, const BlobEntry& blob)>;
@@ -73,9 +107,10 @@ Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
 
 // Calls `fn(blob, path)` for each blob that `commit` introduces: present at a path in the
 // commit's tree but at no parent's same path. A root or boundary commit introduces all.
-// Subtrees equal to a parent's are skipped without being read.
+// Subtrees equal to a parent's are skipped without being read. Trees of the commit that
+// cannot be read are added to `bad` (those of parents only make more blobs count as new).
 using IntroducedFn = std::function<void(const git_oid& blob, const std::string& path)>;
 Status introduced_blobs(git_repository* repo, const CommitNode& commit, const IntroducedFn& fn,
-                        size_t* missing_trees = nullptr);
+                        std::vector<BadObject>* bad = nullptr);
 
 }  // namespace keyward

@@ -301,10 +301,18 @@ AllowMatcher::AllowMatcher(const Config& c) : impl_(std::make_unique<Impl>()) {
 AllowMatcher::~AllowMatcher() = default;
 
 bool AllowMatcher::allows(const std::string& rule_id, std::string_view path, std::string_view secret) const {
+  return allows_path(rule_id, path) || allows_secret(rule_id, secret);
+}
+
+bool AllowMatcher::allows_path(const std::string& rule_id, std::string_view path) const {
   if (any_match(impl_->path_regexes, path)) return true;
   auto it = impl_->per_rule.find(rule_id);
-  if (it == impl_->per_rule.end()) return false;
-  return any_match(it->second.first, path) || any_match(it->second.second, secret);
+  return it != impl_->per_rule.end() && any_match(it->second.first, path);
+}
+
+bool AllowMatcher::allows_secret(const std::string& rule_id, std::string_view secret) const {
+  auto it = impl_->per_rule.find(rule_id);
+  return it != impl_->per_rule.end() && any_match(it->second.second, secret);
 }
 
 }  // namespace keyward

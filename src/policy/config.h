@@ -79,6 +79,10 @@ class AllowMatcher {
   AllowMatcher& operator=(const AllowMatcher&) = delete;
   // True if a path regex or one of the rule's own allowlists drops this finding.
   bool allows(const std::string& rule_id, std::string_view path, std::string_view secret) const;
+  // The two halves of allows(): the path regexes (global and the rule's), and the rule's
+  // secret regexes. History judges a blob's secrets once and its paths at each place.
+  bool allows_path(const std::string& rule_id, std::string_view path) const;
+  bool allows_secret(const std::string& rule_id, std::string_view secret) const;
 
  private:
   struct Impl;

@@ -22,6 +22,7 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
       out << ", \"commit\": " << json_string(f.commit);
       if (!f.author.empty()) out << ", \"author\": " << json_string(f.author);
       if (!f.date.empty()) out << ", \"date\": " << json_string(f.date);
+      if (!f.reachable.empty()) out << ", \"reachable\": " << json_string(f.reachable);
     }
     if (f.cell)
       out << fmt::format(", \"cell\": {}, \"cell_line\": {}, \"cell_output\": {}", f.cell, f.cell_line,

@@ -65,6 +65,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
       pf = false;
     };
     if (!f.commit.empty()) prop("commit", json_string(f.commit));
+    if (!f.reachable.empty()) prop("reachable", json_string(f.reachable));
     if (f.cell) {
       prop("cell", std::to_string(f.cell));
       prop("cellLine", std::to_string(f.cell_line));

@@ -87,6 +87,9 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
       if (!f.author.empty()) out << " by " << sanitize_for_terminal(f.author);
       if (!f.date.empty()) out << " on " << f.date;
       out << '\n';
+      if (f.reachable == "reflog") out << "      = reachable only from a reflog (reset, rebased or deleted away)\n";
+      else if (f.reachable == "stash") out << "      = reachable only from the stash\n";
+      else if (f.reachable == "dangling") out << "      = reachable from no ref or reflog (dangling)\n";
       if (!f.places.empty()) {
         out << fmt::format("      = also in {} other place{}:\n", f.places.size(), f.places.size() == 1 ? "" : "s");
         size_t shown = 0;

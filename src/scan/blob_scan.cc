@@ -52,7 +52,7 @@ class ByteBudget {
 // verifies a checksum per object); deltas and loose objects still go through libgit2.
 class WholeBlobReader {
  public:
-  WholeBlobReader() { ok_ = inflateInit2(&zs_, -MAX_WBITS) == Z_OK; }
+  WholeBlobReader() { ok_ = inflateInit(&zs_) == Z_OK; }
   ~WholeBlobReader() {
     if (ok_) inflateEnd(&zs_);
   }
@@ -63,10 +63,9 @@ class WholeBlobReader {
   std::optional<std::string_view> read(const PackIndexes::Whole& w) {
     if (!ok_ || w.type != GIT_OBJECT_BLOB || w.zavail < 2 || w.size > UINT_MAX) return std::nullopt;
     const unsigned char* z = w.zdata;
-    // The zlib header (deflate, no preset dictionary); inflated raw, without the adler32
-    // pass, as libgit2 no longer verifies the object's hash either.
-    if ((z[0] & 0x0f) != Z_DEFLATED || (z[1] & 0x20) || ((unsigned(z[0]) << 8) | z[1]) % 31 != 0)
-      return std::nullopt;
+    // The zlib stream with its adler32 check: the object hash is not verified (as git does
+    // not on reads), so this checksum is what tells a flipped byte from content. A stored
+    // (uncompressed) block has no other check at all.
     size_t size = static_cast<size_t>(w.size);
     char* dst;
     if (size > kKeep) {
@@ -77,8 +76,8 @@ class WholeBlobReader {
       dst = buf_.data();
     }
     inflateReset(&zs_);
-    zs_.next_in = const_cast<Bytef*>(z + 2);
-    zs_.avail_in = static_cast<uInt>(std::min<size_t>(w.zavail - 2, UINT_MAX));
+    zs_.next_in = const_cast<Bytef*>(z);
+    zs_.avail_in = static_cast<uInt>(std::min<size_t>(w.zavail, UINT_MAX));
     zs_.next_out = reinterpret_cast<Bytef*>(dst);
     zs_.avail_out = static_cast<uInt>(size);
     int rc = ::inflate(&zs_, Z_FINISH);
@@ -181,7 +180,6 @@ struct Found {
 
 Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
                                 unsigned threads, const std::function<Status(BlobFeed&)>& producer) {
-  const std::string gitdir = git_repository_path(repo);
   PackIndexes packs;
   if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
   Progress progress(0, opts.progress);
@@ -202,24 +200,24 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
     queue.fail();
   };
 
+  // One object database for every worker: libgit2's git_odb is thread-safe, and a handle
+  // reopened from the path would miss what the caller's has (GIT_OBJECT_DIRECTORY,
+  // GIT_ALTERNATE_OBJECT_DIRECTORIES).
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
+  OdbPtr shared_odb(raw_odb);
+
   auto worker = [&]() {
     BlobScanResult mine;
     std::vector<Found> found;
-    git_repository* raw_repo = nullptr;
-    if (git_repository_open_bare(&raw_repo, gitdir.c_str()) != 0)
-      return fail(fmt::format("cannot open '{}': {}", gitdir, git_error_text()));
-    RepoPtr own(raw_repo);
-    git_odb* raw_odb = nullptr;
-    if (git_repository_odb(&raw_odb, own.get()) != 0)
-      return fail("cannot open the object database: " + git_error_text());
-    OdbPtr odb(raw_odb);
+    git_odb* odb = shared_odb.get();
     auto scratch = scanner.matcher().make_scratch();
     if (!scratch) return fail(scratch.error());
 
     auto scan_one = [&](const Job& job, std::string_view data) -> Status {
       if (is_lfs_pointer(data)) ++mine.lfs;
       BlobFacts facts;
-      auto r = scanner.scan(job.path, data, *scratch, &facts);
+      auto r = scanner.scan(job.path, data, *scratch, &facts, opts.apply_path_policy);
       if (!r) return Error{fmt::format("blob {} ({}): {}", oid_hex(job.id), job.path, r.error())};
       ++mine.blobs;
       mine.bytes += data.size();
@@ -258,16 +256,22 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
         }
         size_t size = 0;
         git_object_t type;
-        int rc = git_odb_read_header(&size, &type, odb.get(), &job.id);
-        if (rc != 0) {
-          // A repack may have replaced the pack under us: look again before calling it missing.
-          git_odb_refresh(odb.get());
-          rc = git_odb_read_header(&size, &type, odb.get(), &job.id);
-        }
-        if (rc != 0) {
+        // Not read: absent, or present but unreadable (libgit2's message says why, and is
+        // read on this thread, where it was set).
+        auto unread = [&](int rc) {
           ++mine.missing;
           mine.missing_jobs.push_back(job.tag);
+          if (rc != GIT_ENOTFOUND) mine.corrupt_jobs.emplace_back(job.tag, git_error_text());
           progress.add(0);
+        };
+        int rc = git_odb_read_header(&size, &type, odb, &job.id);
+        if (rc != 0) {
+          // A repack may have replaced the pack under us: look again before calling it missing.
+          git_odb_refresh(odb);
+          rc = git_odb_read_header(&size, &type, odb, &job.id);
+        }
+        if (rc != 0) {
+          unread(rc);
           continue;
         }
         if (size > opts.max_blob_bytes) {
@@ -277,16 +281,14 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
         }
         budget.acquire(size);
         git_odb_object* raw_obj = nullptr;
-        rc = git_odb_read(&raw_obj, odb.get(), &job.id);
+        rc = git_odb_read(&raw_obj, odb, &job.id);
         if (rc != 0) {
-          git_odb_refresh(odb.get());
-          rc = git_odb_read(&raw_obj, odb.get(), &job.id);
+          git_odb_refresh(odb);
+          rc = git_odb_read(&raw_obj, odb, &job.id);
         }
         if (rc != 0) {
           budget.release(size);
-          ++mine.missing;
-          mine.missing_jobs.push_back(job.tag);
-          progress.add(0);
+          unread(rc);
           continue;
         }
         OdbObjectPtr obj(raw_obj);
@@ -306,6 +308,7 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
     total.largest = std::max(total.largest, mine.largest);
     for (auto& w : mine.not_scanned_why) total.not_scanned_why.push_back(std::move(w));
     total.missing_jobs.insert(total.missing_jobs.end(), mine.missing_jobs.begin(), mine.missing_jobs.end());
+    for (auto& c : mine.corrupt_jobs) total.corrupt_jobs.push_back(std::move(c));
     total.oversized.insert(total.oversized.end(), mine.oversized.begin(), mine.oversized.end());
     for (auto& f : found) all_found.push_back(std::move(f));
   };

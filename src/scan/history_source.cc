@@ -5,6 +5,7 @@
 #include "history_source.h"
 
 #include <chrono>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -16,22 +17,107 @@
 namespace keyward {
 namespace {
 
+// The global path allowlist alone: a blob only ever at such paths need not be read.
 std::function<bool(std::string_view)> allow_fn(const Engine& engine) {
   const Scanner* s = &engine.scanner();
   return [s](std::string_view p) { return s->path_allowed(p); };
 }
 
+// Every path allowlist, judged per finding at each place the blob lives.
+DroppedAtFn dropped_fn(const Engine& engine) {
+  const Scanner* s = &engine.scanner();
+  return [s](const Finding& f, std::string_view p) { return s->dropped_at(f, p); };
+}
+
 // libgit2 re-hashes every object it reads (SHA-1 with collision detection) to verify it:
-// 16% of a sweep's CPU. git itself does not on reads (cat-file, log -p), and a corrupt
-// object's content is still the content to scan, so the sweep reads like git does.
+// 16% of a sweep's CPU. git itself does not on reads (cat-file, log -p); zlib's checksum
+// still catches a damaged object (see blob_scan.cc), so the sweep reads like git does.
 void read_like_git() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0); }
 
 std::string plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
 
+const char* type_name(git_object_t t) {
+  switch (t) {
+    case GIT_OBJECT_COMMIT: return "commit";
+    case GIT_OBJECT_TREE: return "tree";
+    case GIT_OBJECT_BLOB: return "blob";
+    case GIT_OBJECT_TAG: return "tag";
+    default: return "object";
+  }
+}
+
+// "blob 3f2a... (missing, at a/b.py), tree 9c1b... (corrupt: ...)", at most 20 named.
+std::string name_objects(const std::vector<const BadObject*>& bad) {
+  std::string out;
+  size_t shown = 0;
+  for (const BadObject* b : bad) {
+    if (shown == 20) {
+      out += fmt::format(" and {} more", bad.size() - shown);
+      break;
+    }
+    std::string what = b->corrupt ? "corrupt: " + b->why : b->why.empty() ? "missing" : "missing, " + b->why;
+    out += fmt::format("{}{} {} ({})", shown ? ", " : "", type_name(b->type), oid_hex(b->id), what);
+    ++shown;
+  }
+  return out;
+}
+
+std::string count_types(const std::vector<const BadObject*>& bad) {
+  size_t n[4] = {0, 0, 0, 0};
+  for (const BadObject* b : bad)
+    ++n[b->type == GIT_OBJECT_COMMIT ? 0 : b->type == GIT_OBJECT_TREE ? 1 : b->type == GIT_OBJECT_BLOB ? 2 : 3];
+  std::string out;
+  const char* names[4][2] = {{"commit", "commits"}, {"tree", "trees"}, {"blob", "blobs"}, {"object", "objects"}};
+  for (int i = 0; i < 4; ++i)
+    if (n[i]) out += (out.empty() ? "" : ", ") + plural(n[i], names[i][0], names[i][1]);
+  return out;
+}
+
+// Objects the scan needed and could not read. Damage (anything corrupt, anything absent
+// outside what a shallow or partial clone lacks by design) is an error; what such a clone
+// lacks is a warning on every run, or an error with --strict.
+void judge_bad_objects(git_repository* repo, const HistoryOptions& opts, const std::vector<BadObject>& all,
+                       ScanStats& st) {
+  if (all.empty()) return;
+  CloneShape shape = clone_shape(repo);
+  OidMap<bool> seen;
+  std::vector<const BadObject*> broken, behind_shallow, promised;
+  for (const BadObject& b : all) {
+    if (!seen.emplace(b.id, true).second) continue;
+    if (b.corrupt) broken.push_back(&b);
+    else if (b.type == GIT_OBJECT_COMMIT && b.shallow_boundary && shape.shallow) behind_shallow.push_back(&b);
+    else if (shape.promisor) promised.push_back(&b);
+    else broken.push_back(&b);
+  }
+  auto error = [&](std::string s) {
+    st.notes.push_back(s);
+    st.errors.push_back(std::move(s));
+  };
+  auto lacking = [&](std::string s, const std::vector<const BadObject*>& which) {
+    if (opts.strict) return error(fmt::format("--strict: {}: {}", s, name_objects(which)));
+    s += " (--strict makes this an error)";
+    st.notes.push_back(s);
+    st.warnings.push_back(std::move(s));
+  };
+  if (!behind_shallow.empty())
+    lacking(fmt::format("shallow clone: the history behind {} was not scanned (`git fetch --unshallow` "
+                        "fetches it)",
+                        plural(behind_shallow.size(), "missing parent commit", "missing parent commits")),
+            behind_shallow);
+  if (!promised.empty())
+    lacking(fmt::format("partial clone: {} missing from the object database (the promisor remote has them), "
+                        "not fetched and not scanned",
+                        count_types(promised)),
+            promised);
+  if (!broken.empty())
+    error(fmt::format("{} could not be read, so the scan is incomplete: {} (`git fsck` shows the damage)",
+                      plural(broken.size(), "object", "objects"), name_objects(broken)));
+}
+
 // Attributes the scanned blobs that had findings (BlobFindings::job indexes set.blobs) and
 // fills the report.
-Status report_scan(git_repository* repo, const Engine& engine, const CommitGraph& graph, const BlobSet& set,
-                   BlobScanResult& scanned_result, const Introductions* known, Report& report) {
+Status report_scan(git_repository* repo, const Engine& engine, const HistoryOptions& opts, const CommitGraph& graph,
+                   const BlobSet& set, BlobScanResult& scanned_result, const Introductions* known, Report& report) {
   const BlobScanResult* scanned = &scanned_result;
   size_t allowlisted = 0;
   for (auto& b : set.blobs)
@@ -43,13 +129,28 @@ Status report_scan(git_repository* repo, const Engine& engine, const CommitGraph
     targets[blob.id] = true;
     hits.push_back(BlobWithFindings{blob.id, blob.path, std::move(bf.findings)});
   }
-  size_t missing_trees = set.missing_trees;
+  std::vector<BadObject> bad = graph.bad;
+  bad.insert(bad.end(), set.bad.begin(), set.bad.end());
+  {
+    std::unordered_map<size_t, const std::string*> corrupt;
+    for (auto& [j, why] : scanned->corrupt_jobs) corrupt[j] = &why;
+    for (size_t j : scanned->missing_jobs) {
+      const BlobEntry& blob = set.blobs[j];
+      auto it = corrupt.find(j);
+      BadObject b;
+      b.id = blob.id;
+      b.type = GIT_OBJECT_BLOB;
+      b.corrupt = it != corrupt.end();
+      b.why = b.corrupt ? *it->second : blob.path.empty() ? "" : "at " + blob.path;
+      bad.push_back(std::move(b));
+    }
+  }
   Introductions found_intros;
   if (!known) {
-    if (auto e = find_introductions(repo, graph, targets, found_intros, &missing_trees)) return e;
+    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad)) return e;
     known = &found_intros;
   }
-  report.findings = group_findings(repo, graph, std::move(hits), *known, allow_fn(engine));
+  report.findings = group_findings(repo, graph, std::move(hits), *known, dropped_fn(engine));
 
   ScanStats& st = report.stats;
   st.blobs += scanned->blobs;
@@ -60,13 +161,7 @@ Status report_scan(git_repository* repo, const Engine& engine, const CommitGraph
                    plural(graph.commits.size(), "commit", "commits"), plural(graph.refs, "ref", "refs"),
                    scanned->largest / 1048576.0));
   if (allowlisted) note(fmt::format("{} only under allowlisted paths, not scanned", plural(allowlisted, "blob", "blobs")));
-  if (scanned->missing)
-    note(fmt::format("{} missing from the object database (partial clone?), not fetched and not scanned",
-                     plural(scanned->missing, "blob", "blobs")));
-  if (graph.missing_commits)
-    note(fmt::format("{} missing (shallow clone?): history before them was not scanned",
-                     plural(graph.missing_commits, "commit", "commits")));
-  if (missing_trees) note(fmt::format("{} missing, not scanned", plural(missing_trees, "tree", "trees")));
+  judge_bad_objects(repo, opts, bad, st);
   if (set.gitlinks) note(fmt::format("{} skipped (submodules are scanned in their own repository)",
                                      plural(set.gitlinks, "gitlink entry", "gitlink entries")));
   if (scanned->lfs)
@@ -75,6 +170,14 @@ Status report_scan(git_repository* repo, const Engine& engine, const CommitGraph
   if (scanned->not_scanned)
     note(fmt::format("{} not scanned by the decoders (binary or too large)", plural(scanned->not_scanned, "blob", "blobs")));
   return std::nullopt;
+}
+
+BlobScanOptions blob_options(const HistoryOptions& opts) {
+  BlobScanOptions so;
+  so.jobs = opts.jobs;
+  so.progress = opts.progress;
+  so.apply_path_policy = false;  // judged at each place instead (group_findings)
+  return so;
 }
 
 // Scans the scannable blobs of a complete set, then reports.
@@ -88,13 +191,12 @@ Status scan_and_report(git_repository* repo, const Engine& engine, const History
       jobs.push_back(BlobJob{set.blobs[i].id, set.blobs[i].path});
       in_set.push_back(i);
     }
-  BlobScanOptions so;
-  so.jobs = opts.jobs;
-  so.progress = opts.progress;
-  auto scanned = scan_blobs(repo, jobs, engine.scanner(), so);
+  auto scanned = scan_blobs(repo, jobs, engine.scanner(), blob_options(opts));
   if (!scanned) return Error{scanned.error()};
   for (auto& bf : scanned->found) bf.job = in_set[bf.job];
-  return report_scan(repo, engine, graph, set, *scanned, known, report);
+  for (auto& j : scanned->missing_jobs) j = in_set[j];
+  for (auto& c : scanned->corrupt_jobs) c.first = in_set[c.first];
+  return report_scan(repo, engine, opts, graph, set, *scanned, known, report);
 }
 
 Result<git_oid> peel_commit(git_repository* repo, const std::string& spec, const git_object* obj) {
@@ -111,33 +213,49 @@ Result<git_oid> peel_commit(git_repository* repo, const std::string& spec, const
 Status scan_commit_sets(git_repository* repo, const Engine& engine, const HistoryOptions& opts,
                        const std::vector<CommitSet>& sets, Report& report) {
   read_like_git();
-  // Union of the sets' commits, in order, each once.
+  // Union of the sets' commits, in order, each once; and the trees and blobs tips name.
   CommitGraph graph;
   OidMap<bool> have;
   for (auto& s : sets) {
     auto g = load_range(repo, s.tips, s.hide);
     if (!g) return Error{g.error()};
-    graph.missing_commits += g->missing_commits;
+    graph.bad.insert(graph.bad.end(), g->bad.begin(), g->bad.end());
     for (auto& c : g->commits)
       if (have.emplace(c.id, true).second) graph.commits.push_back(std::move(c));
+    for (auto& t : g->root_trees) graph.root_trees.push_back(t), graph.root_names.emplace(t, s.label);
+    for (auto& b : g->root_blobs) graph.root_blobs.push_back(b), graph.root_names.emplace(b, s.label);
   }
   graph.refs = sets.size();
   // Blobs each commit introduces, with every introduction recorded for attribution.
   BlobSet set;
   Introductions intros;
   auto allowed = allow_fn(engine);
+  auto add = [&](const git_oid& blob, const std::string& path, bool ok) {
+    auto [it, fresh] = set.index.try_emplace(blob, static_cast<uint32_t>(set.blobs.size()));
+    if (fresh) set.blobs.push_back(BlobEntry{blob, path, ok});
+    else if (ok && !set.blobs[it->second].scannable) set.blobs[it->second] = BlobEntry{blob, path, true};
+  };
   for (uint32_t i = 0; i < graph.commits.size(); ++i) {
     auto st = introduced_blobs(
         repo, graph.commits[i],
         [&](const git_oid& blob, const std::string& path) {
           intros[blob].push_back(Introduction{i, path});
-          bool ok = !allowed(path);
-          auto [it, fresh] = set.index.try_emplace(blob, static_cast<uint32_t>(set.blobs.size()));
-          if (fresh) set.blobs.push_back(BlobEntry{blob, path, ok});
-          else if (ok && !set.blobs[it->second].scannable) set.blobs[it->second] = BlobEntry{blob, path, true};
+          add(blob, path, !allowed(path));
         },
-        &set.missing_trees);
+        &set.bad);
     if (st) return *st;
+  }
+  // Trees and blobs named by a tip (a tag of a tree or blob): all of them, at their paths
+  // inside the tree; no commit introduces them.
+  if (!graph.root_trees.empty() || !graph.root_blobs.empty()) {
+    CommitGraph roots;
+    roots.root_trees = graph.root_trees;
+    roots.root_blobs = graph.root_blobs;
+    auto rb = collect_blobs(repo, roots, allowed);
+    if (!rb) return Error{rb.error()};
+    for (auto& b : rb->blobs) add(b.id, b.path, b.scannable);
+    set.gitlinks += rb->gitlinks;
+    set.bad.insert(set.bad.end(), rb->bad.begin(), rb->bad.end());
   }
   return scan_and_report(repo, engine, opts, graph, set, &intros, report);
 }
@@ -150,10 +268,7 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   auto t1 = std::chrono::steady_clock::now(), t2 = t1;
   // The walk feeds the workers as it goes: blobs are scanned while later trees are read.
   BlobSet set;
-  BlobScanOptions so;
-  so.jobs = opts.jobs;
-  so.progress = opts.progress;
-  auto scanned = scan_blob_stream(repo, engine.scanner(), so, [&](BlobFeed& feed) -> Status {
+  auto scanned = scan_blob_stream(repo, engine.scanner(), blob_options(opts), [&](BlobFeed& feed) -> Status {
     auto walked = collect_blobs(repo, *graph, allow_fn(engine), [&](uint32_t i, const BlobEntry& b) {
       feed.add(b.id, b.path, i);
     });
@@ -164,7 +279,7 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   });
   if (!scanned) return Error{scanned.error()};
   auto t3 = std::chrono::steady_clock::now();
-  auto st = report_scan(repo, engine, *graph, set, *scanned, nullptr, report);
+  auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
   auto t4 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   report.stats.notes.push_back(
@@ -179,24 +294,25 @@ Result<CommitSet> parse_range(git_repository* repo, const std::string& spec) {
     return Error{fmt::format("--range '{}': {} (give A..B, A...B or one revision)", spec, git_error_text())};
   ObjectPtr from(rs.from), to(rs.to);
   CommitSet s;
+  s.label = spec;
   if (!(rs.flags & GIT_REVSPEC_RANGE)) {
-    auto c = peel_commit(repo, spec, from.get());
-    if (!c) return Error{c.error()};
-    s.tips.push_back(*c);
+    // A commit, or a tree or blob (a tag of one): load_range takes any of them.
+    s.tips.push_back(*git_object_id(from.get()));
     return s;
   }
   auto a = peel_commit(repo, spec, from.get());
   if (!a) return Error{a.error()};
+  if (!(rs.flags & GIT_REVSPEC_MERGE_BASE)) {
+    auto b = peel_commit(repo, spec, to.get());
+    s.tips.push_back(b ? *b : *git_object_id(to.get()));  // A..<tree or blob>: all of it
+    s.hide.push_back(*a);
+    return s;
+  }
   auto b = peel_commit(repo, spec, to.get());
   if (!b) return Error{b.error()};
-  if (rs.flags & GIT_REVSPEC_MERGE_BASE) {
-    s.tips = {*a, *b};
-    git_oid base;
-    if (git_merge_base(&base, repo, &*a, &*b) == 0) s.hide.push_back(base);
-  } else {
-    s.tips.push_back(*b);
-    s.hide.push_back(*a);
-  }
+  s.tips = {*a, *b};
+  git_oid base;
+  if (git_merge_base(&base, repo, &*a, &*b) == 0) s.hide.push_back(base);
   return s;
 }
 

@@ -79,15 +79,24 @@ bool Scanner::path_allowed(std::string_view path) const {
   return false;
 }
 
-bool Scanner::keep(const Rule& rule, std::string_view path, std::string_view secret,
-                   std::string* validation) const {
-  double min_entropy = rule.min_entropy;
-  if (auto it = config_.overrides.find(rule.id); it != config_.overrides.end()) {
-    if (it->second.min_entropy >= 0) min_entropy = it->second.min_entropy;
+bool Scanner::rule_path_allowed(const std::string& rule_id, std::string_view path) const {
+  if (auto it = config_.overrides.find(rule_id); it != config_.overrides.end())
     for (auto& p : it->second.allow_paths)
-      if (glob_match_path(p, path)) return false;
-  }
-  if (allow_.allows(rule.id, path, secret)) return false;
+      if (glob_match_path(p, path)) return true;
+  return allow_.allows_path(rule_id, path);
+}
+
+bool Scanner::dropped_at(const Finding& f, std::string_view path) const {
+  return path_allowed(path) || rule_path_allowed(f.rule_id, path);
+}
+
+bool Scanner::keep(const Rule& rule, std::string_view path, std::string_view secret, std::string* validation,
+                   bool apply_path_policy) const {
+  double min_entropy = rule.min_entropy;
+  if (auto it = config_.overrides.find(rule.id); it != config_.overrides.end())
+    if (it->second.min_entropy >= 0) min_entropy = it->second.min_entropy;
+  if (apply_path_policy && rule_path_allowed(rule.id, path)) return false;
+  if (allow_.allows_secret(rule.id, secret)) return false;
   if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
   if (rule.check_placeholders && looks_like_placeholder(secret)) return false;
   for (auto& re : allow_regexes_)
@@ -181,7 +190,7 @@ void locate(std::string_view data, std::vector<Finding>& findings, std::vector<s
 }
 
 Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_view data, MatchScratch& scratch,
-                                           BlobFacts* facts_out) const {
+                                           BlobFacts* facts_out, bool apply_path_policy) const {
   BlobFacts local;
   BlobFacts& facts = facts_out ? *facts_out : local;
   std::vector<View> views = decode_blob(path, data, facts);
@@ -205,7 +214,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       const Rule& rule = rules[m.rule];
       std::string_view secret = v.text.substr(m.secret_begin, m.secret_end - m.secret_begin);
       std::string validation;
-      if (!keep(rule, path, secret, &validation)) continue;
+      if (!keep(rule, path, secret, &validation, apply_path_policy)) continue;
       // An inline allow comment on any line the match touches silences it.
       size_t mb = v.to_orig(m.begin, false), me = v.to_orig(m.end, true);
       bool allowed = false;

@@ -25,16 +25,22 @@ class Scanner {
   ~Scanner();
 
   // Findings in one blob, sorted by position. Thread-safe given one scratch per thread.
+  // Without apply_path_policy the path allowlists are left to the caller (dropped_at): a
+  // history blob that lives at several paths is scanned once and judged at each place.
   Result<std::vector<Finding>> scan(std::string_view path, std::string_view data, MatchScratch& scratch,
-                                    BlobFacts* facts = nullptr) const;
+                                    BlobFacts* facts = nullptr, bool apply_path_policy = true) const;
 
   // True if the config allowlists this path for every rule.
   bool path_allowed(std::string_view path) const;
+  // True if a path allowlist (global, or the finding's rule's own) drops `f` at `path`.
+  bool dropped_at(const Finding& f, std::string_view path) const;
   const Matcher& matcher() const { return matcher_; }
   const Config& config() const { return config_; }
 
  private:
-  bool keep(const Rule& rule, std::string_view path, std::string_view secret, std::string* validation) const;
+  bool keep(const Rule& rule, std::string_view path, std::string_view secret, std::string* validation,
+            bool apply_path_policy) const;
+  bool rule_path_allowed(const std::string& rule_id, std::string_view path) const;
   const Matcher& matcher_;
   const Config& config_;
   std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
