@@ -297,18 +297,6 @@ class Comparer {
   std::unordered_map<git_oid, std::vector<std::string>, OidHash, OidEq> deleted_paths_;  // blob -> paths gone
 };
 
-// The index file that git (and libgit2 opened from the environment) would use: hooks run
-// by `git commit -a` or `git commit PATH` are handed a temporary one in $GIT_INDEX_FILE.
-Result<std::string> index_path(git_repository* repo) {
-  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::string(env);
-  git_buf buf = GIT_BUF_INIT;
-  if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_INDEX) != 0)
-    return Error{fmt::format("cannot locate the index file: {}", git_error_text())};
-  std::string path(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return path;
-}
-
 }  // namespace
 
 Result<StagedSet> staged_changes_fast(git_repository* repo) {
@@ -324,7 +312,7 @@ Result<StagedSet> staged_changes_fast(git_repository* repo) {
     }
     git_error_clear();
   }
-  auto path = index_path(repo);
+  auto path = index_file_path(repo);
   if (!path) return Error{path.error()};
   std::string gitdir = git_repository_path(repo);
   if (gitdir.size() > 1 && gitdir.back() == '/') gitdir.pop_back();

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include <git2/sys/repository.h>
+
 #include <fmt/format.h>
 
 #include "git_handles.h"
@@ -61,6 +63,16 @@ Status add_conflicts(git_index* index, git_tree* head, StagedSet& out) {
 
 }  // namespace
 
+Result<std::string> index_file_path(git_repository* repo) {
+  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::string(env);
+  git_buf buf = GIT_BUF_INIT;
+  if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_INDEX) != 0)
+    return Error{fmt::format("cannot locate the index file: {}", git_error_text())};
+  std::string path(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return path;
+}
+
 Result<TreePtr> head_tree(git_repository* repo) {
   git_reference* head_ref = nullptr;
   int rc = git_repository_head(&head_ref, repo);
@@ -75,10 +87,18 @@ Result<TreePtr> head_tree(git_repository* repo) {
 
 Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
   StagedSet out;
+  // Always the file itself, never the repository's cached index: that may be a stand-in
+  // (repository_open), and the answer must come from what git would commit.
+  auto path = index_file_path(repo);
+  if (!path) return Error{path.error()};
   git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo) != 0)
-    return Error{fmt::format("cannot read the index: {}", git_error_text())};
+  if (git_index_open(&raw_index, path->c_str()) != 0)
+    return Error{fmt::format("cannot read the index {}: {}", *path, git_error_text())};
   IndexPtr index(raw_index);
+  // Owned by the repository, it takes core.ignorecase and friends from its config.
+  if (git_repository_set_index(repo, index.get()) != 0 ||
+      git_index_set_caps(index.get(), GIT_INDEX_CAPABILITY_FROM_OWNER) != 0)
+    return Error{fmt::format("cannot use the index {}: {}", *path, git_error_text())};
 
   auto head = head_tree(repo);
   if (!head) return Error{head.error()};

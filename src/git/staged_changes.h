@@ -35,6 +35,10 @@ struct StagedSet {
   std::vector<std::string> conflicted;  // paths with unmerged entries, sorted
 };
 
+// The index file git would use: hooks run by `git commit -a` or `git commit PATH` are
+// handed a temporary one in $GIT_INDEX_FILE.
+Result<std::string> index_file_path(git_repository* repo);
+
 // HEAD's tree, or null when HEAD is unborn (before the first commit).
 Result<TreePtr> head_tree(git_repository* repo);
 
