@@ -103,7 +103,7 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
   const auto& changes = staged->changes;
   // An exact rename adds no lines, so it is not scanned, unless an allowlist covered the
   // content at its old place: then what that allowlist hid is new at the new place, where
-  // it no longer applies (docs/user-guide.md, "Renames and copies").
+  // it no longer applies (docs/user-guide.md, "Renames, copies and merges").
   const bool rejudge_renames = has_path_allowlists(engine.config());
   auto plain_rename = [&](const StagedChange& c) { return !c.renamed_from.empty() && !rejudge_renames; };
   auto skipped = [&](const StagedChange& c) {
