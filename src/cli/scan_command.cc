@@ -23,6 +23,7 @@
 #include "hook_installer.h"
 #include "json_reporter.h"
 #include "pre_push.h"
+#include "repository_open.h"
 #include "rules_command.h"
 #include "sarif_reporter.h"
 #include "staged_source.h"
@@ -127,14 +128,14 @@ int run_scan(const Options& o) {
   RepoPtr repo;
   std::string root;
   {
-    git_repository* raw = nullptr;
-    // Like git: GIT_DIR, GIT_INDEX_FILE and friends are honoured. `git commit -a` and
-    // `git commit PATH` run the hook with GIT_INDEX_FILE naming a temporary index.
-    int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-    if (rc == 0) {
-      repo.reset(raw);
+    // Like git: GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE and friends are honoured. `git commit
+    // -a` and `git commit PATH` run the hook with GIT_INDEX_FILE naming a temporary index.
+    OpenedRepository opened = open_repository_from_env();
+    if (opened.repo) {
+      repo = std::move(opened.repo);
       if (const char* wd = git_repository_workdir(repo.get())) root = wd;
     } else if (git_mode) {
+      if (!opened.why.empty()) return fail(o, opened.why);
       return fail(o, "not a git repository (or any parent up to the root): run keyward inside a repository, "
                      "use -C DIR, or name paths to scan files on disk");
     }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <unordered_set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -46,7 +46,8 @@ class Comparer {
         return std::nullopt;
     }
     if (!head) {
-      for (size_t i = lo; i < hi; ++i) add(entries_[i], true);
+      for (size_t i = lo; i < hi; ++i)
+        if (auto err = add_entry(entries_[i])) return err;
       return std::nullopt;
     }
     git_tree* raw = nullptr;
@@ -80,16 +81,26 @@ class Comparer {
       if (cmp < 0) {  // only in the index
         if (idir) {
           size_t j = group_end(i, hi, prefix, iname);
-          for (; i < j; ++i) add(entries_[i], true);
+          for (; i < j; ++i)
+            if (auto err = add_entry(entries_[i])) return err;
         } else {
           add(entries_[i++], true);
         }
       } else if (cmp > 0) {  // only in HEAD
+        std::string path = prefix + std::string(tname);
         if (tdir) {
-          if (auto err = delete_tree(*git_tree_entry_id(te))) return err;
+          if (auto err = delete_tree(path + '/', *git_tree_entry_id(te))) return err;
         } else {
-          note_deleted(*git_tree_entry_id(te));
+          note_deleted(std::move(path), *git_tree_entry_id(te));
         }
+        ++t;
+      } else if (idir && entries_[i].sparse_dir()) {
+        // A sparse index's directory entry: the whole tree as the index holds it (a sparse
+        // entry never has entries below it: check_entries).
+        git_oid nid = to_oid(entries_[i].oid);
+        if (!git_oid_equal(&nid, git_tree_entry_id(te)))
+          if (auto err = diff_trees(std::string(entries_[i].path), nid, git_tree_entry_id(te))) return err;
+        ++i;
         ++t;
       } else if (idir) {
         size_t j = group_end(i, hi, prefix, iname);
@@ -132,8 +143,13 @@ class Comparer {
     out.deleted = deleted_;
     out.changes.reserve(changes_.size());
     for (auto& [c, pure_add] : changes_) {
-      // Exact renames (a blob HEAD held under a path now gone) add no content.
-      if (pure_add && deleted_blobs_.count(c.new_id)) continue;
+      // Exact renames (a blob HEAD held under a path now gone) add no content; the old
+      // paths go along, for a caller whose policy differs between the two places.
+      if (pure_add)
+        if (auto it = deleted_paths_.find(c.new_id); it != deleted_paths_.end()) {
+          c.renamed_from = it->second;
+          std::sort(c.renamed_from.begin(), c.renamed_from.end());
+        }
       out.changes.push_back(std::move(c));
     }
     std::sort(out.changes.begin(), out.changes.end(),
@@ -142,31 +158,105 @@ class Comparer {
   }
 
  private:
-  void add(const IndexEntry& e, bool pure_add) {
+  void add(const IndexEntry& e, bool pure_add) { add_blob(std::string(e.path), to_oid(e.oid), e.mode, pure_add); }
+
+  void add_blob(std::string path, const git_oid& id, uint32_t mode, bool pure_add) {
     StagedChange c;
     c.kind = StagedChange::Kind::Added;
-    c.path = std::string(e.path);
-    c.new_id = to_oid(e.oid);
-    c.new_mode = e.mode;
+    c.path = std::move(path);
+    c.new_id = id;
+    c.new_mode = mode;
     changes_.push_back({std::move(c), pure_add});
   }
 
-  void note_deleted(const git_oid& id) {
-    ++deleted_;
-    deleted_blobs_.insert(id);
+  // An index entry HEAD does not have: a file, or a sparse directory's whole tree.
+  Status add_entry(const IndexEntry& e) {
+    if (!e.sparse_dir()) {
+      add(e, true);
+      return std::nullopt;
+    }
+    return diff_trees(std::string(e.path), to_oid(e.oid), nullptr);
   }
 
-  Status delete_tree(const git_oid& id) {
-    git_tree* raw = nullptr;
-    if (git_tree_lookup(&raw, repo_, &id) != 0)
-      return Error{fmt::format("cannot read HEAD's tree {}: {}", oid_hex(id), git_error_text())};
-    TreePtr tree(raw);
-    for (size_t k = 0, n = git_tree_entrycount(tree.get()); k < n; ++k) {
-      const git_tree_entry* te = git_tree_entry_byindex(tree.get(), k);
-      if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
-        if (auto err = delete_tree(*git_tree_entry_id(te))) return err;
-      } else {
-        note_deleted(*git_tree_entry_id(te));
+  void note_deleted(std::string path, const git_oid& id) {
+    ++deleted_;
+    deleted_paths_[id].push_back(std::move(path));
+  }
+
+  Status delete_tree(const std::string& prefix, const git_oid& id) {
+    git_oid none{};
+    return diff_trees(prefix, none, &id, false);
+  }
+
+  // Compares the tree `new_id` (the index's, under `prefix`, which ends in '/') with HEAD's
+  // `old_id` (null: absent), as the index walk would have compared their expanded entries.
+  // With `has_new` false, everything below `old_id` is deleted. An explicit stack: trees
+  // come from the object database, and their depth is bounded only by what is in it.
+  Status diff_trees(const std::string& prefix, const git_oid& new_id, const git_oid* old_id, bool has_new = true) {
+    struct Pending {
+      std::string prefix;
+      git_oid new_id, old_id;
+      bool has_new, has_old;
+    };
+    std::vector<Pending> stack;
+    stack.push_back({prefix, new_id, old_id ? *old_id : git_oid{}, has_new, old_id != nullptr});
+    while (!stack.empty()) {
+      Pending p = std::move(stack.back());
+      stack.pop_back();
+      TreePtr nt, ot;
+      for (int side = 0; side < 2; ++side) {
+        bool has = side == 0 ? p.has_new : p.has_old;
+        const git_oid& id = side == 0 ? p.new_id : p.old_id;
+        if (!has) continue;
+        git_tree* raw = nullptr;
+        if (git_tree_lookup(&raw, repo_, &id) != 0)
+          return Error{fmt::format("cannot read {} tree {} ('{}'): {}", side == 0 ? "the index's" : "HEAD's",
+                                   oid_hex(id), p.prefix, git_error_text())};
+        (side == 0 ? nt : ot).reset(raw);
+      }
+      size_t a = 0, an = nt ? git_tree_entrycount(nt.get()) : 0;
+      size_t b = 0, bn = ot ? git_tree_entrycount(ot.get()) : 0;
+      while (a < an || b < bn) {
+        const git_tree_entry* ne = a < an ? git_tree_entry_byindex(nt.get(), a) : nullptr;
+        const git_tree_entry* oe = b < bn ? git_tree_entry_byindex(ot.get(), b) : nullptr;
+        bool ndir = ne && git_tree_entry_type(ne) == GIT_OBJECT_TREE;
+        bool odir = oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE;
+        int cmp = !ne ? 1 : !oe ? -1 : key_compare(git_tree_entry_name(ne), ndir, git_tree_entry_name(oe), odir);
+        if (cmp < 0) {
+          std::string path = p.prefix + git_tree_entry_name(ne);
+          if (ndir) stack.push_back({path + '/', *git_tree_entry_id(ne), git_oid{}, true, false});
+          else add_blob(std::move(path), *git_tree_entry_id(ne), git_tree_entry_filemode(ne), true);
+          ++a;
+        } else if (cmp > 0) {
+          std::string path = p.prefix + git_tree_entry_name(oe);
+          if (odir) stack.push_back({path + '/', git_oid{}, *git_tree_entry_id(oe), false, true});
+          else note_deleted(std::move(path), *git_tree_entry_id(oe));
+          ++b;
+        } else {
+          const git_oid* nid = git_tree_entry_id(ne);
+          const git_oid* oid = git_tree_entry_id(oe);
+          if (ndir) {
+            if (!git_oid_equal(nid, oid))
+              stack.push_back({p.prefix + git_tree_entry_name(ne) + '/', *nid, *oid, true, true});
+          } else {
+            uint32_t nmode = git_tree_entry_filemode(ne), omode = git_tree_entry_filemode_raw(oe);
+            std::string path = p.prefix + git_tree_entry_name(ne);
+            if ((omode & 0170000) != (nmode & 0170000)) {
+              add_blob(std::move(path), *nid, nmode, false);
+            } else if (!git_oid_equal(oid, nid)) {
+              StagedChange c;
+              c.kind = StagedChange::Kind::Modified;
+              c.path = std::move(path);
+              c.old_id = *oid;
+              c.old_mode = omode;
+              c.new_id = *nid;
+              c.new_mode = nmode;
+              changes_.push_back({std::move(c), false});
+            }
+          }
+          ++a;
+          ++b;
+        }
       }
     }
     return std::nullopt;
@@ -204,20 +294,8 @@ class Comparer {
   const std::vector<CachedTreeNode>& tree_;
   std::vector<std::pair<StagedChange, bool>> changes_;  // bool: a plain add (rename candidate)
   size_t deleted_ = 0;
-  std::unordered_set<git_oid, OidHash, OidEq> deleted_blobs_;
+  std::unordered_map<git_oid, std::vector<std::string>, OidHash, OidEq> deleted_paths_;  // blob -> paths gone
 };
-
-// The index file that git (and libgit2 opened from the environment) would use: hooks run
-// by `git commit -a` or `git commit PATH` are handed a temporary one in $GIT_INDEX_FILE.
-Result<std::string> index_path(git_repository* repo) {
-  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::string(env);
-  git_buf buf = GIT_BUF_INIT;
-  if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_INDEX) != 0)
-    return Error{fmt::format("cannot locate the index file: {}", git_error_text())};
-  std::string path(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return path;
-}
 
 }  // namespace
 
@@ -234,10 +312,12 @@ Result<StagedSet> staged_changes_fast(git_repository* repo) {
     }
     git_error_clear();
   }
-  auto path = index_path(repo);
+  auto path = index_file_path(repo);
   if (!path) return Error{path.error()};
+  std::string gitdir = git_repository_path(repo);
+  if (gitdir.size() > 1 && gitdir.back() == '/') gitdir.pop_back();
   IndexFile index;
-  if (auto err = index.load(*path)) return *err;
+  if (auto err = index.load(*path, gitdir)) return *err;
 
   auto head = head_tree(repo);
   if (!head) return Error{head.error()};

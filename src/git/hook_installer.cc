@@ -17,6 +17,7 @@
 #include "cache_file.h"
 #include "git_handles.h"
 #include "hook_templates.h"
+#include "repository_open.h"
 
 extern char** environ;
 
@@ -196,8 +197,11 @@ Result<GlobalTarget> global_target(bool create) {
 
 Result<std::string> hooks_dir_for(const std::string& start) {
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) != 0)
+  if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) != 0) {
+    if (git_error_text().find("objectformat") != std::string::npos)
+      return Error{object_format_problem(start) + "; no hook installed, as it could check nothing"};
     return Error{fmt::format("not a git repository: '{}' (run it inside a repository, or use -C DIR)", start)};
+  }
   RepoPtr repo(raw);
   git_config* rawcfg = nullptr;
   std::string dir;

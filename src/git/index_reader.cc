@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -38,6 +39,52 @@ bool decode_varint(const unsigned char*& p, const unsigned char* end, uint64_t& 
   return true;
 }
 
+uint64_t be64(const unsigned char* p) { return uint64_t{be32(p)} << 32 | be32(p + 4); }
+
+// One EWAH-compressed bitmap as git writes it (ewah/ewah_io.c): bit count, word count, the
+// 64-bit words, the position of the last marker word. Words alternate: a marker (bit 0: the
+// run's bit; bits 1-32: run length in words; bits 33-63: literal words after it), then the
+// literal words, least significant bit first. Calls on_set(first, count) for each run of
+// set positions; stops with false at a malformed bitmap or a position at or past `limit`,
+// so a forged run can neither loop nor allocate for long.
+template <class OnSet>
+bool read_ewah(const unsigned char*& p, const unsigned char* end, uint64_t limit, OnSet on_set) {
+  if (end - p < 8) return false;
+  uint32_t words = be32(p + 4);
+  p += 8;
+  if (static_cast<size_t>(end - p) / 8 < words || static_cast<size_t>(end - p) - size_t{words} * 8 < 4) return false;
+  const unsigned char* w = p;
+  const unsigned char* wend = p + size_t{words} * 8;
+  p = wend + 4;
+  uint64_t pos = 0;
+  while (w < wend) {
+    uint64_t marker = be64(w);
+    w += 8;
+    uint64_t run = (marker >> 1) & 0xFFFFFFFFu, literals = marker >> 33;
+    if (pos + run * 64 < pos) return false;
+    if (marker & 1 && run) {
+      if (pos + run * 64 > limit) return false;
+      on_set(pos, run * 64);
+    }
+    pos += run * 64;
+    if (static_cast<uint64_t>(wend - w) / 8 < literals) return false;
+    for (uint64_t k = 0; k < literals; ++k, w += 8) {
+      uint64_t bits = be64(w);
+      for (int b = 0; b < 64; ++b, ++pos) {
+        if (!(bits >> b & 1)) continue;
+        if (pos >= limit) return false;
+        on_set(pos, 1);
+      }
+    }
+  }
+  return true;
+}
+
+bool file_exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
 }  // namespace
 
 IndexFile::~IndexFile() {
@@ -51,7 +98,7 @@ Status IndexFile::corrupt(const std::string& what) const {
       name_, what)};
 }
 
-Status IndexFile::load(const std::string& path) {
+Status IndexFile::load(const std::string& path, const std::string& gitdir) {
   name_ = path;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -76,7 +123,104 @@ Status IndexFile::load(const std::string& path) {
     return Error{fmt::format("cannot map the index file {}: {}", path, std::strerror(e))};
   map_ = m;
   map_size_ = size;
-  return parse(static_cast<const unsigned char*>(m), size, path);
+  if (auto err = parse(static_cast<const unsigned char*>(m), size, path)) return err;
+  if (!has_link_) return std::nullopt;
+
+  static const unsigned char kNone[kHashSize] = {};
+  if (std::memcmp(link_id_, kNone, kHashSize) == 0) {
+    // A split index with no shared index yet: its own entries are the whole index.
+    if (link_bitmaps_.first != link_bitmaps_.second)
+      return corrupt("the split-index extension edits a shared index it does not name");
+    has_link_ = false;
+    return check_entries();
+  }
+  // Where git looks (read_index_from): the git directory, then the index file's directory.
+  char hex[2 * kHashSize + 1];
+  for (size_t k = 0; k < kHashSize; ++k) fmt::format_to(hex + 2 * k, "{:02x}", link_id_[k]);
+  hex[2 * kHashSize] = 0;
+  std::string shared_path;
+  if (!gitdir.empty()) shared_path = fmt::format("{}/sharedindex.{}", gitdir, hex);
+  if (shared_path.empty() || !file_exists(shared_path)) {
+    size_t slash = path.rfind('/');
+    shared_path = fmt::format("{}/sharedindex.{}", slash == std::string::npos ? "." : path.substr(0, slash), hex);
+  }
+  if (!file_exists(shared_path))
+    return corrupt(fmt::format("it is a split index, and its shared index sharedindex.{} is missing", hex));
+  auto shared = std::make_unique<IndexFile>();
+  if (auto err = shared->load(shared_path, "")) return err;
+  if (shared->split()) return corrupt(fmt::format("its shared index {} is itself a split index", shared_path));
+  if (std::memcmp(shared->checksum(), link_id_, kHashSize) != 0)
+    return corrupt(fmt::format("its shared index {} does not match the checksum it names", shared_path));
+  return merge_shared(std::move(shared));
+}
+
+// git's merge_base_index: shared entries at the replace bitmap's positions take the data of
+// the split index's leading nameless entries, in order; those at the delete bitmap's
+// positions go; the split index's named entries are then added, replacing a shared entry of
+// the same path.
+Status IndexFile::merge_shared(std::unique_ptr<IndexFile> shared) {
+  const auto& base = shared->entries();
+  size_t nb = base.size();
+  std::vector<char> gone(nb, 0);
+  std::vector<uint32_t> replace;
+  if (link_bitmaps_.first != link_bitmaps_.second) {
+    const unsigned char* p = link_bitmaps_.first;
+    auto del = [&](uint64_t first, uint64_t n) { std::fill_n(gone.begin() + static_cast<long>(first), n, 1); };
+    auto rep = [&](uint64_t first, uint64_t n) {
+      for (uint64_t k = 0; k < n; ++k) replace.push_back(static_cast<uint32_t>(first + k));
+    };
+    if (!read_ewah(p, link_bitmaps_.second, nb, del))
+      return corrupt("the split-index delete bitmap points past the shared index");
+    if (!read_ewah(p, link_bitmaps_.second, nb, rep))
+      return corrupt("the split-index replace bitmap points past the shared index");
+  }
+  size_t nameless = 0;
+  while (nameless < entries_.size() && entries_[nameless].path.empty()) ++nameless;
+  if (nameless != replace.size())
+    return corrupt(fmt::format("the split index replaces {} shared entries but holds {} replacing entries",
+                               replace.size(), nameless));
+  std::vector<IndexEntry> merged(base.begin(), base.end());
+  for (size_t k = 0; k < replace.size(); ++k) {
+    uint32_t pos = replace[k];
+    if (gone[pos]) return corrupt(fmt::format("shared entry {} is both replaced and deleted", pos));
+    IndexEntry e = entries_[k];
+    e.path = base[pos].path;
+    merged[pos] = e;
+  }
+  std::vector<IndexEntry> out;
+  out.reserve(nb + entries_.size() - nameless);
+  size_t a = 0, b = nameless;
+  while (a < nb || b < entries_.size()) {
+    if (a < nb && gone[a]) {
+      ++a;
+      continue;
+    }
+    if (b >= entries_.size() || (a < nb && merged[a].path < entries_[b].path)) {
+      out.push_back(merged[a++]);
+    } else {
+      if (a < nb && merged[a].path == entries_[b].path) ++a;  // added over a shared entry
+      out.push_back(entries_[b++]);
+    }
+  }
+  entries_ = std::move(out);
+  shared_ = std::move(shared);
+  has_sdir_ = has_sdir_ || shared_->sparse();
+  return check_entries();
+}
+
+Status IndexFile::parse_link(const unsigned char* p, const unsigned char* end) {
+  if (end - p < static_cast<long>(kHashSize)) return corrupt("the split-index (link) extension is too short");
+  std::memcpy(link_id_, p, kHashSize);
+  p += kHashSize;
+  link_bitmaps_ = {p, end};
+  if (p == end) return std::nullopt;
+  // The positions are checked against the shared index when merging; here only the shape.
+  auto none = [](uint64_t, uint64_t) {};
+  constexpr uint64_t kAny = uint64_t{1} << 40;
+  if (!read_ewah(p, end, kAny, none)) return corrupt("bad delete bitmap in the split-index extension");
+  if (!read_ewah(p, end, kAny, none)) return corrupt("bad replace bitmap in the split-index extension");
+  if (p != end) return corrupt("trailing bytes in the split-index extension");
+  return std::nullopt;
 }
 
 Status IndexFile::parse(const unsigned char* data, size_t size, const std::string& name) {
@@ -84,6 +228,9 @@ Status IndexFile::parse(const unsigned char* data, size_t size, const std::strin
   entries_.clear();
   arena_.clear();
   tree_.clear();
+  has_link_ = has_sdir_ = false;
+  link_bitmaps_ = {};
+  shared_.reset();
   if (size < 12 + kHashSize) return corrupt(fmt::format("only {} bytes long", size));
   if (std::memcmp(data, "DIRC", 4) != 0) return corrupt("bad signature (expected DIRC)");
   version_ = be32(data + 4);
@@ -92,8 +239,46 @@ Status IndexFile::parse(const unsigned char* data, size_t size, const std::strin
   uint32_t count = be32(data + 8);
   const unsigned char* p = data + 12;
   const unsigned char* end = data + size - kHashSize;
+  std::memcpy(checksum_, end, kHashSize);
   if (auto err = parse_entries(p, end, count)) return err;
-  return parse_extensions(p, end);
+  if (auto err = parse_extensions(p, end)) return err;
+  if (has_link_) {
+    // Checked after the merge; until then only the shape the merge relies on: replacing
+    // entries (empty paths) first, then the entries the split index adds.
+    size_t k = 0;
+    while (k < entries_.size() && entries_[k].path.empty()) ++k;
+    for (; k < entries_.size(); ++k)
+      if (entries_[k].path.empty()) return corrupt(fmt::format("entry {} has an empty path", k));
+    return std::nullopt;
+  }
+  return check_entries();
+}
+
+Status IndexFile::check_entries() const {
+  bool sparse_entries = false;
+  for (size_t k = 0; k < entries_.size(); ++k) {
+    const IndexEntry& en = entries_[k];
+    std::string_view path = en.path;
+    if (path.empty()) return corrupt(fmt::format("entry {} has an empty path", k));
+    uint32_t type = en.mode & 0170000;
+    if (type == 0040000 || path.back() == '/') {
+      // A sparse index's directory entry stands for a whole tree; anything else shaped like
+      // a directory is not an entry git writes.
+      if (type != 0040000 || path.back() != '/' || !en.skip_worktree)
+        return Error{fmt::format("unsupported: entry mode {:o} for '{}' in {}", en.mode, path, name_)};
+      sparse_entries = true;
+    } else if (type != 0100000 && type != 0120000 && type != 0160000) {
+      return Error{fmt::format("unsupported: entry mode {:o} in {}", en.mode, name_)};
+    }
+    // Entries must be strictly sorted; libgit2 decides what to do with a file that is not.
+    if (k > 0 && !(entries_[k - 1].path < path))
+      return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_)};
+    if (k > 0 && entries_[k - 1].sparse_dir() && path.substr(0, entries_[k - 1].path.size()) == entries_[k - 1].path)
+      return Error{fmt::format("unsupported: entries inside the sparse directory '{}' in {}", entries_[k - 1].path, name_)};
+  }
+  if (sparse_entries && !has_sdir_)
+    return corrupt("directory entries without the sparse-index extension");
+  return std::nullopt;
 }
 
 Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* end, uint32_t count) {
@@ -102,7 +287,6 @@ Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* en
   std::vector<uint32_t> v4_offsets;  // v4 paths live in arena_, which may still move
   if (version_ == 4) v4_offsets.reserve(entries_.capacity());
   size_t prev_len = 0;
-  std::string_view prev;
   for (uint32_t k = 0; k < count; ++k) {
     const unsigned char* e = p;
     if (static_cast<size_t>(end - e) < kEntryFixed)
@@ -168,27 +352,14 @@ Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* en
       p = static_cast<const unsigned char*>(nul4) + 1;
     }
     // A split index's own entries may have empty paths (they replace shared entries by
-    // position); the `link` extension that says so comes after them.
-    if (path.empty()) return Error{fmt::format("unsupported: entry with an empty path (split index?) in {}", name_)};
-    uint32_t type = mode & 0170000;
-    if (type == 0040000 || path.back() == '/')
-      return Error{fmt::format("unsupported: sparse directory entries in {}", name_)};
-    if (type != 0100000 && type != 0120000 && type != 0160000)
-      return Error{fmt::format("unsupported: entry mode {:o} in {}", mode, name_)};
-    if (version_ < 4) {
-      // Entries must be strictly sorted; libgit2 decides what to do with a file that is not.
-      if (k > 0 && !(prev < path))
-        return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_)};
-      prev = path;
-    }
+    // position); the `link` extension that says so comes after them, so paths, modes and
+    // order are checked once the entries are final (check_entries).
     entries_.push_back(IndexEntry{path, e + 40, mode, ita, skip});
   }
   if (version_ == 4) {
     for (size_t k = 0; k < entries_.size(); ++k) {
       auto& en = entries_[k];
       en.path = std::string_view(arena_.data() + v4_offsets[k], en.path.size());
-      if (k > 0 && !(entries_[k - 1].path < en.path))
-        return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_)};
     }
   }
   return std::nullopt;
@@ -218,11 +389,19 @@ Status IndexFile::parse_extensions(const unsigned char* p, const unsigned char* 
       // git drops a cached tree it cannot parse; so do we (then nothing is skipped).
       if (parse_tree(p, p + len)) tree_.clear();
     } else if (std::memcmp(sig, "link", 4) == 0) {
-      return Error{fmt::format("unsupported: split index in {}", name_)};
+      if (has_link_) return corrupt("two split-index (link) extensions");
+      if (auto err = parse_link(p, p + len)) return err;
+      has_link_ = true;
     } else if (std::memcmp(sig, "sdir", 4) == 0) {
-      return Error{fmt::format("unsupported: sparse index in {}", name_)};
+      has_sdir_ = true;  // a marker: the directory entries themselves say the rest
     } else if (sig[0] < 'A' || sig[0] > 'Z') {
-      return Error{fmt::format("unsupported: required index extension '{}' in {}", extension_name(sig), name_)};
+      // gitformat-index: an extension whose name starts with a capital letter may be
+      // ignored; any other must be understood. Not knowing it, this reader cannot say what
+      // the index holds, and libgit2 (which knows fewer) cannot either: fail closed.
+      return Error{fmt::format(
+          "the index file {} uses the mandatory extension '{}', which keyward does not know, so it "
+          "cannot tell what would be committed (a newer git wrote it?)",
+          name_, extension_name(sig))};
     }
     p += len;
   }

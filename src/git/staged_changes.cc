@@ -3,13 +3,75 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <unordered_set>
+#include <memory>
+#include <tuple>
+#include <unordered_map>
+
+#include <git2/sys/repository.h>
 
 #include <fmt/format.h>
 
 #include "git_handles.h"
 
 namespace keyward {
+namespace {
+
+// Unmerged paths (a merge, rebase, cherry-pick or stash pop stopped on a conflict): what
+// each side brings is content being merged into HEAD, so "ours" and "theirs" are staged
+// changes wherever they differ from HEAD's blob at that path. The base (stage 1) is older
+// than both and adds nothing.
+Status add_conflicts(git_index* index, git_tree* head, StagedSet& out) {
+  if (!git_index_has_conflicts(index)) return std::nullopt;
+  git_index_conflict_iterator* raw = nullptr;
+  if (git_index_conflict_iterator_new(&raw, index) != 0)
+    return Error{fmt::format("cannot list the conflicted paths of the index: {}", git_error_text())};
+  std::unique_ptr<git_index_conflict_iterator, void (*)(git_index_conflict_iterator*)> it(
+      raw, git_index_conflict_iterator_free);
+  const git_index_entry *base = nullptr, *ours = nullptr, *theirs = nullptr;
+  int rc;
+  while ((rc = git_index_conflict_next(&base, &ours, &theirs, it.get())) == 0) {
+    const char* path = ours ? ours->path : theirs ? theirs->path : base->path;
+    out.conflicted.emplace_back(path);
+    git_tree_entry* raw_te = nullptr;
+    std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> te(nullptr, git_tree_entry_free);
+    if (head && git_tree_entry_bypath(&raw_te, head, path) == 0) te.reset(raw_te);
+    git_error_clear();
+    const git_oid* head_id = te ? git_tree_entry_id(te.get()) : nullptr;
+    uint32_t head_mode = te ? git_tree_entry_filemode_raw(te.get()) : 0;
+    bool head_blob = te && git_tree_entry_type(te.get()) == GIT_OBJECT_BLOB;
+    for (const git_index_entry* side : {ours, theirs}) {
+      if (!side) continue;
+      if (side == theirs && ours && git_oid_equal(&ours->id, &theirs->id)) continue;  // same content
+      if (head_id && git_oid_equal(head_id, &side->id)) continue;
+      StagedChange c;
+      c.path = path;
+      c.new_id = side->id;
+      c.new_mode = side->mode;
+      c.conflict_stage = side == ours ? 2 : 3;
+      if (head_blob && (head_mode & 0170000) == (side->mode & 0170000)) {
+        c.kind = StagedChange::Kind::Modified;
+        c.old_id = *head_id;
+        c.old_mode = head_mode;
+      }
+      out.changes.push_back(std::move(c));
+    }
+  }
+  if (rc != GIT_ITEROVER) return Error{fmt::format("cannot list the conflicted paths of the index: {}", git_error_text())};
+  std::sort(out.conflicted.begin(), out.conflicted.end());
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::string> index_file_path(git_repository* repo) {
+  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::string(env);
+  git_buf buf = GIT_BUF_INIT;
+  if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_INDEX) != 0)
+    return Error{fmt::format("cannot locate the index file: {}", git_error_text())};
+  std::string path(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return path;
+}
 
 Result<TreePtr> head_tree(git_repository* repo) {
   git_reference* head_ref = nullptr;
@@ -25,10 +87,18 @@ Result<TreePtr> head_tree(git_repository* repo) {
 
 Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
   StagedSet out;
+  // Always the file itself, never the repository's cached index: that may be a stand-in
+  // (repository_open), and the answer must come from what git would commit.
+  auto path = index_file_path(repo);
+  if (!path) return Error{path.error()};
   git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo) != 0)
-    return Error{fmt::format("cannot read the index: {}", git_error_text())};
+  if (git_index_open(&raw_index, path->c_str()) != 0)
+    return Error{fmt::format("cannot read the index {}: {}", *path, git_error_text())};
   IndexPtr index(raw_index);
+  // Owned by the repository, it takes core.ignorecase and friends from its config.
+  if (git_repository_set_index(repo, index.get()) != 0 ||
+      git_index_set_caps(index.get(), GIT_INDEX_CAPABILITY_FROM_OWNER) != 0)
+    return Error{fmt::format("cannot use the index {}: {}", *path, git_error_text())};
 
   auto head = head_tree(repo);
   if (!head) return Error{head.error()};
@@ -43,14 +113,14 @@ Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
   DiffPtr diff(raw_diff);
 
   // Blobs that HEAD already holds under a deleted path: their re-adding elsewhere is an
-  // exact rename and adds no content.
-  std::unordered_set<git_oid, OidHash, OidEq> deleted_blobs;
+  // exact rename and adds no content (in git's sense).
+  std::unordered_map<git_oid, std::vector<std::string>, OidHash, OidEq> deleted_paths;
   size_t n = git_diff_num_deltas(diff.get());
   for (size_t i = 0; i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
     if (d->status == GIT_DELTA_DELETED) {
       ++out.deleted;
-      deleted_blobs.insert(d->old_file.id);
+      deleted_paths[d->old_file.id].push_back(d->old_file.path);
     }
   }
   for (size_t i = 0; i < n; ++i) {
@@ -58,8 +128,11 @@ Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
     StagedChange c;
     switch (d->status) {
       case GIT_DELTA_ADDED:
-        if (deleted_blobs.count(d->new_file.id)) continue;
         c.kind = StagedChange::Kind::Added;
+        if (auto it = deleted_paths.find(d->new_file.id); it != deleted_paths.end()) {
+          c.renamed_from = it->second;
+          std::sort(c.renamed_from.begin(), c.renamed_from.end());
+        }
         break;
       case GIT_DELTA_MODIFIED:
         c.kind = StagedChange::Kind::Modified;
@@ -79,8 +152,10 @@ Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
     c.new_mode = d->new_file.mode;
     out.changes.push_back(std::move(c));
   }
-  std::sort(out.changes.begin(), out.changes.end(),
-            [](const StagedChange& a, const StagedChange& b) { return a.path < b.path; });
+  if (auto err = add_conflicts(index.get(), tree.get(), out)) return *err;
+  std::sort(out.changes.begin(), out.changes.end(), [](const StagedChange& a, const StagedChange& b) {
+    return std::tie(a.path, a.conflict_stage) < std::tie(b.path, b.conflict_stage);
+  });
   return out;
 }
 

@@ -20,19 +20,31 @@ struct StagedChange {
   git_oid old_id{};    // zero for Added
   git_oid new_id{};    // the staged blob
   uint32_t old_mode = 0, new_mode = 0;  // git file modes (0100644, 0100755, 0120000, 0160000)
+  // An exact rename (or copy over a deletion): kind Added, and HEAD held this same blob at
+  // these paths, which the index no longer has. Sorted. Such a change adds no content in
+  // git's sense; only a policy that differs between the places can make it matter.
+  std::vector<std::string> renamed_from;
+  // A conflicted path (a merge in progress): 2 for "ours", 3 for "theirs"; 0 otherwise.
+  int conflict_stage = 0;
 };
 
 struct StagedSet {
   std::vector<StagedChange> changes;  // sorted by path; blobs and symlinks, gitlinks included
   size_t deleted = 0;                 // deletions, reported only as a count
   bool unborn_head = false;           // first commit: everything is Added
+  std::vector<std::string> conflicted;  // paths with unmerged entries, sorted
 };
+
+// The index file git would use: hooks run by `git commit -a` or `git commit PATH` are
+// handed a temporary one in $GIT_INDEX_FILE.
+Result<std::string> index_file_path(git_repository* repo);
 
 // HEAD's tree, or null when HEAD is unborn (before the first commit).
 Result<TreePtr> head_tree(git_repository* repo);
 
 // Reference implementation: git_diff_tree_to_index against HEAD's tree (or the empty tree).
-// Exact renames (same blob, new path) are dropped: they add no content.
+// Exact renames (same blob, new path) carry renamed_from. Unmerged paths give their "ours"
+// and "theirs" blobs where they differ from HEAD's (against HEAD's blob at that path).
 Result<StagedSet> staged_changes_libgit2(git_repository* repo);
 
 // Fast path. Returns an Error whose message starts with "unsupported:" when the index uses

@@ -1,6 +1,7 @@
 #include "staged_source.h"
 
 #include <algorithm>
+#include <iostream>
 #include <optional>
 
 #include <fmt/format.h>
@@ -34,8 +35,10 @@ Status too_large(const StagedChange& c, size_t size, const SourceLimits& limits)
   return Error{fmt::format("'{}' is {} MiB, over the {} MiB scan limit", c.path, size >> 20, limits.max_blob_bytes >> 20)};
 }
 
+// Scans the staged blob of `c` as if it lived at `path` (its own path, or a place it was
+// renamed from).
 Status scan_one(git_repository* repo, const Scanner& scanner, const StagedChange& c, const SourceLimits& limits,
-                MatchScratch& scratch, Outcome& out) {
+                MatchScratch& scratch, Outcome& out, const std::string* path = nullptr) {
   git_blob* raw = nullptr;
   if (git_blob_lookup(&raw, repo, &c.new_id) != 0) return read_error(c);
   BlobPtr blob(raw);
@@ -43,7 +46,7 @@ Status scan_one(git_repository* repo, const Scanner& scanner, const StagedChange
   if (out.size > limits.max_blob_bytes) return too_large(c, out.size, limits);
   std::string_view data(static_cast<const char*>(git_blob_rawcontent(blob.get())), out.size);
   BlobFacts facts;
-  auto found = scanner.scan(c.path, data, scratch, &facts);
+  auto found = scanner.scan(path ? *path : c.path, data, scratch, &facts);
   if (!found) return Error{fmt::format("'{}': {}", c.path, found.error())};
   out.found = std::move(*found);
   out.not_scanned = std::move(facts.not_scanned);
@@ -82,6 +85,15 @@ Status scan_parallel(git_repository* repo, const Scanner& scanner, const std::ve
   return std::nullopt;
 }
 
+// Whether any allowlist depends on the path. Without one, a blob judges the same at every
+// path, and an exact rename (which adds no lines) need not be read at all.
+bool has_path_allowlists(const Config& cfg) {
+  if (!cfg.allow_paths.empty() || !cfg.allow_path_regexes.empty()) return true;
+  for (auto& [id, o] : cfg.overrides)
+    if (!o.allow_paths.empty() || !o.allow_path_regexes.empty()) return true;
+  return false;
+}
+
 }  // namespace
 
 Status scan_staged(git_repository* repo, const Engine& engine, Report& report, const SourceLimits& limits) {
@@ -89,7 +101,14 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
   if (!staged) return Error{staged.error()};
   const Scanner& scanner = engine.scanner();
   const auto& changes = staged->changes;
-  auto skipped = [&](const StagedChange& c) { return c.new_mode == GIT_FILEMODE_COMMIT || scanner.path_allowed(c.path); };
+  // An exact rename adds no lines, so it is not scanned, unless an allowlist covered the
+  // content at its old place: then what that allowlist hid is new at the new place, where
+  // it no longer applies (docs/user-guide.md, "Renames, copies and merges").
+  const bool rejudge_renames = has_path_allowlists(engine.config());
+  auto plain_rename = [&](const StagedChange& c) { return !c.renamed_from.empty() && !rejudge_renames; };
+  auto skipped = [&](const StagedChange& c) {
+    return c.new_mode == GIT_FILEMODE_COMMIT || scanner.path_allowed(c.path) || plain_rename(c);
+  };
 
   std::vector<size_t> wanted;
   for (size_t i = 0; i < changes.size(); ++i)
@@ -103,6 +122,14 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
     report.stats.bytes += parallel_bytes;
   }
   std::optional<MatchScratch> scratch;
+  auto get_scratch = [&]() -> Result<MatchScratch*> {
+    if (!scratch) {
+      auto s = engine.matcher().make_scratch();
+      if (!s) return Error{s.error()};
+      scratch.emplace(std::move(*s));
+    }
+    return &*scratch;
+  };
 
   for (size_t i = 0; i < changes.size(); ++i) {
     const StagedChange& c = changes[i];
@@ -111,19 +138,16 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
       report.stats.notes.push_back(fmt::format("{}: submodule (gitlink) not scanned", c.path));
       continue;
     }
-    if (scanner.path_allowed(c.path)) continue;
+    if (scanner.path_allowed(c.path) || plain_rename(c)) continue;
     if (engine.config().block_checkpoints && is_checkpoint_path(c.path) && c.kind == StagedChange::Kind::Added)
       report.findings.push_back(checkpoint_finding(c.path));
 
     Outcome own;
     Outcome& o = parallel ? outcomes[i] : own;
     if (!parallel) {
-      if (!scratch) {
-        auto s = engine.matcher().make_scratch();
-        if (!s) return Error{s.error()};
-        scratch.emplace(std::move(*s));
-      }
-      if (auto e = scan_one(repo, scanner, c, limits, *scratch, o)) return e;
+      auto sc = get_scratch();
+      if (!sc) return Error{sc.error()};
+      if (auto e = scan_one(repo, scanner, c, limits, **sc, o)) return e;
     }
     ++report.stats.blobs;
     report.stats.bytes += o.size;
@@ -132,6 +156,26 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
       report.stats.notes.push_back(fmt::format("{}: {}, not scanned", c.path, o.not_scanned));
     }
     if (o.found.empty()) continue;
+    if (!c.renamed_from.empty()) {
+      // A finding that one of the old places reported too was already there, judged there:
+      // the rename adds nothing to it. One that every old place's allowlist hid is new here.
+      auto sc = get_scratch();
+      if (!sc) return Error{sc.error()};
+      for (const std::string& old_path : c.renamed_from) {
+        if (o.found.empty()) break;
+        if (scanner.path_allowed(old_path)) continue;
+        Outcome before;
+        if (auto e = scan_one(repo, scanner, c, limits, **sc, before, &old_path)) return e;
+        auto& v = o.found;
+        v.erase(std::remove_if(v.begin(), v.end(),
+                               [&](const Finding& f) {
+                                 return std::any_of(before.found.begin(), before.found.end(), [&](const Finding& b) {
+                                   return b.rule_id == f.rule_id && b.offset == f.offset && b.end_offset == f.end_offset;
+                                 });
+                               }),
+                v.end());
+      }
+    }
     if (c.kind == StagedChange::Kind::Modified) {
       // Only now read HEAD's side: clean blobs never pay for a diff.
       auto added = added_lines(repo, c.old_id, c.new_id);
@@ -145,6 +189,22 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
               v.end());
     }
     for (auto& f : o.found) report.findings.push_back(std::move(f));
+  }
+  if (!staged->conflicted.empty()) {
+    // Said on every run, not only with -v: a conflicted index is not what a commit records.
+    const auto& paths = staged->conflicted;
+    std::string list;
+    for (size_t i = 0; i < paths.size() && i < 5; ++i) list += (i ? ", " : "") + paths[i];
+    if (paths.size() > 5) list += fmt::format(", and {} more", paths.size() - 5);
+    std::string note = fmt::format(
+        "{} conflicted path{} (a merge in progress): their \"ours\" and \"theirs\" versions were scanned "
+        "as changes against HEAD: {}",
+        paths.size(), paths.size() == 1 ? "" : "s", list);
+    std::string shown = note;  // paths may hold terminal control bytes
+    for (char& ch : shown)
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    std::cerr << "keyward: note: " << shown << '\n';
+    report.stats.notes.push_back(std::move(note));
   }
   if (staged->deleted)
     report.stats.notes.push_back(fmt::format("{} deleted file{} not scanned (deletions add nothing)",
