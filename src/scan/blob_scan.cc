@@ -206,7 +206,12 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
     BlobScanResult mine;
     std::vector<Found> found;
     git_repository* raw_repo = nullptr;
-    if (git_repository_open_bare(&raw_repo, gitdir.c_str()) != 0)
+    // From the environment like the caller's handle, so each worker sees the same object
+    // directories: git's quarantine during pre-receive (GIT_OBJECT_DIRECTORY) and
+    // GIT_ALTERNATE_OBJECT_DIRECTORIES.
+    if (git_repository_open_ext(&raw_repo, gitdir.c_str(),
+                                GIT_REPOSITORY_OPEN_FROM_ENV | GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
+                                nullptr) != 0)
       return fail(fmt::format("cannot open '{}': {}", gitdir, git_error_text()));
     RepoPtr own(raw_repo);
     git_odb* raw_odb = nullptr;
