@@ -184,7 +184,7 @@ int run_pre_receive(const Options& o) {
   std::string format = o.format.empty() ? "text" : o.format;
   if (format == "json") write_json(std::cout, report, ro);
   else if (format == "sarif") write_sarif(std::cout, report, ro);
-  else if (!report.findings.empty()) write_text(std::cout, report, ro);
+  else if (!report.findings.empty() || o.verbose) write_text(std::cout, report, ro);
   std::cout.flush();
   size_t k = report.findings.size();
   // One line for the server's logs as much as for the pusher.
