@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -82,6 +83,25 @@ bool want_color(const Options& o, bool to_terminal) {
   const char* term = std::getenv("TERM");
   if (term && std::strcmp(term, "dumb") == 0) return false;
   return to_terminal;
+}
+
+// The messages of the annotated tags a pre-push sends (the remote does not have them yet).
+Status scan_pushed_tag_messages(git_repository* repo, const Engine& e, const std::string& input, Report& report) {
+  std::istringstream in(input);
+  auto refs = parse_pre_push(in);
+  if (!refs) return Error{refs.error()};
+  std::vector<git_oid> tags;
+  for (auto& r : *refs) {
+    git_oid id;
+    if (r.local_sha == r.remote_sha || git_oid_fromstr(&id, r.local_sha.c_str()) != 0) continue;
+    git_odb* raw = nullptr;
+    if (git_repository_odb(&raw, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
+    OdbPtr odb(raw);
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, odb.get(), &id) == 0 && type == GIT_OBJECT_TAG) tags.push_back(id);
+  }
+  return scan_tag_messages(repo, e, tags, report);
 }
 
 // The server's configuration for pre-receive, first found of: --config, $KEYWARD_CONFIG
@@ -297,7 +317,10 @@ int run_scan(const Options& o) {
   Status st;
   if (o.hook == "pre-push") {
     report.mode = "range";
-    st = scan_pre_push(repo.get(), e, ho, std::cin, report);
+    std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::istringstream in(input);
+    st = scan_pre_push(repo.get(), e, ho, in, report);
+    if (!st) st = scan_pushed_tag_messages(repo.get(), e, input, report);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
     st = scan_paths(o.paths, e, report, &unreadable, o.jobs);

@@ -218,6 +218,24 @@ class MessageTest(ServerCase):
         self.assertEqual(r.rc, 1, r.all)
         self.assertIn("<tag message>", [x["path"] for x in r.json()["findings"]])
 
+    def test_pre_push_scans_commit_and_tag_messages(self):
+        r = self.keyward("install", "--pre-push")
+        self.assertEqual(r.rc, 0, r.all)
+        remote = os.path.join(self.tmp, "plain.git")  # no server hook: the client's pre-push alone
+        self.run_cmd(["git", "init", "-q", "--bare", remote], cwd=self.tmp, check=True)
+        self.git("push", "-q", "--no-verify", remote, "main")
+        self.git("tag", "-a", "-m", f"notes {self.secret}", "v3")
+        r = self.git("push", remote, "v3", check=False)
+        self.assertNotEqual(r.rc, 0, r.all)
+        self.assertIn("<tag message>:1:", r.all)
+        self.assertNoSecret(r.all, self.secret)
+        self.write("n.py", "n = 1\n")
+        self.git("add", "n.py")
+        self.git("commit", "-qm", f"with {self.secret}", "--no-verify")
+        r = self.git("push", remote, "main", check=False)
+        self.assertNotEqual(r.rc, 0, r.all)
+        self.assertIn("<commit message>:1:", r.all)
+
     def test_commit_msg_hook_blocks_commit(self):
         r = self.keyward("install")
         self.assertEqual(r.rc, 0, r.all)
