@@ -1,10 +1,12 @@
 #include "blob_scan.h"
 
+#include <git2/sys/repository.h>  // git_repository_set_odb
 #include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -174,6 +176,37 @@ class JobQueue final : public BlobFeed {
   std::atomic<bool> failed_{false};
 };
 
+// The object directories the caller's handle sees, which it took from the environment
+// (GIT_REPOSITORY_OPEN_FROM_ENV): git's quarantine while pre-receive runs
+// (GIT_OBJECT_DIRECTORY) and GIT_ALTERNATE_OBJECT_DIRECTORIES, applied as libgit2 does.
+// Only the objects: a full open from the environment would also read GIT_INDEX_FILE's
+// index in every worker.
+Status use_env_objects(git_repository* repo) {
+  if (const char* dir = std::getenv("GIT_OBJECT_DIRECTORY"); dir && *dir) {
+    git_odb* raw = nullptr;
+    if (git_odb_open(&raw, dir) != 0)
+      return Error{fmt::format("cannot open the object directory '{}' (GIT_OBJECT_DIRECTORY): {}", dir, git_error_text())};
+    OdbPtr odb(raw);
+    if (git_repository_set_odb(repo, odb.get()) != 0)
+      return Error{"cannot use GIT_OBJECT_DIRECTORY: " + git_error_text()};
+  }
+  const char* alts = std::getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+  if (!alts || !*alts) return std::nullopt;
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
+  OdbPtr odb(raw);
+  std::string_view list(alts);
+  while (!list.empty()) {
+    size_t colon = list.find(':');
+    std::string dir(list.substr(0, colon));
+    list = colon == std::string_view::npos ? std::string_view() : list.substr(colon + 1);
+    if (!dir.empty() && git_odb_add_disk_alternate(odb.get(), dir.c_str()) != 0)
+      return Error{fmt::format("cannot add the alternate object directory '{}' (GIT_ALTERNATE_OBJECT_DIRECTORIES): {}",
+                               dir, git_error_text())};
+  }
+  return std::nullopt;
+}
+
 struct Found {
   PackPosition pos;
   BlobFindings findings;
@@ -206,14 +239,10 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
     BlobScanResult mine;
     std::vector<Found> found;
     git_repository* raw_repo = nullptr;
-    // From the environment like the caller's handle, so each worker sees the same object
-    // directories: git's quarantine during pre-receive (GIT_OBJECT_DIRECTORY) and
-    // GIT_ALTERNATE_OBJECT_DIRECTORIES.
-    if (git_repository_open_ext(&raw_repo, gitdir.c_str(),
-                                GIT_REPOSITORY_OPEN_FROM_ENV | GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
-                                nullptr) != 0)
+    if (git_repository_open_bare(&raw_repo, gitdir.c_str()) != 0)
       return fail(fmt::format("cannot open '{}': {}", gitdir, git_error_text()));
     RepoPtr own(raw_repo);
+    if (auto e = use_env_objects(own.get())) return fail(e->message);
     git_odb* raw_odb = nullptr;
     if (git_repository_odb(&raw_odb, own.get()) != 0)
       return fail("cannot open the object database: " + git_error_text());

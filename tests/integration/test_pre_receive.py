@@ -400,5 +400,21 @@ class ErrorTest(ServerCase):
         self.assertIn("libgit2", r.err)
 
 
+
+class EnvObjectsTest(ServerCase):
+    def test_alternates_from_environment_reach_every_worker(self):
+        # The same object directories git's quarantine relies on: every blob reader (one
+        # per worker) must see objects that only GIT_ALTERNATE_OBJECT_DIRECTORIES names.
+        for i in range(12):
+            self.commit_file(f"f{i}.py", f"k{i} = '{fake_hf_token(seed=300 + i)}'\n")
+        shared = os.path.join(self.tmp, "shared")
+        self.run_cmd(["git", "clone", "-q", "--shared", "--no-checkout", self.repo, shared], cwd=self.tmp, check=True)
+        os.remove(os.path.join(shared, ".git", "objects", "info", "alternates"))
+        env = {"GIT_ALTERNATE_OBJECT_DIRECTORIES": os.path.join(self.repo, ".git", "objects")}
+        r = self.keyward("--range", f"{self.base}..origin/main", "-j", "4", "--format", "json", cwd=shared, env=env)
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertEqual(len(r.json()["findings"]), 12)
+
+
 if __name__ == "__main__":
     unittest.main()
