@@ -326,8 +326,22 @@ class ErrorTest(ServerCase):
         self.assertIn("push is refused", r.err)
 
     def test_missing_blob_refuses(self):
-        # The server has the commit and tree but lost the blob: the check must fail, never pass.
-        new = self.commit_file("lost.py", "some content that will go missing\n")
+        self.damaged_blob_refuses(lambda loose: os.remove(loose))
+
+    def test_corrupt_blob_refuses(self):
+        def flip(loose):
+            os.chmod(loose, 0o644)
+            with open(loose, "r+b") as f:
+                f.seek(8)
+                b = f.read(4)
+                f.seek(8)
+                f.write(bytes(x ^ 0xFF for x in b))
+        self.damaged_blob_refuses(flip)
+
+    def damaged_blob_refuses(self, damage):
+        # The server has the commit and tree but its blob is lost or damaged: the check must
+        # fail, never pass.
+        new = self.commit_file("lost.py", "some content that will go missing\n" * 20)
         blob = self.git("rev-parse", "HEAD:lost.py").out.strip()
         self.push_ok("main:refs/heads/tmp")
         self.run_cmd(["git", "update-ref", "-d", "refs/heads/tmp"], cwd=self.server, check=True)
@@ -341,7 +355,7 @@ class ErrorTest(ServerCase):
                 subprocess.run(["git", "unpack-objects", "-q"], cwd=self.server, input=data, env=self.env, check=True)
         loose = os.path.join(self.server, "objects", blob[:2], blob[2:])
         self.assertTrue(os.path.exists(loose))
-        os.remove(loose)
+        damage(loose)
         r = self.run_hook(f"{self.base} {new} refs/heads/main\n")
         self.assertEqual(r.rc, 2, r.all)
         self.assertIn("could not be read", r.err)
