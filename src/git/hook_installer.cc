@@ -208,8 +208,13 @@ Result<GlobalTarget> global_target(bool create) {
 
 Result<std::string> hooks_dir_for(const std::string& start) {
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) != 0)
+  if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) != 0) {
+    if (git_error_text().find("objectformat") != std::string::npos)
+      return Error{fmt::format("'{}' is a SHA-256 repository (extensions.objectFormat = sha256): keyward is built on "
+                               "libgit2 1.5, which cannot read SHA-256 repositories, so its hooks could check nothing "
+                               "there", start)};
     return Error{fmt::format("not a git repository: '{}' (run it inside a repository, or use -C DIR)", start)};
+  }
   RepoPtr repo(raw);
   git_config* rawcfg = nullptr;
   std::string dir;

@@ -393,9 +393,12 @@ class ErrorTest(ServerCase):
         if p.rc != 0:
             self.skipTest("git cannot create SHA-256 repositories")
         r = self.keyward("install", cwd=srv)
+        self.assertEqual(r.rc, 2, r.all)
+        self.assertIn("SHA-256", r.err)
         hook = os.path.join(srv, "hooks", "pre-receive")
         if not os.path.exists(hook):
-            # libgit2 1.5 cannot open it even to find the hooks directory: install by hand.
+            # libgit2 1.5 cannot open it even to find the hooks directory: install by hand,
+            # as an admin copying the hook would, to see what a push then says.
             os.makedirs(os.path.dirname(hook), exist_ok=True)
             with open(os.path.join(self.server, "hooks", "pre-receive")) as f:
                 text = f.read()
