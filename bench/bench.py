@@ -427,6 +427,60 @@ class Bench:
         self.row("5. history: --all-history vs cat-file --unordered", kw, unordered)
 
 
+    def pre_receive(self):
+        """The server side: keyward --hook pre-receive in a bare copy of the repository, run
+        as git runs it (the pushed objects present, no ref naming them yet), against git's
+        own connectivity walk over the same objects (rev-list --objects NEW --not --all)."""
+        reps = self.args.reps
+        server = os.path.join(self.work, "server-%s.git" % os.path.basename(self.repo))
+        if os.path.exists(server):
+            shutil.rmtree(server)
+        git(self.work, "clone", "-q", "--bare", self.repo, server)
+        q = lambda s: s.replace("'", "'\\''")
+        out = lambda *a: git(server, *a, capture_output=True).stdout.decode().strip()
+        main = out("rev-parse", "main")
+        # 6a: one new commit on main changing one file.
+        idx = os.path.join(self.work, "bench-pre-receive.index")
+        ienv = clean_env({"GIT_INDEX_FILE": idx})
+        git(server, "read-tree", "main", env=ienv)
+        path = self.tracked_sample(1, 6)[0]
+        blob = subprocess.run(["git", "-C", server, "hash-object", "-w", "--stdin"], input=b"changed = 1\n",
+                              capture_output=True, check=True, env=clean_env()).stdout.decode().strip()
+        git(server, "update-index", "--cacheinfo", "100644,%s,%s" % (blob, path), env=ienv)
+        tree = git(server, "write-tree", env=ienv, capture_output=True).stdout.decode().strip()
+        new = subprocess.run(["git", "-C", server, "commit-tree", tree, "-p", main, "-m", "one change"],
+                             capture_output=True, check=True, env=clean_env()).stdout.decode().strip()
+        os.remove(idx)
+        stdin = os.path.join(self.work, "pre-receive-one.txt")
+        with open(stdin, "w") as f:
+            f.write("%s %s refs/heads/main\n" % (main, new))
+        floor, kw = measure_all([
+            spec("git rev-list --objects NEW --not --all", ["git", "rev-list", "--objects", new, "--not", "--all"],
+                 server, self.env),
+            spec("keyward --hook pre-receive", "'%s' --hook pre-receive < '%s'" % (q(self.kw), q(stdin)),
+                 server, self.env, ok=(0,), shell=True)], reps)
+        self.row("6a. pre-receive: one commit pushed to main", kw, floor, "%d-file tree" % self.args.files)
+        # 6b: a new branch whose commits are half of main's history, new to the server.
+        count = int(out("rev-list", "--count", "--first-parent", "main"))
+        k = max(1, count // 2)
+        base = out("rev-parse", "main~%d" % k)
+        for ref in out("for-each-ref", "--format=%(refname)").splitlines():
+            git(server, "update-ref", "-d", ref)
+        git(server, "update-ref", "refs/heads/main", base)
+        n = int(out("rev-list", "--count", main, "--not", "--all"))
+        stdin = os.path.join(self.work, "pre-receive-branch.txt")
+        with open(stdin, "w") as f:
+            f.write("%s %s refs/heads/new-branch\n" % ("0" * 40, main))
+        floor, kw = measure_all([
+            spec("git rev-list --objects TIP --not --all", ["git", "rev-list", "--objects", main, "--not", "--all"],
+                 server, self.env),
+            spec("keyward --hook pre-receive", "'%s' --hook pre-receive < '%s'" % (q(self.kw), q(stdin)),
+                 server, self.env, ok=(0, 1), shell=True)], max(3, reps // 2))
+        self.row("6b. pre-receive: new branch with %d new commits" % n, kw, floor,
+                 "exit 1 expected: the generated history plants fake tokens")
+        shutil.rmtree(server)
+
+
 def fmt_time(m):
     return "%.1f ms" % (m["median_s"] * 1000) if m and "median_s" in m else "n/a"
 
@@ -464,7 +518,7 @@ def main():
     ap.add_argument("--files", type=int, default=100000)
     ap.add_argument("--commits", type=int, default=3000)
     ap.add_argument("--reps", type=int, default=7, help="repetitions of the fast modes (heavy ones use half)")
-    ap.add_argument("--modes", default="1,2,3,4,5", help="comma-separated subset of 1-5")
+    ap.add_argument("--modes", default="1,2,3,4,5,6", help="comma-separated subset of 1-6 (6: pre-receive)")
     ap.add_argument("--json", help="where to write results (default: WORK/results.json)")
     args = ap.parse_args()
 
@@ -481,7 +535,7 @@ def main():
     modes = set(args.modes.split(","))
     t0 = time.time()
     for key, fn in (("1", b.small_change), ("2", b.large_change), ("3", b.start_costs),
-                    ("4", b.disk), ("5", b.history)):
+                    ("4", b.disk), ("5", b.history), ("6", b.pre_receive)):
         if key in modes:
             log(f"bench: mode {key} ...")
             fn()

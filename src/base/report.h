@@ -16,6 +16,7 @@ struct ScanStats {
   size_t bytes = 0;    // bytes scanned
   double seconds = 0;  // wall time of the scan
   size_t skipped = 0;  // blobs not scanned (submodules, LFS pointers, missing objects, ...)
+  size_t missing_objects = 0;  // commits, trees or blobs a history scan needed but could not read
   std::vector<std::string> notes;  // one sentence each, shown with --verbose
   std::vector<std::string> warnings;  // what was not scanned, shown on every run (also in notes)
   // What could not be scanned: the report is still written, then the run exits 2.
@@ -26,7 +27,7 @@ struct Report {
   std::vector<Finding> findings;
   ScanStats stats;
   const RuleSet* rules = nullptr;
-  std::string mode;  // "pre-commit", "history", "range", "disk"
+  std::string mode;  // "pre-commit", "history", "range", "disk", "pre-receive"
   std::vector<std::string> unused_baseline;  // --report-unused: fingerprints that matched nothing
 };
 

@@ -12,6 +12,7 @@ const char* kOverview = R"(usage: keyward [-C <dir>] [<options>]                
    or: keyward [<options>] <path>...                     scan files and directories on disk
    or: keyward --all-history [--all-objects] [<options>] scan every blob ever committed
    or: keyward --range <a>..<b> [<options>]              scan the commits in a range (pre-push, CI)
+   or: keyward --hook pre-receive                        on a git server: refuse a push that adds a secret
    or: keyward <command> [<args>]
 
 Scan options
@@ -35,8 +36,8 @@ Scan options
 
 Commands
     rules [--test] [--format json]   list the rules, or run every rule's own examples
-    install [--pre-push] [--force] [--global]
-                                     install the hook into this repository (or globally)
+    install [--pre-push] [--pre-receive] [--force] [--global]
+                                     install the hooks into this repository (or globally)
     uninstall [--global]             remove exactly what install added
     baseline [-o <file>]             write a baseline of the current findings
     help [<command>]                 show help for a command
@@ -57,14 +58,17 @@ List every rule keyward loads: id, provider, validation and description.
     --rules <dir>     load rules from <dir>
 )";
 
-const char* kInstallHelp = R"(usage: keyward install [--pre-push] [--force] [--global]
+const char* kInstallHelp = R"(usage: keyward install [--pre-push] [--pre-receive] [--force] [--global]
    or: keyward uninstall [--global]
 
-Install keyward as the pre-commit hook of the repository around the current directory
-(honouring core.hooksPath and worktrees). An existing hook is kept and chained: it runs
-first, then keyward. uninstall removes exactly what install added.
+Install keyward as the pre-commit and commit-msg hooks of the repository around the current
+directory (honouring core.hooksPath and worktrees). An existing hook is kept and chained: it
+runs first, then keyward. uninstall removes exactly what install added. In a bare repository
+(a server's) install puts in the pre-receive hook instead (see docs/server.md).
 
     --pre-push        also install the pre-push hook (scans the commits being pushed)
+    --pre-receive     install the server-side pre-receive hook (refuses a push that adds a
+                      secret; the default in a bare repository)
     --force           replace a hook keyward did not write instead of chaining it
     --global          protect every repository created or cloned from now on: the hooks go
                       into the global init.templateDir (created and set if missing), or into
@@ -170,8 +174,8 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (a == "--color") st = need(o.color);
     else if (a == "--hook") {
       st = need(o.hook);
-      if (!st && o.hook != "pre-commit" && o.hook != "pre-push")
-        return Error{fmt::format("--hook takes pre-commit or pre-push, not '{}'", o.hook)};
+      if (!st && o.hook != "pre-commit" && o.hook != "pre-push" && o.hook != "pre-receive" && o.hook != "commit-msg")
+        return Error{fmt::format("--hook takes pre-commit, pre-push, pre-receive or commit-msg, not '{}'", o.hook)};
     }
     else if (a == "--range") {
       std::string r;
@@ -201,6 +205,7 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--test" && o.command == Options::Command::Rules) o.rules_test = true;
     else if (a == "--pre-push" && o.command == Options::Command::Install) o.pre_push = true;
+    else if (a == "--pre-receive" && o.command == Options::Command::Install) o.pre_receive = true;
     else if (a == "--force" && o.command == Options::Command::Install) o.force = true;
     else if (a == "--global" && (o.command == Options::Command::Install || o.command == Options::Command::Uninstall))
       o.global = true;
@@ -215,6 +220,8 @@ Result<Options> parse_args(int argc, char** argv) {
   int modes = (o.all_history ? 1 : 0) + (!o.ranges.empty() ? 1 : 0) + (!o.paths.empty() ? 1 : 0);
   if (o.command == Options::Command::Scan && modes > 1)
     return Error{"choose one of --all-history, --range and paths"};
+  if (o.hook == "commit-msg" && o.paths.size() != 1)
+    return Error{"--hook commit-msg takes the message file git passes (one path)"};
   if (o.command == Options::Command::Rules && !o.paths.empty())
     return Error{fmt::format("'keyward rules' takes no paths (got '{}')", o.paths[0])};
   return o;

@@ -37,10 +37,11 @@ struct Options {
   bool rules_test = false;
   // install / uninstall
   bool pre_push = false;
+  bool pre_receive = false;  // install --pre-receive (a server's bare repository)
   bool force = false;
   bool global = false;
 
-  std::string hook;        // --hook pre-commit|pre-push: run as that git hook
+  std::string hook;        // --hook pre-commit|pre-push|pre-receive|commit-msg: run as that git hook
   std::string help_topic;  // help COMMAND
 };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -22,8 +23,10 @@
 #include "history_source.h"
 #include "hook_installer.h"
 #include "json_reporter.h"
+#include "message_source.h"
 #include "pre_push.h"
 #include "repository_open.h"
+#include "pre_receive.h"
 #include "rules_command.h"
 #include "sarif_reporter.h"
 #include "staged_source.h"
@@ -42,6 +45,13 @@ int fail(const Options& o, const std::string& message) {
   std::cerr << "keyward: error: " << message << '\n';
   if (o.hook == "pre-push")
     std::cerr << "keyward: the push is blocked. To bypass on purpose: git push --no-verify (or KEYWARD_SKIP=1)\n";
+  else if (o.hook == "pre-receive")
+    std::cerr << "keyward: the push is refused because the server could not check it; no ref was updated.\n"
+                 "keyward: pushing again will not help until this is fixed: tell the server's admin what the\n"
+                 "keyward: error above says (an admin-only bypass exists: [server] bypass, docs/server.md).\n";
+  else if (o.hook == "commit-msg")
+    std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
+                 "(or KEYWARD_SKIP=1 git commit)\n";
   else if (o.command == Options::Command::Scan && o.paths.empty() && !o.all_history && o.ranges.empty())
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
@@ -105,9 +115,184 @@ bool want_color(const Options& o, bool to_terminal) {
   return to_terminal;
 }
 
+// The messages of the annotated tags a pre-push sends (the remote does not have them yet).
+Status scan_pushed_tag_messages(git_repository* repo, const Engine& e, const std::string& input, Report& report) {
+  std::istringstream in(input);
+  auto refs = parse_pre_push(in);
+  if (!refs) return Error{refs.error()};
+  std::vector<git_oid> tags;
+  for (auto& r : *refs) {
+    git_oid id;
+    if (r.local_sha == r.remote_sha || git_oid_fromstr(&id, r.local_sha.c_str()) != 0) continue;
+    git_odb* raw = nullptr;
+    if (git_repository_odb(&raw, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
+    OdbPtr odb(raw);
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, odb.get(), &id) == 0 && type == GIT_OBJECT_TAG) tags.push_back(id);
+  }
+  return scan_tag_messages(repo, e, tags, report);
+}
+
+// The server's configuration for pre-receive, first found of: --config, $KEYWARD_CONFIG
+// (set by the admin), keyward.toml in the repository's git directory, and the server-wide
+// /etc/keyward/keyward.toml. Never a file of the pushed commits: the pusher controls those.
+Result<Config> server_config(const Options& o, git_repository* repo) {
+  if (!o.config.empty()) return load_config(o.config);
+  if (const char* env = std::getenv("KEYWARD_CONFIG"); env && *env) return load_config(env);
+  std::string gitdir = git_repository_path(repo);
+  if (!gitdir.empty() && gitdir.back() != '/') gitdir += '/';
+  if (file_exists(gitdir + "keyward.toml")) return load_config(gitdir + "keyward.toml");
+  if (file_exists("/etc/keyward/keyward.toml")) return load_config("/etc/keyward/keyward.toml");
+  return Config{};
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// A pre-receive hook on a git server. Everything it prints reaches the pusher as "remote:"
+// lines, so the report is plain text without colour; errors refuse the push (fail closed)
+// unless the admin chose [server] on_error = "accept".
+int run_pre_receive(const Options& o) {
+  auto start = std::chrono::steady_clock::now();
+  GitLibrary git;
+  RepoPtr repo;
+  {
+    git_repository* raw = nullptr;
+    // FROM_ENV: git runs the hook with the pushed objects in quarantine, named by
+    // GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES.
+    if (git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) != 0) {
+      std::string why = git_error_text();
+      std::string lower = why;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.find("objectformat") != std::string::npos)
+        return fail(o, "this repository uses SHA-256 object ids (extensions.objectFormat = sha256); keyward is built "
+                       "on libgit2 1.5, which cannot read SHA-256 repositories, so the push cannot be checked");
+      return fail(o, "cannot open the repository receiving the push: " + why);
+    }
+    repo.reset(raw);
+  }
+  auto cfg = server_config(o, repo.get());
+  if (!cfg) return fail(o, cfg.error());
+  const ServerPolicy policy = cfg->server;
+  const std::string origin = cfg->origin;
+  auto refuse = [&](const std::string& message) {
+    if (!policy.fail_open) return fail(o, message);
+    std::cerr << "keyward: error: " << message << '\n'
+              << "keyward: the push is accepted UNCHECKED: [server] on_error = \"accept\" in " << origin << '\n';
+    return 0;
+  };
+  if (policy.bypass) {
+    std::cerr << "keyward: BYPASS: [server] bypass = true in " << origin
+              << ": the push is accepted without a scan. (The server's admin set this; remove it when the "
+                 "emergency is over.)\n";
+    return 0;
+  }
+  // Push options come from the pusher: they never change what is checked, and saying so
+  // here means nobody believes they did.
+  if (const char* n = std::getenv("GIT_PUSH_OPTION_COUNT"); n && std::atoi(n) > 0)
+    std::cerr << fmt::format("keyward: note: {} push option{} given; keyward ignores push options (only the server's "
+                             "admin can bypass the check)\n", std::atoi(n), std::atoi(n) == 1 ? " was" : "s were");
+  auto refs = parse_pre_receive(std::cin);
+  if (!refs) return refuse(refs.error());
+
+  EngineOptions eo;
+  eo.rules_dir = o.rules_dir;
+  eo.cache_dir = default_cache_dir();
+  eo.config = std::move(*cfg);
+  auto engine = Engine::create(std::move(eo));
+  if (!engine) return refuse(engine.error());
+  const Engine& e = **engine;
+  print_config_notes(e.config(), o.verbose, o.quiet);
+
+  Report report;
+  report.rules = &e.rules();
+  report.mode = "pre-receive";
+  PreReceiveOptions po;
+  po.history.jobs = o.jobs;
+  po.history.progress = false;
+  po.ref_globs = policy.refs;
+  if (auto st = scan_pre_receive(repo.get(), e, po, *refs, report)) return refuse(st->message);
+
+  std::string baseline = o.baseline;
+  if (baseline.empty() && !policy.baseline.empty())
+    baseline = policy.baseline[0] == '/' ? policy.baseline : dir_of(origin) + "/" + policy.baseline;
+  if (!baseline.empty()) {
+    auto b = load_baseline(baseline);
+    if (!b) return refuse(b.error());
+    apply_baseline(*b, report.findings);
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
+  });
+  report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ReportOptions ro;
+  ro.verbose = o.verbose;
+  ro.color = false;  // relayed as "remote:" lines: escape codes would show as garbage
+  std::string format = o.format.empty() ? "text" : o.format;
+  if (format == "json") write_json(std::cout, report, ro);
+  else if (format == "sarif") write_sarif(std::cout, report, ro);
+  else if (!report.findings.empty() || o.verbose) write_text(std::cout, report, ro);
+  std::cout.flush();
+  size_t k = report.findings.size();
+  // One line for the server's logs as much as for the pusher.
+  std::cerr << fmt::format("keyward: pre-receive: {} ref{}, {} blob{} ({:.1f} MiB) scanned in {:.2f} s: {}\n",
+                           refs->size(), refs->size() == 1 ? "" : "s", report.stats.blobs,
+                           report.stats.blobs == 1 ? "" : "s", report.stats.bytes / 1048576.0, report.stats.seconds,
+                           k == 0 ? std::string("no findings, push accepted")
+                                  : fmt::format("{} finding{}, push refused", k, k == 1 ? "" : "s"));
+  return k == 0 ? 0 : 1;
+}
+
+// The commit-msg hook: the message file git is about to commit.
+int run_commit_msg(const Options& o) {
+  std::ifstream in(o.paths[0], std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (!in) return fail(o, fmt::format("cannot read the commit message file '{}'", o.paths[0]));
+  GitLibrary git;
+  std::string root;
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) == 0) {
+    RepoPtr repo(raw);
+    if (const char* wd = git_repository_workdir(repo.get())) root = wd;
+  }
+  if (!root.empty() && root.back() == '/') root.pop_back();
+  auto cfg = find_config(o, root);
+  if (!cfg) return fail(o, cfg.error());
+  EngineOptions eo;
+  eo.rules_dir = o.rules_dir;
+  eo.cache_dir = default_cache_dir();
+  eo.config = std::move(*cfg);
+  auto engine = Engine::create(std::move(eo));
+  if (!engine) return fail(o, engine.error());
+  Report report;
+  report.rules = &(*engine)->rules();
+  report.mode = "commit-msg";
+  std::string text = ss.str();
+  auto found = scan_message_text(**engine, text);
+  if (!found) return fail(o, found.error());
+  report.findings = std::move(*found);
+  if (!o.baseline.empty()) {
+    auto b = load_baseline(o.baseline);
+    if (!b) return fail(o, b.error());
+    apply_baseline(*b, report.findings);
+  }
+  if (report.findings.empty()) return 0;
+  ReportOptions ro;
+  ro.show_secrets = o.show_secrets;
+  ro.color = want_color(o, ::isatty(1));
+  write_text(std::cout, report, ro);
+  return 1;
+}
+
 }  // namespace
 
 int run_scan(const Options& o) {
+  // On a server KEYWARD_SKIP is not honoured: the bypass is the admin's [server] bypass.
+  if (o.hook == "pre-receive") return run_pre_receive(o);
   // KEYWARD_SKIP=1 bypasses a hook once, on purpose (`KEYWARD_SKIP=1 git commit`). Exported in
   // a shell it must not also turn scans run on purpose (a directory, history, CI) into exit 0,
   // so it counts only in hook mode.
@@ -118,6 +303,7 @@ int run_scan(const Options& o) {
     }
     if (!o.quiet) std::cerr << "keyward: note: KEYWARD_SKIP=1 is ignored: it skips only the git hooks\n";
   }
+  if (o.hook == "commit-msg") return run_commit_msg(o);
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
     return fail(o, fmt::format("cannot change to '{}': {}", o.chdir, std::strerror(errno)));
@@ -199,7 +385,10 @@ int run_scan(const Options& o) {
   if (o.hook == "pre-push") {
     report.mode = "range";
     // git runs the hook with the remote's name (or its URL, pushing to a URL) and URL.
-    st = scan_pre_push(repo.get(), e, ho, std::cin, report, o.paths.empty() ? "" : o.paths[0]);
+    std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::istringstream in(input);
+    st = scan_pre_push(repo.get(), e, ho, in, report, o.paths.empty() ? "" : o.paths[0]);
+    if (!st) st = scan_pushed_tag_messages(repo.get(), e, input, report);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
     std::vector<std::string> notices;
@@ -303,6 +492,7 @@ int run_install(const Options& o) {
   GitLibrary git;
   InstallOptions io;
   io.pre_push = o.pre_push;
+  io.pre_receive = o.pre_receive;
   io.force = o.force;
   io.global = o.global;
   char buf[4096];

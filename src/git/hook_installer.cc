@@ -24,7 +24,8 @@ extern char** environ;
 namespace keyward {
 namespace {
 
-constexpr const char* kMarker = "keyward pre-";  // first comment line of both hook scripts
+constexpr const char* kMarker = "keyward pre-";  // first comment line of the pre-* hook scripts
+constexpr const char* kMarkerMsg = "keyward commit-msg hook";
 
 bool exists(const std::string& p) {
   struct stat st;
@@ -38,7 +39,18 @@ std::string read_all(const std::string& p) {
   return ss.str();
 }
 
-bool is_ours(const std::string& p) { return read_all(p).find(kMarker) != std::string::npos; }
+bool is_ours(const std::string& p) {
+  std::string text = read_all(p);
+  return text.find(kMarker) != std::string::npos || text.find(kMarkerMsg) != std::string::npos;
+}
+
+// A bare repository (a server's) runs no pre-commit hook: only receive hooks matter there.
+bool is_bare(const std::string& start) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) != 0) return false;
+  RepoPtr repo(raw);
+  return git_repository_is_bare(repo.get());
+}
 
 Status mkdirs(const std::string& dir) {
   if (!make_dirs(dir, 0755)) return Error{fmt::format("cannot create '{}': {}", dir, std::strerror(errno))};
@@ -242,9 +254,23 @@ Result<std::string> install_hooks(const InstallOptions& o) {
     dir = *d;
   }
   if (auto e = mkdirs(dir)) return *e;
+  if (!o.global && is_bare(o.start_dir)) {
+    auto r = install_one(dir, "pre-receive", kPreReceiveHook, o);
+    if (!r) return r;
+    return *r + "\nthis is a bare repository: the pre-receive hook refuses pushes that add a secret "
+                "(server policy: docs/server.md)";
+  }
   auto one = install_one(dir, "pre-commit", kPreCommitHook, o);
   if (!one) return one;
   std::string summary = *one;
+  auto msg = install_one(dir, "commit-msg", kCommitMsgHook, o);
+  if (!msg) return msg;
+  summary += "\n" + *msg;
+  if (o.pre_receive) {
+    auto r = install_one(dir, "pre-receive", kPreReceiveHook, o);
+    if (!r) return r;
+    summary += "\n" + *r;
+  }
   if (o.pre_push) {
     auto two = install_one(dir, "pre-push", kPrePushHook, o);
     if (!two) return two;
@@ -267,7 +293,7 @@ Result<std::string> uninstall_hooks(const InstallOptions& o) {
     dir = *d;
   }
   std::string summary;
-  for (const char* name : {"pre-commit", "pre-push"}) {
+  for (const char* name : {"pre-commit", "commit-msg", "pre-push", "pre-receive"}) {
     auto r = uninstall_one(dir, name);
     if (!r) return r;
     if (!r->empty()) summary += (summary.empty() ? "" : "\n") + *r;

@@ -10,6 +10,7 @@ namespace keyward {
 struct InstallOptions {
   std::string start_dir = ".";
   bool pre_push = false;
+  bool pre_receive = false;  // the server hook (implied in a bare repository)
   bool force = false;    // replace a foreign hook (kept aside, restored by uninstall)
   bool global = false;   // a hooks directory for every repository (core.hooksPath globally)
   std::string binary;    // absolute path of keyward to call from the hook

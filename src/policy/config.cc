@@ -146,9 +146,9 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   for (auto& [key, node] : doc) {
     std::string k(key.str());
     if (k != "rules" && k != "rules_config" && k != "allowlist" && k != "rule" && k != "checkpoints" &&
-        k != "version" && k != "fingerprint_key")
+        k != "server" && k != "version" && k != "fingerprint_key")
       return Error{fmt::format("{}:{}: unknown section '{}' (known: allowlist, rules_config, rules, rule, "
-                               "checkpoints, fingerprint_key)", origin, pos(node), shown_name(k))};
+                               "checkpoints, server, fingerprint_key)", origin, pos(node), shown_name(k))};
     if (k != "rules" && k != "version" && k != "fingerprint_key" && !node.is_table())
       return Error{fmt::format("{}:{}: '{}' must be a table ([{}])", origin, pos(node), k, k)};
   }
@@ -189,6 +189,24 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     if (auto b = cp->get("block")) {
       if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'block' must be true or false", origin, pos(*b))};
       cfg.block_checkpoints = *b->value<bool>();
+    }
+  }
+  if (auto sv = doc["server"].as_table()) {
+    if (auto e = only_keys(*sv, {"refs", "bypass", "baseline", "on_error"}, origin, "server")) return *e;
+    if (auto e = read_strings(*sv, "refs", origin, cfg.server.refs)) return *e;
+    if (auto b = sv->get("bypass")) {
+      if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'bypass' must be true or false", origin, pos(*b))};
+      cfg.server.bypass = *b->value<bool>();
+    }
+    if (auto b = sv->get("baseline")) {
+      if (!b->is_string()) return Error{fmt::format("{}:{}: 'baseline' must be a file name", origin, pos(*b))};
+      cfg.server.baseline = *b->value<std::string>();
+    }
+    if (auto b = sv->get("on_error")) {
+      auto v = b->value<std::string>();
+      if (!v || (*v != "reject" && *v != "accept"))
+        return Error{fmt::format("{}:{}: 'on_error' must be \"reject\" or \"accept\"", origin, pos(*b))};
+      cfg.server.fail_open = *v == "accept";
     }
   }
   if (auto per = doc["rule"].as_table()) {

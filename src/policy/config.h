@@ -23,6 +23,15 @@ struct RuleOverride {
   bool disabled = false;
 };
 
+// [server]: what the pre-receive hook does on a git server (docs/server.md). Only the
+// server's own configuration is read there, never a file from the pushed commits.
+struct ServerPolicy {
+  std::vector<std::string> refs;  // globs ('*' crosses '/'); empty = every ref is checked
+  bool bypass = false;            // the admin's emergency switch: accept every push, logged
+  std::string baseline;           // baseline file, relative to the config file's directory
+  bool fail_open = false;         // on_error = "accept": an error lets the push through, logged
+};
+
 struct Config {
   std::string origin;                      // file it came from ("" = defaults)
   std::vector<Rule> rules;                 // [[rules]]: extra rules, same schema as patterns/
@@ -38,6 +47,7 @@ struct Config {
   // fingerprint_key, the baseline and the repository: [0] is the key in force, the others
   // are accepted when matching. Empty: the legacy unkeyed form.
   std::vector<std::string> fingerprint_keys;
+  ServerPolicy server;                     // [server]
 
   // Where each rule id named in disable/[rule.ID] appears (line), for errors on unknown ids.
   std::map<std::string, int> rule_refs;

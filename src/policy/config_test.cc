@@ -167,3 +167,29 @@ TEST_CASE("config: fingerprint_key", "[config]") {
   REQUIRE(!bad.ok());
   CHECK_THAT(bad.error(), Catch::StartsWith("k.toml:1:19: fingerprint_key must be at least 16"));
 }
+
+TEST_CASE("config: the server section for the pre-receive hook") {
+  auto c = parse_config(R"(
+[server]
+refs = ["refs/heads/*"]
+bypass = true
+baseline = "known.baseline"
+on_error = "accept"
+)", "srv.toml");
+  REQUIRE(c);
+  CHECK(c->server.refs == std::vector<std::string>{"refs/heads/*"});
+  CHECK(c->server.bypass);
+  CHECK(c->server.baseline == "known.baseline");
+  CHECK(c->server.fail_open);
+  auto d = parse_config("", "empty.toml");
+  REQUIRE(d);
+  CHECK(!d->server.bypass);
+  CHECK(!d->server.fail_open);
+  CHECK(d->server.refs.empty());
+  auto bad = parse_config("[server]\non_error = \"maybe\"\n", "srv.toml");
+  REQUIRE(!bad);
+  CHECK(bad.error().find("srv.toml:2") != std::string::npos);
+  auto typo = parse_config("[server]\nbypas = true\n", "srv.toml");
+  REQUIRE(!typo);
+  CHECK(typo.error().find("unknown key 'bypas'") != std::string::npos);
+}

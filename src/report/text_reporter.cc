@@ -112,8 +112,23 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
     out << st("1;31", "keyward:") << ' '
         << fmt::format("{} finding{} in {} file{}", report.findings.size(), report.findings.size() == 1 ? "" : "s",
                        per_file.size(), per_file.size() == 1 ? "" : "s");
-    if (report.mode == "pre-commit") out << "; commit blocked";
+    if (report.mode == "pre-commit" || report.mode == "commit-msg") out << "; commit blocked";
+    if (report.mode == "pre-receive") out << "; push refused, no ref was updated";
     out << ".\n";
+    if (report.mode == "pre-receive") {
+      // The pusher reads this as "remote:" lines; the secret is in their commits, not only
+      // in their working tree, so the way out is a rewrite of those commits.
+      out << "  The secret is in the commits you pushed: remove it from each of them, not only from the\n"
+             "  latest one. Fix the last commit with 'git commit --amend'; an older one with\n"
+             "  'git rebase -i <commit>^' (mark it 'edit'). A secret in a commit message: 'git commit\n"
+             "  --amend' (or 'reword' in the rebase). Then push again.\n"
+             "  Revoke the secret at its provider regardless: it has left your machine.\n"
+             "  Not a secret? Add '# keyward:allow' to the line, or ask the server's admin to allowlist it.\n";
+    }
+    if (report.mode == "commit-msg") {
+      out << "  Remove the secret from the commit message and commit again. To bypass this check once,\n"
+             "  on purpose: git commit --no-verify   (or KEYWARD_SKIP=1 git commit)\n";
+    }
     if (report.mode == "pre-commit") {
       out << "  Remove the secret from the staged file (git add it again), or, if it is not a secret,\n"
              "  add '# keyward:allow' to the line. To bypass this check once, on purpose:\n"

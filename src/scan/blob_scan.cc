@@ -1,10 +1,12 @@
 #include "blob_scan.h"
 
+#include <git2/sys/repository.h>  // git_repository_set_odb
 #include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <memory>

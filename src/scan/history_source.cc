@@ -12,6 +12,7 @@
 #include "attribution.h"
 #include "blob_scan.h"
 #include "git_handles.h"
+#include "message_source.h"
 #include "object_walk.h"
 
 namespace keyward {
@@ -156,6 +157,7 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   st.blobs += scanned->blobs;
   st.bytes += scanned->bytes;
   st.skipped += scanned->missing + set.gitlinks + scanned->not_scanned;
+  st.missing_objects += scanned->missing + bad.size();
   auto note = [&](std::string s) { st.notes.push_back(std::move(s)); };
   note(fmt::format("{} in {} from {}; largest blob {:.1f} MiB", plural(set.blobs.size(), "distinct blob", "distinct blobs"),
                    plural(graph.commits.size(), "commit", "commits"), plural(graph.refs, "ref", "refs"),
@@ -257,7 +259,8 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
     set.gitlinks += rb->gitlinks;
     set.bad.insert(set.bad.end(), rb->bad.begin(), rb->bad.end());
   }
-  return scan_and_report(repo, engine, opts, graph, set, &intros, report);
+  if (auto e = scan_and_report(repo, engine, opts, graph, set, &intros, report)) return e;
+  return scan_commit_messages(repo, engine, graph, report);
 }
 
 Status scan_history(git_repository* repo, const Engine& engine, const HistoryOptions& opts, Report& report) {
@@ -280,6 +283,8 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   if (!scanned) return Error{scanned.error()};
   auto t3 = std::chrono::steady_clock::now();
   auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
+  if (!st) st = scan_commit_messages(repo, engine, *graph, report);
+  if (!st) st = scan_ref_tag_messages(repo, engine, report);
   auto t4 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   report.stats.notes.push_back(

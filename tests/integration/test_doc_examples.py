@@ -15,13 +15,13 @@ def toml_blocks(path):
 class DocConfigExamples(RepoTestCase):
     def test_every_config_example_loads(self):
         checked = 0
-        for doc in ("docs/configuration.md", "docs/rules.md", "docs/user-guide.md", "README.md"):
+        for doc in ("docs/configuration.md", "docs/rules.md", "docs/user-guide.md", "docs/server.md", "README.md"):
             path = os.path.join(SOURCE_DIR, doc)
             if not os.path.exists(path):
                 continue
             for i, block in enumerate(toml_blocks(path)):
                 # A .keyward.toml has config sections; a rule file starts with `provider`.
-                if not re.search(r"^\[(allowlist|rules_config|rule\.|checkpoints)", block, flags=re.M):
+                if not re.search(r"^\[(allowlist|rules_config|rule\.|checkpoints|server)", block, flags=re.M):
                     continue
                 cfg = os.path.join(self.tmp, f"example-{checked}.toml")
                 with open(cfg, "w") as f:
