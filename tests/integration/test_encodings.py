@@ -6,10 +6,11 @@ import base64
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
-from kwtest import RepoTestCase, fake_hf_token
+from kwtest import KEYWARD, RepoTestCase, fake_hf_token
 
 
 class EncodingTest(RepoTestCase):
@@ -276,6 +277,18 @@ class EncodingTest(RepoTestCase):
         self.assertEqual(len(fs), 1, r.all)
         self.assertNotIn("terminate", r.err)
         self.assertNoSecret(r.all, tok)
+        # Out of memory while decoding it: an error naming the file, exit 2, not an abort.
+        import resource
+        limit = 150 << 20  # address space: enough to start and map the file, not to decode it
+
+        def low_memory():
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        p = subprocess.run([KEYWARD, "--format", "json", "-j1", "big.txt"], cwd=self.repo, env=self.env,
+                           capture_output=True, text=True, preexec_fn=low_memory, timeout=600)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("keyward: error:", p.stderr)
+        self.assertIn("big.txt", p.stderr)
+        self.assertNotIn("terminate", p.stderr)
         # A smaller one, decoded whole: the line is counted in the UTF-16 text.
         with open(path, "wb") as f:
             f.write(b"\xff\xfe" + line * 1000 + f"HF_TOKEN={tok}\n".encode())
