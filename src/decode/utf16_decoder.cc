@@ -3,6 +3,10 @@
 #include <cstring>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "base64_decoder.h"
 #include "escape_decoder.h"
 #include "view_builder.h"
@@ -196,13 +200,34 @@ bool encoded_command_switch(std::string_view name) {
   return l == "ec" || (!l.empty() && l.size() <= kFull.size() && kFull.substr(0, l.size()) == l);
 }
 
+// The next "-e", "-E", "/e" or "/E" at or after from, else t.size(). Every switch this
+// decoder looks for starts so; '-' and '/' are everywhere in code, so test 16 bytes at once.
+size_t next_switch(std::string_view t, size_t from) {
+  const char* p = t.data();
+  size_t n = t.size();
+#if defined(__SSE2__)
+  const __m128i dash = _mm_set1_epi8('-'), slash = _mm_set1_epi8('/'), e = _mm_set1_epi8('e'),
+                lower = _mm_set1_epi8(0x20);
+  for (; from + 17 <= n; from += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + from + 1));
+    __m128i lead = _mm_or_si128(_mm_cmpeq_epi8(a, dash), _mm_cmpeq_epi8(a, slash));
+    __m128i next = _mm_cmpeq_epi8(_mm_or_si128(b, lower), e);
+    if (int m = _mm_movemask_epi8(_mm_and_si128(lead, next))) return from + static_cast<size_t>(__builtin_ctz(m));
+  }
+#endif
+  for (; from + 1 < n; ++from)
+    if ((p[from] == '-' || p[from] == '/') && (p[from + 1] | 0x20) == 'e') return from;
+  return n;
+}
+
 }  // namespace
 
 bool decode_encoded_commands(const View& src, size_t budget, View& out) {
   std::string_view t = src.text;
   ViewBuilder b("powershell-encoded-command");
   std::string bytes, tmp;
-  for (size_t at = 0; (at = t.find_first_of("-/", at)) != std::string_view::npos && b.size() < budget; ++at) {
+  for (size_t at = 0; (at = next_switch(t, at)) < t.size() && b.size() < budget; ++at) {
     if (at > 0 && (word_char(t[at - 1]) || t[at - 1] == '/')) continue;
     size_t n = at + 1;
     while (n < t.size() && ((t[n] >= 'a' && t[n] <= 'z') || (t[n] >= 'A' && t[n] <= 'Z'))) ++n;
