@@ -43,6 +43,7 @@ struct Finding {
   int cell = 0;       // notebook cell number (1-based), 0 if not in a notebook
   int cell_line = 0;  // line inside that cell (or inside that cell's output)
   bool cell_output = false;  // found in what the cell printed, not in its source
+  bool cell_attachment = false;  // found in a file attached to the cell (markdown images)
   std::string decoded;     // "" or how the secret was decoded: "json-escape", "base64", ...
   std::string validation;  // "" or "checksum" / "structure": confirmed without network
   std::vector<Place> places;  // other commits/paths carrying the same secret

@@ -1,10 +1,15 @@
 // keyward: wires the command line to the commands. Everything else lives in its stage.
 #include <iostream>
+#include <string>
 
 #include "cli.h"
+#include "guard.h"
 #include "scan_command.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Sets what to the command that runs, for the message should it fail.
+int run(int argc, char** argv, std::string& what) {
   using keyward::Options;
   auto opts = keyward::parse_args(argc, argv);
   if (!opts) {
@@ -20,13 +25,23 @@ int main(int argc, char** argv) {
       std::cout << "keyward " << KEYWARD_VERSION << '\n';
       return 0;
     case Options::Command::Rules:
+      what = "keyward rules";
       return keyward::run_rules(*opts);
     case Options::Command::Install:
     case Options::Command::Uninstall:
+      what = opts->command == Options::Command::Install ? "keyward install" : "keyward uninstall";
       return keyward::run_install(*opts);
     case Options::Command::Scan:
     case Options::Command::Baseline:
+      what = opts->command == Options::Command::Scan ? "the scan" : "writing the baseline";
       return keyward::run_scan(*opts);
   }
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string what = "keyward";
+  return keyward::run_guarded(what, [&] { return run(argc, argv, what); }, std::cerr);
 }

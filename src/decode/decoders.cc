@@ -69,15 +69,21 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
     budget -= std::min(budget, v.storage.size());
     views.push_back(std::move(v));
   };
-  // The text itself, when the blob is UTF-16 rather than UTF-8.
+  // The text itself, when the blob is UTF-16 or UTF-32 rather than UTF-8.
   size_t text_view = 0;
-  if (View v; budget > 0 && decode_utf16(data, budget, v)) {
+  if (View v; budget > 0 && decode_wide_text(data, budget, v)) {
     add(std::move(v));
     text_view = views.size() - 1;
   } else {
     if (View j; budget > 0 && decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j));
     if (View u; budget > 0 && decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u));
+    // UTF-16 strings in a blob that is not UTF-16 text as a whole (binaries, mixed files).
+    if (View r; budget > 0 && decode_utf16_runs(data, budget, r)) add(std::move(r));
   }
+  // PowerShell -EncodedCommand arguments in the text.
+  for (auto& x : views)
+    if (!x.decoded.empty()) x.text = x.storage;
+  if (View p; budget > 0 && decode_encoded_commands(views[text_view], budget, p)) add(std::move(p));
   // Base64 runs, and base64 inside those, up to max_depth.
   size_t src = text_view;
   for (int depth = 1; depth <= limits.max_depth && budget > 0; ++depth) {

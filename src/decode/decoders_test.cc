@@ -166,10 +166,98 @@ TEST_CASE("scanner: NUL bytes, CRLF and a UTF-8 BOM do not hide a token", "[deco
   REQUIRE(fs.size() == 1);
   CHECK(fs[0].line == 2);
   CHECK(fs[0].column == 5);
+  // A UTF-8 BOM is not text a person sees: line 1's columns start after it.
   auto gs = scan("bom.env", "\xEF\xBB\xBFHF_TOKEN=" + t + "\r\n");
   REQUIRE(gs.size() == 1);
-  CHECK(gs[0].column == 13);
+  CHECK(gs[0].column == 10);
+  CHECK(gs[0].column_utf16 == 10);
+  CHECK(gs[0].end_column_utf16 == 10 + t.size());
   CHECK(gs[0].context.back() != '\r');
+  CHECK(gs[0].context.rfind("HF_TOKEN=", 0) == 0);
+}
+
+TEST_CASE("scanner: a lone CR ends a line, CRLF is one line end", "[decoders]") {
+  std::string t = testing::fake_hf_token(20);
+  auto fs = scan("mac.env", "A=1\rB=2\r\rHF_TOKEN=" + t + "\rC=3\r");
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].line == 4);
+  CHECK(fs[0].column == 10);
+  CHECK(fs[0].end_line == 4);
+  CHECK(fs[0].context == "HF_TOKEN=" + t);
+  fs = scan("mixed.env", "A=1\r\nB=2\rC=3\nHF_TOKEN=" + t + "\r\n");
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].line == 4);
+  CHECK(fs[0].column == 10);
+}
+
+TEST_CASE("scanner: FF FE before 8-bit text is scanned as the bytes it is", "[decoders]") {
+  std::string t = testing::fake_hf_token(21);
+  std::string d = "\xFF\xFE" "A=1\nHF_TOKEN=" + t + "\n";
+  auto fs = scan("odd.env", d);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].decoded == "");
+  CHECK(fs[0].line == 2);
+  CHECK(fs[0].column == 10);
+  CHECK(fs[0].column_utf16 == 10);
+  CHECK(fs[0].offset == d.find(t));
+}
+
+TEST_CASE("scanner: an 8-bit line after UTF-16 text is located in its bytes", "[decoders]") {
+  std::string t = testing::fake_hf_token(22);
+  std::string d = "\xFF\xFE";
+  for (int i = 0; i < 50; ++i)
+    for (char c : std::string("the quick brown fox\r\n")) d += c, d += '\0';
+  d += "HF_TOKEN=" + t + "\n";
+  auto fs = scan("mixed.txt", d);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].line == 51);
+  CHECK(fs[0].column == 10);
+  CHECK(fs[0].end_column == 10 + t.size());
+  CHECK(fs[0].offset == d.find(t));
+  CHECK(fs[0].context == "HF_TOKEN=" + t);
+}
+
+TEST_CASE("scanner: UTF-16 without BOM, UTF-32, UTF-16 in binary, PowerShell -enc", "[decoders]") {
+  std::string t = testing::fake_hf_token(23);
+  std::string text = "# \xE4\xB8\x8A\r\nHF_TOKEN=" + t + "\r\n";  // U+4E0A before the token
+  std::u32string cps = {'#', ' ', 0x4E0A, '\r', '\n'};
+  for (char c : "HF_TOKEN=" + t + "\r\n") cps += static_cast<char32_t>(c);
+  for (bool le : {true, false}) {
+    std::string u16, u32;
+    for (char32_t c : cps) {
+      for (int k = 0; k < 2; ++k) u16 += static_cast<char>(c >> (8 * (le ? k : 1 - k)));
+      for (int k = 0; k < 4; ++k) u32 += static_cast<char>(c >> (8 * (le ? k : 3 - k)));
+    }
+    for (auto [d, kind] : {std::pair{u16, "utf-16"}, {u32, "utf-32"}, {std::string(le ? "\xFF\xFE\0\0" : "\0\0\xFE\xFF", 4) + u32, "utf-32"}}) {
+      auto fs = scan("w.txt", d);
+      REQUIRE(fs.size() == 1);
+      CHECK(fs[0].decoded == kind);
+      CHECK(fs[0].line == 2);
+      CHECK(fs[0].column == 10);
+    }
+    // UTF-16 strings inside a binary: found, located in the bytes.
+    std::string bin = std::string("\x7F" "ELF\x02\x01\x01\0\0\0\xFF\xFE\x13", 14) + u16.substr(10) + std::string(8, '\0');
+    auto fs = scan("tool.exe", bin);
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].decoded == "utf-16");
+    CHECK(fs[0].secret == t);
+  }
+  std::string cmd;
+  for (char c : "$env:HF_TOKEN='" + t + "'") cmd += c, cmd += '\0';
+  std::string ps = "@echo off\npowershell -NoProfile -EncodedCommand " + b64(cmd) + "\n";
+  auto fs = scan("run.cmd", ps);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].decoded == "powershell-encoded-command");
+  CHECK(fs[0].line == 2);
+  CHECK(fs[0].offset >= ps.find(b64(cmd)));
+}
+
+TEST_CASE("scanner: locate clamps offsets past the text instead of throwing", "[decoders]") {
+  std::vector<Finding> fs(2);
+  fs[0].offset = 500, fs[0].end_offset = 540;
+  fs[1].offset = 3, fs[1].end_offset = 900;
+  REQUIRE_NOTHROW(locate("short\ntext", fs));
+  for (auto& f : fs) CHECK(f.line >= 1);
 }
 
 TEST_CASE("scanner: a 20,000-character line shows a window around the secret", "[decoders]") {

@@ -60,10 +60,12 @@ class NotebookWalker {
             if (o.type() == od::json_type::object) output(o.get_object());
         } else if (key == "attachments") {
           if (v.type() != od::json_type::object) continue;
+          in_attachment_ = true;  // what mime_bundle adds is the cell's attachment, not output
           for (auto att : v.get_object()) {
             od::value bundle = att.value();
             if (bundle.type() == od::json_type::object) mime_bundle(bundle.get_object());
           }
+          in_attachment_ = false;
         }
       }
     }
@@ -138,7 +140,8 @@ class NotebookWalker {
     c.begin = spans.front().first;
     c.end = spans.back().second;
     c.cell = number_;
-    c.output = output;
+    c.output = output && !in_attachment_;
+    c.attachment = in_attachment_;
     // A line starts at the first byte of the text and after every \n escape; with one
     // string per line, that is each string's first byte.
     bool pending = true;
@@ -164,6 +167,7 @@ class NotebookWalker {
   const char* base_;
   int number_ = 0;
   bool seen_cells_ = false;
+  bool in_attachment_ = false;
 };
 
 }  // namespace

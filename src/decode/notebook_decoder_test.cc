@@ -100,3 +100,22 @@ TEST_CASE("notebook: text MIME types", "[notebook]") {
   CHECK(is_notebook_path("a/.ipynb_checkpoints/x-checkpoint.ipynb"));
   CHECK_FALSE(is_notebook_path("x.json"));
 }
+
+TEST_CASE("notebook: a markdown cell's attachments are attachments, not outputs", "[notebook]") {
+  std::string nb = R"nb({"cells": [{"cell_type": "code", "source": ["x\n"], "outputs": []},
+  {"cell_type": "markdown", "source": ["![a](attachment:a.txt)"],
+   "attachments": {"a.txt": {"text/plain": ["ATTACHED_TEXT\n"]}}}], "nbformat": 4})nb";
+  BlobFacts f;
+  REQUIRE(parse_notebook(nb, f));
+  bool seen = false;
+  for (auto& c : f.cells)
+    if (c.begin <= at(nb, "ATTACHED_TEXT") && at(nb, "ATTACHED_TEXT") < c.end) {
+      seen = true;
+      CHECK(c.cell == 2);
+      CHECK(c.attachment);
+      CHECK_FALSE(c.output);
+    }
+  CHECK(seen);
+  for (auto& c : f.cells)
+    if (c.begin == at(nb, "x\\n")) CHECK_FALSE(c.attachment);
+}

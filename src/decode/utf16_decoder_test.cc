@@ -3,11 +3,14 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "testing.h"
+
 using namespace keyward;
 
 namespace {
-std::string utf16(const std::u16string& s, bool le) {
-  std::string out = le ? std::string("\xFF\xFE") : std::string("\xFE\xFF");
+// UTF-16 of s; bom adds FF FE / FE FF.
+std::string utf16(const std::u16string& s, bool le, bool bom = true) {
+  std::string out = !bom ? "" : le ? std::string("\xFF\xFE") : std::string("\xFE\xFF");
   for (char16_t c : s) {
     char lo = static_cast<char>(c & 0xFF), hi = static_cast<char>(c >> 8);
     out += le ? lo : hi;
@@ -15,6 +18,15 @@ std::string utf16(const std::u16string& s, bool le) {
   }
   return out;
 }
+std::string utf32(const std::u32string& s, bool le, bool bom) {
+  std::u32string t = bom ? U"\uFEFF" + s : s;
+  std::string out;
+  for (char32_t c : t)
+    for (int k = 0; k < 4; ++k) out += static_cast<char>(c >> (8 * (le ? k : 3 - k)));
+  return out;
+}
+std::u16string u16(const std::string& ascii) { return std::u16string(ascii.begin(), ascii.end()); }
+std::u32string u32(const std::string& ascii) { return std::u32string(ascii.begin(), ascii.end()); }
 }  // namespace
 
 TEST_CASE("utf-16: LE and BE with BOM decode to UTF-8 and map back", "[utf16]") {
@@ -35,10 +47,118 @@ TEST_CASE("utf-16: LE and BE with BOM decode to UTF-8 and map back", "[utf16]") 
   }
 }
 
-TEST_CASE("utf-16: no BOM, no view; odd trailing byte is ignored", "[utf16]") {
+TEST_CASE("utf-16: no BOM and no zero bytes, no view; odd trailing byte is ignored", "[utf16]") {
   View v;
   CHECK(utf16_bom("plain") == Utf16Bom::None);
-  CHECK_FALSE(decode_utf16("plain", 1 << 20, v));
+  CHECK_FALSE(decode_utf16("plain text, long enough to tell", 1 << 20, v));
+  CHECK_FALSE(decode_wide_text("plain text, long enough to tell", 1 << 20, v));
   REQUIRE(decode_utf16(std::string("\xFF\xFE" "a\0b\0c", 7), 1 << 20, v));
   CHECK(v.text == "ab");
+}
+
+TEST_CASE("utf-16: without a BOM, LE and BE are told by their zero bytes", "[utf16]") {
+  std::string t = testing::fake_hf_token(61);
+  for (bool le : {true, false}) {
+    std::string d = utf16(u"# \u4e0a settings\r\nHF_TOKEN=" + u16(t) + u"\r\n", le, false);
+    View v;
+    REQUIRE(decode_wide_text(d, 1 << 20, v));
+    CHECK(v.whole_text);
+    CHECK(v.decoded == "utf-16");
+    size_t h = v.text.find(t);
+    REQUIRE(h != std::string::npos);
+    CHECK(v.to_orig(h, false) == 2 * std::string("# x settings\r\nHF_TOKEN=").size());
+  }
+}
+
+TEST_CASE("utf-32: with and without BOM, LE and BE", "[utf16]") {
+  std::string t = testing::fake_hf_token(62);
+  for (bool le : {true, false})
+    for (bool bom : {true, false}) {
+      std::string d = utf32(U"a\u00e9\nHF_TOKEN=" + u32(t) + U"\U0001F600\n", le, bom);
+      View v;
+      REQUIRE(decode_wide_text(d, 1 << 20, v));
+      CHECK(v.whole_text);
+      CHECK(v.decoded == "utf-32");
+      CHECK(v.text == "a\xC3\xA9\nHF_TOKEN=" + t + "\xF0\x9F\x98\x80\n");
+      size_t h = v.text.find(t);
+      CHECK(v.to_orig(h, false) == (bom ? 4u : 0u) + 4 * 12);
+      CHECK(v.to_orig(h + t.size(), true) == (bom ? 4u : 0u) + 4 * (12 + t.size()));
+    }
+}
+
+TEST_CASE("utf-16: FF FE before 8-bit text, and binary, are not wide text", "[utf16]") {
+  std::string t = testing::fake_hf_token(63);
+  View v;
+  CHECK_FALSE(decode_wide_text("\xFF\xFE" "A=1\nHF_TOKEN=" + t + "\n", 1 << 20, v));
+  CHECK_FALSE(decode_wide_text("\xFF\xFE\xFF\xFF" + utf16(u"ascii after a noncharacter", true, false), 1 << 20, v));
+  std::string bin;
+  for (int i = 0; i < 64; ++i) bin += std::string("\x00\x01\x02\x03", 4);
+  CHECK_FALSE(decode_wide_text(bin + "\nkey=" + t + "\n", 1 << 20, v));
+  std::string ints;  // little-endian int32s: zero bytes, but NUL code units
+  for (int i = 0; i < 100; ++i) ints += std::string(1, static_cast<char>(i)) + std::string(3, '\0');
+  CHECK_FALSE(decode_wide_text(ints, 1 << 20, v));
+  std::string noise;
+  uint32_t x = 7;
+  for (int i = 0; i < 4096; ++i) x = x * 1103515245 + 12345, noise += static_cast<char>(x >> 16);
+  CHECK_FALSE(decode_wide_text(noise, 1 << 20, v));
+}
+
+TEST_CASE("utf-16 runs: ASCII in UTF-16 inside other bytes, at any alignment", "[utf16]") {
+  std::string t = testing::fake_hf_token(64);
+  for (bool le : {true, false})
+    for (size_t pad : {0u, 1u, 3u}) {
+      std::string d = std::string(pad, '\x07') + std::string("\x89PNG\0\0\x01\xFF", 8) + utf16(u16("HF_TOKEN=" + t), le, false) +
+                      std::string("\xFF\x00\x00\x17", 4);
+      View v;
+      CHECK_FALSE(decode_wide_text(d, 1 << 20, v));
+      REQUIRE(decode_utf16_runs(d, 1 << 20, v));
+      CHECK_FALSE(v.whole_text);
+      size_t h = v.text.find(t);
+      REQUIRE(h != std::string::npos);
+      CHECK(v.text.substr(h, t.size() + 1) == t + "\n");
+      size_t want = d.find(utf16(u16(t), le, false));
+      CHECK(v.to_orig(h, false) == want + (le ? 0 : 1));
+    }
+  View v;
+  CHECK_FALSE(decode_utf16_runs("no zero bytes at all", 1 << 20, v));
+  CHECK_FALSE(decode_utf16_runs(utf16(u"short", true, false) + std::string("\xFF\xFF", 2), 1 << 20, v));
+}
+
+TEST_CASE("powershell: -EncodedCommand and its prefixes decode base64 of UTF-16LE", "[utf16]") {
+  std::string t = testing::fake_hf_token(65);
+  std::string cmd = utf16(u16("$env:HF_TOKEN='" + t + "'; python train.py"), true, false);
+  // Standard base64, built here so no encoded literal lives in the source.
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string b64;
+  for (size_t i = 0; i < cmd.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(cmd[i]) << 16;
+    if (i + 1 < cmd.size()) n |= static_cast<unsigned char>(cmd[i + 1]) << 8;
+    if (i + 2 < cmd.size()) n |= static_cast<unsigned char>(cmd[i + 2]);
+    b64 += k[n >> 18 & 63];
+    b64 += k[n >> 12 & 63];
+    b64 += i + 1 < cmd.size() ? k[n >> 6 & 63] : '=';
+    b64 += i + 2 < cmd.size() ? k[n & 63] : '=';
+  }
+  for (std::string sw : {"-EncodedCommand ", "-enc ", "-e ", "-ec ", "/ENC ", "-encodedcommand:", "-EnCoDeD \""}) {
+    std::string text = "steps:\n  - run: powershell.exe -NoProfile " + sw + b64 + "\n";
+    View raw;
+    raw.text = text;
+    View v;
+    REQUIRE(decode_encoded_commands(raw, 1 << 20, v));
+    CHECK(v.decoded == "powershell-encoded-command");
+    size_t h = v.text.find(t);
+    REQUIRE(h != std::string::npos);
+    // The token's characters map into the base64 argument.
+    size_t arg = text.find(b64);
+    CHECK(v.to_orig(h, false) >= arg);
+    CHECK(v.to_orig(h + t.size(), true) <= arg + b64.size());
+    CHECK(v.to_orig(h, false) == arg + 8 * 15 / 3);  // "$env:HF_TOKEN='" is 15 units
+  }
+  for (std::string text : {std::string("grep -e abcdefghijklmnop file\n"), std::string("sed -e ZWNobyBoaQ== x\n"), "x-enc " + b64 + "\n",
+                           "-encx " + b64 + "\n"}) {
+    View raw;
+    raw.text = text;
+    View v;
+    CHECK_FALSE(decode_encoded_commands(raw, 1 << 20, v));
+  }
 }

@@ -67,6 +67,7 @@ struct CellSpan {
   size_t begin = 0, end = 0;  // blob offsets of the cell's JSON source (or output) text
   int cell = 0;               // 1-based
   bool output = false;
+  bool attachment = false;  // a file attached to a markdown cell, neither source nor output
   std::vector<size_t> line_starts;  // blob offsets where each line of the cell begins
 };
 

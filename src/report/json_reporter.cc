@@ -27,6 +27,7 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
     if (f.cell)
       out << fmt::format(", \"cell\": {}, \"cell_line\": {}, \"cell_output\": {}", f.cell, f.cell_line,
                          f.cell_output ? "true" : "false");
+    if (f.cell_attachment) out << ", \"cell_attachment\": true";
     if (!f.decoded.empty()) out << ", \"decoded\": " << json_string(f.decoded);
     if (!f.validation.empty()) out << ", \"validation\": " << json_string(f.validation);
     if (!f.commit.empty()) {

@@ -50,7 +50,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
     out << (first ? "\n      " : ",\n      ");
     first = false;
     std::string msg = fmt::format("{}: {}", f.description, shown_secret(f, opts));
-    if (f.cell) msg += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : "", f.cell_line);
+    if (f.cell) msg += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : f.cell_attachment ? " attachment" : "", f.cell_line);
     out << "{\"ruleId\": " << json_string(f.rule_id) << fmt::format(", \"ruleIndex\": {}", index[f.rule_id])
         << ", \"level\": \"error\", \"message\": {\"text\": " << json_string(msg) << "}"
         << ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
@@ -70,6 +70,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
       prop("cell", std::to_string(f.cell));
       prop("cellLine", std::to_string(f.cell_line));
       prop("cellOutput", f.cell_output ? "true" : "false");
+      if (f.cell_attachment) prop("cellAttachment", "true");
     }
     if (!f.decoded.empty()) prop("decoded", json_string(f.decoded));
     if (!f.validation.empty()) prop("validation", json_string(f.validation));

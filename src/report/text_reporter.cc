@@ -55,7 +55,7 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
     ++per_file[f.path];
     std::string where = fmt::format("{}:{}:{}:", sanitize_for_terminal(f.path), f.line, f.column);
     std::string extra;
-    if (f.cell) extra += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : "", f.cell_line);
+    if (f.cell) extra += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : f.cell_attachment ? " attachment" : "", f.cell_line);
     if (!f.decoded.empty()) extra += fmt::format(" (decoded from {})", f.decoded);
     if (!f.validation.empty()) extra += fmt::format(" [{} verified]", f.validation);
     out << st("1", where) << ' ' << st("1;31", f.rule_id) << ": " << f.description << extra << '\n';

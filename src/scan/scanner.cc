@@ -109,13 +109,26 @@ bool Scanner::keep(const Rule& rule, std::string_view path, std::string_view sec
   return true;
 }
 
+namespace {
+
+// A line ends at '\n', at "\r\n" (one end), or at a '\r' alone (classic Mac OS, some
+// exporters): the same line ends git's added-line check counts.
+bool line_end_at(std::string_view data, size_t i) {
+  return data[i] == '\n' || (data[i] == '\r' && (i + 1 == data.size() || data[i + 1] != '\n'));
+}
+
+// A UTF-8 BOM is not text a person sees: line 1 begins after it.
+size_t text_begin(std::string_view data) { return data.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; }
+
+}  // namespace
+
 std::string_view line_at(std::string_view data, size_t offset, size_t* line_begin) {
   offset = std::min(offset, data.size());
   size_t b = offset;
-  while (b > 0 && data[b - 1] != '\n') --b;
+  while (b > 0 && data[b - 1] != '\n' && data[b - 1] != '\r') --b;
+  if (b == 0) b = std::min(text_begin(data), offset);
   size_t e = offset;
-  while (e < data.size() && data[e] != '\n') ++e;
-  if (e > b && data[e - 1] == '\r') --e;
+  while (e < data.size() && data[e] != '\n' && data[e] != '\r') ++e;
   if (line_begin) *line_begin = b;
   return data.substr(b, e - b);
 }
@@ -137,18 +150,17 @@ void locate(std::string_view data, std::vector<Finding>& findings, std::vector<s
     if (f.secret.size() >= 8 && secrets.size() < 64 &&
         std::find(secrets.begin(), secrets.end(), f.secret) == secrets.end())
       secrets.push_back(f.secret);
-  // One forward pass counting newlines: linear however many findings there are.
+  // One forward pass counting line ends: linear however many findings there are.
   size_t pos = 0;
   uint32_t line = 1;
   auto advance_to = [&](size_t target) {
-    while (pos < target) {
-      const void* nl = std::memchr(data.data() + pos, '\n', target - pos);
-      if (!nl) { pos = target; break; }
-      pos = static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
-      ++line;
-    }
+    for (; pos < target; ++pos)
+      if (line_end_at(data, pos)) ++line;
   };
   for (auto& f : findings) {
+    // Offsets past the text (a view cut short by its budget) are clamped, never read past.
+    f.offset = std::min(f.offset, data.size());
+    f.end_offset = std::min(std::max(f.end_offset, f.offset), data.size());
     advance_to(f.offset);
     size_t lb = 0;
     std::string_view l = line_at(data, f.offset, &lb);
@@ -156,11 +168,11 @@ void locate(std::string_view data, std::vector<Finding>& findings, std::vector<s
     f.column = static_cast<uint32_t>(f.offset - lb + 1);
     f.column_utf16 = static_cast<uint32_t>(utf16_units(data.substr(lb, f.offset - lb)) + 1);
     // End position: the secret may span lines (PEM keys).
-    size_t end = std::max(f.end_offset, f.offset);
+    size_t end = f.end_offset;
     uint32_t end_line = line;
     size_t end_lb = lb;
     for (size_t i = f.offset; i < end; ++i)
-      if (data[i] == '\n') { ++end_line; end_lb = i + 1; }
+      if (line_end_at(data, i)) { ++end_line; end_lb = i + 1; }
     f.end_line = end_line;
     f.end_column = static_cast<uint32_t>(end - end_lb + 1);
     f.end_column_utf16 = static_cast<uint32_t>(utf16_units(data.substr(end_lb, end - end_lb)) + 1);
@@ -189,8 +201,41 @@ void locate(std::string_view data, std::vector<Finding>& findings, std::vector<s
   }
 }
 
+namespace {
+
+// Findings the bytes matched in a blob that is otherwise wide text (an 8-bit line after
+// UTF-16): the line is counted in the wide text up to where the finding's bytes stop
+// reading as such, the column and excerpt in the bytes from there.
+void locate_bytes_in_wide(const View& whole, std::string_view data, std::vector<Finding>& fs,
+                          const std::vector<std::pair<size_t, size_t>>& masks) {
+  std::vector<Finding> probes(fs.size());
+  std::vector<size_t> begins(fs.size());
+  for (size_t i = 0; i < fs.size(); ++i) {
+    line_at(whole.text, std::min(whole.from_orig(fs[i].offset), whole.text.size()), &begins[i]);
+    probes[i].offset = probes[i].end_offset = begins[i];
+    probes[i].path = std::to_string(i);  // locate() sorts; this finds each probe's finding
+  }
+  locate(whole.text, probes);
+  for (const Finding& p : probes) {
+    Finding& f = fs[std::stoul(p.path)];
+    size_t rb = std::min(whole.to_orig(p.offset, false), f.offset);
+    std::vector<Finding> one{std::move(f)};
+    one[0].offset -= rb, one[0].end_offset -= std::min(one[0].end_offset, rb);
+    std::vector<std::pair<size_t, size_t>> shifted;
+    for (auto& [b, e] : masks)
+      if (e > rb) shifted.emplace_back(std::max(b, rb) - rb, e - rb);
+    locate(data.substr(rb), one, std::move(shifted));
+    f = std::move(one[0]);
+    f.offset += rb, f.end_offset += rb;
+    f.line += p.line - 1, f.end_line += p.line - 1;
+  }
+}
+
+}  // namespace
+
+// A bug on some input (an exception) fails this blob, by name, instead of the process.
 Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_view data, MatchScratch& scratch,
-                                           BlobFacts* facts_out, bool apply_path_policy) const {
+                                           BlobFacts* facts_out, bool apply_path_policy) const try {
   BlobFacts local;
   BlobFacts& facts = facts_out ? *facts_out : local;
   std::vector<View> views = decode_blob(path, data, facts);
@@ -252,11 +297,21 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
   const View* whole = nullptr;
   for (const View& v : views)
     if (v.whole_text) whole = &v;
+  // What the raw bytes matched is 8-bit text even there (a UTF-8 line after UTF-16).
   if (whole) {
+    std::vector<Finding> in_bytes;
+    for (auto& f : out)
+      if (f.decoded.empty()) in_bytes.push_back(std::move(f));
+    out.erase(std::remove_if(out.begin(), out.end(), [](const Finding& f) { return f.decoded.empty(); }), out.end());
     for (auto& f : out) f.offset = whole->from_orig(f.offset), f.end_offset = whole->from_orig(f.end_offset);
+    std::vector<std::pair<size_t, size_t>> byte_masks = candidates;
     for (auto& [b, e] : candidates) b = whole->from_orig(b), e = whole->from_orig(e);
     locate(whole->text, out, std::move(candidates));
     for (auto& f : out) f.offset = whole->to_orig(f.offset, false), f.end_offset = whole->to_orig(f.end_offset, true);
+    locate_bytes_in_wide(*whole, data, in_bytes, byte_masks);
+    for (auto& f : in_bytes) out.push_back(std::move(f));
+    std::sort(out.begin(), out.end(),
+              [](const Finding& a, const Finding& b) { return std::tie(a.offset, a.rule_id) < std::tie(b.offset, b.rule_id); });
   } else {
     locate(data, out, std::move(candidates));
   }
@@ -265,12 +320,15 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       if (f.offset < c.begin || f.offset >= c.end) continue;
       f.cell = c.cell;
       f.cell_output = c.output;
+      f.cell_attachment = c.attachment;
       auto it = std::upper_bound(c.line_starts.begin(), c.line_starts.end(), f.offset);
       f.cell_line = static_cast<int>(it - c.line_starts.begin());
       if (f.cell_line == 0) f.cell_line = 1;
     }
   }
   return out;
+} catch (const std::exception& e) {
+  return Error{std::string("internal error while scanning (") + e.what() + ")"};
 }
 
 }  // namespace keyward

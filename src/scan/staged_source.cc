@@ -178,15 +178,17 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
     }
     if (c.kind == StagedChange::Kind::Modified) {
       // Only now read HEAD's side: clean blobs never pay for a diff.
-      auto added = added_lines(repo, c.old_id, c.new_id);
+      ByteSpans spans;
+      for (const Finding& f : o.found) spans.emplace_back(f.offset, f.end_offset);
+      auto added = added_spans(repo, c.old_id, c.new_id, spans);
       if (!added)
         return Error{fmt::format("'{}': {} (HEAD's version is needed to tell added lines from old ones; keyward "
                                  "never fetches missing objects: run 'git fetch' or 'git cat-file -p HEAD:{}' first)",
                                  c.path, added.error(), c.path)};
-      auto& v = o.found;
-      v.erase(std::remove_if(v.begin(), v.end(),
-                             [&](const Finding& f) { return !touches(*added, f.line, f.end_line); }),
-              v.end());
+      std::vector<Finding> kept;
+      for (size_t k = 0; k < o.found.size(); ++k)
+        if ((*added)[k]) kept.push_back(std::move(o.found[k]));
+      o.found = std::move(kept);
     }
     for (auto& f : o.found) report.findings.push_back(std::move(f));
   }
