@@ -10,12 +10,12 @@ namespace keyward {
 
 // Shortest run decoded: 20 characters are 15 bytes, less than any token a rule finds.
 inline constexpr size_t kMinBase64Run = 20;
-// Longest run decoded: credentials and configs are small; megabytes of base64 are payloads.
-inline constexpr size_t kMaxBase64Run = 1u << 20;
-
 // A "base64" view of the runs in src that decode to text, each followed by a newline and
-// mapped (through src's own map) back to the blob. Runs starting in a skip span are left
-// alone. Returns false when there is none.
+// mapped (through src's own map) back to the blob. Lines of equal width that hold only
+// base64 (wrapped output of `base64`, MIME, PEM) are one run. Runs of any length are
+// decoded; binary ones (images) are recognised by their first bytes and left alone, as are
+// runs starting in a skip span. Stops once the view holds budget bytes (the caller checks
+// for that). Returns false when there is none.
 bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out);
 
 // Decodes standard or URL-safe base64 (no padding needed); false on a bad character.
