@@ -40,6 +40,25 @@ bool in_skip(const SkipSpans& skip, size_t at) {
 
 }  // namespace
 
+bool is_base64_binary(std::string_view s, size_t min_chars) {
+  std::string head, dec;
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (is_b64(c) && c != '-' && c != '_') {
+      if (head.size() < 4096) head += c;
+      ++chars;
+    } else if (c == '\\' && i + 1 < s.size() && (s[i + 1] == 'n' || s[i + 1] == 'r')) {
+      ++i;
+    } else if (c != '=' && c != '\n' && c != '\r' && c != ' ') {
+      return false;
+    }
+  }
+  if (chars < std::max<size_t>(min_chars, 4)) return false;
+  decode_base64_text(std::string_view(head).substr(0, head.size() & ~size_t(3)), dec);
+  return !looks_like_text(dec);
+}
+
 bool decode_base64_text(std::string_view in, std::string& out) {
   uint32_t acc = 0;
   int bits = 0;

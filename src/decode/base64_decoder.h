@@ -18,6 +18,12 @@ inline constexpr size_t kMinBase64Run = 20;
 // for that). Returns false when there is none.
 bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out);
 
+// Is this JSON string content (escapes as written) base64 of binary data: at least
+// min_chars standard base64 characters, padding, whitespace and \n escapes only, decoding
+// to something not text? Notebook image payloads are; an SVG, a custom MIME type's text
+// or a token (URL-safe characters, or too short) is not.
+bool is_base64_binary(std::string_view json_text, size_t min_chars);
+
 // Decodes standard or URL-safe base64 (no padding needed); false on a bad character.
 bool decode_base64_text(std::string_view in, std::string& out);
 
