@@ -477,7 +477,9 @@ int run_rules(const Options& o) {
   eo.cache_dir = o.rules_test ? "" : default_cache_dir();
   eo.config = std::move(*cfg);
   // Examples are judged by the rules alone: no allowlists.
-  if (o.rules_test) eo.config.allow_paths.clear(), eo.config.allow_regexes.clear();
+  if (o.rules_test)
+    eo.config.allow_paths.clear(), eo.config.allow_regexes.clear(), eo.config.stopwords = {},
+    eo.config.allow_values = {};
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, engine.error());
   print_config_notes((*engine)->config(), true, false);

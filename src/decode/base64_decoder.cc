@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "view_builder.h"
 
@@ -39,6 +40,25 @@ bool in_skip(const SkipSpans& skip, size_t at) {
 
 }  // namespace
 
+bool is_base64_binary(std::string_view s, size_t min_chars) {
+  std::string head, dec;
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (is_b64(c) && c != '-' && c != '_') {
+      if (head.size() < 4096) head += c;
+      ++chars;
+    } else if (c == '\\' && i + 1 < s.size() && (s[i + 1] == 'n' || s[i + 1] == 'r')) {
+      ++i;
+    } else if (c != '=' && c != '\n' && c != '\r' && c != ' ') {
+      return false;
+    }
+  }
+  if (chars < std::max<size_t>(min_chars, 4)) return false;
+  decode_base64_text(std::string_view(head).substr(0, head.size() & ~size_t(3)), dec);
+  return !looks_like_text(dec);
+}
+
 bool decode_base64_text(std::string_view in, std::string& out) {
   uint32_t acc = 0;
   int bits = 0;
@@ -55,12 +75,112 @@ bool decode_base64_text(std::string_view in, std::string& out) {
   return true;
 }
 
+namespace {
+
+struct Seg {
+  size_t b, e;  // src offsets of one line's base64 characters
+};
+
+// The lines after the run segs[0] that continue a wrapped block (`base64` and MIME wrap at
+// 76 columns, PEM at 64): each holds only base64 after its indentation, all of the width W
+// of the second line (the first may be shorter: it can start after a key) but the last,
+// which may be shorter and padded. *end becomes the src offset after the block's padding.
+void extend_block(std::string_view t, std::vector<Seg>& segs, size_t* end) {
+  const size_t n = t.size();
+  size_t width = 0;
+  for (size_t at = segs.back().e;;) {
+    size_t p = at;
+    if (p < n && t[p] == '\r') ++p;
+    if (p >= n || t[p] != '\n') return;
+    ++p;
+    while (p < n && (t[p] == ' ' || t[p] == '\t')) ++p;
+    size_t q = p;
+    while (q < n && is_b64(t[q])) ++q;
+    size_t pe = q;
+    while (pe < n && pe < q + 2 && t[pe] == '=') ++pe;
+    size_t r = pe < n && t[pe] == '\r' ? pe + 1 : pe;
+    if (q == p || (r < n && t[r] != '\n')) return;  // not a line of base64 alone
+    size_t len = q - p, first = segs[0].e - segs[0].b;
+    bool last = pe > q;
+    if (width == 0) {
+      width = std::max(len, first);
+      if (len < first) last = true;
+    } else if (len > width) {
+      return;
+    } else if (len < width) {
+      last = true;
+    }
+    segs.push_back({p, q});
+    *end = pe;
+    if (last) return;
+    at = q;
+  }
+}
+
+// Maps the decoded bytes of [a, e) in src (whole groups, but for a last short group
+// ending at e) to the blob: one piece when src maps those characters uniformly.
+void map_run(const View& src, size_t a, size_t e, bool short_tail, std::string_view bytes, ViewBuilder& b) {
+  if (src.map.empty()) {
+    b.grouped(bytes, a, 3, 4, short_tail ? e : 0);
+    return;
+  }
+  // The src piece holding a: uniform (a literal or UTF-16 run) through e - 1?
+  size_t lo = 0, hi = src.map.size();
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (src.map[mid].view <= a) lo = mid; else hi = mid;
+  }
+  const OffsetPiece& p = src.map[lo];
+  size_t piece_end = lo + 1 < src.map.size() ? src.map[lo + 1].view : src.text.size();
+  if (p.exact && p.group == 1 && p.orig_end == p.orig && p.view <= a && e <= piece_end) {
+    size_t o = p.orig + (a - p.view) * p.stride;
+    b.grouped(bytes, o, 3, 4 * p.stride, short_tail ? p.orig + (e - p.view) * p.stride : 0);
+    return;
+  }
+  // A decoding of a decoding: per group, coarser for long runs (their map would outweigh
+  // the text).
+  size_t per = (e - a) <= (4u << 10) ? 1 : 64;
+  for (size_t k = 0, c = a; k < bytes.size(); k += 3 * per, c += 4 * per)
+    b.decoded(bytes.substr(k, 3 * per), src.to_orig(c, false), src.to_orig(std::min(c + 4 * per, e), true));
+}
+
+// Maps a block's decoded bytes back through its lines: groups inside one line map
+// exactly, a group split by a line break maps to the characters it spans.
+void map_block(const View& src, const std::vector<Seg>& segs, size_t total, std::string_view dec, ViewBuilder& b) {
+  size_t k = 0, cs = 0;  // segs[k] holds block characters [cs, cs + its length)
+  for (size_t g = 0; 3 * g < dec.size();) {
+    size_t c0 = 4 * g;
+    while (c0 >= cs + (segs[k].e - segs[k].b)) cs += segs[k].e - segs[k].b, ++k;
+    size_t seg_end = std::min(total, cs + (segs[k].e - segs[k].b));
+    size_t c1 = std::min(c0 + 4, total);
+    if (c1 <= seg_end) {
+      size_t h = seg_end == total ? (total + 3) / 4 : seg_end / 4;  // groups ending in this line
+      size_t ce = std::min(4 * h, total);
+      size_t bytes_end = std::min(3 * h, dec.size());
+      map_run(src, segs[k].b + (c0 - cs), segs[k].b + (ce - cs), ce % 4 != 0, dec.substr(3 * g, bytes_end - 3 * g), b);
+      g = h;
+      continue;
+    }
+    size_t k2 = k, cs2 = cs;
+    while (c1 - 1 >= cs2 + (segs[k2].e - segs[k2].b)) cs2 += segs[k2].e - segs[k2].b, ++k2;
+    b.decoded(dec.substr(3 * g, 3), src.to_orig(segs[k].b + (c0 - cs), false),
+              src.to_orig(segs[k2].b + (c1 - 1 - cs2) + 1, true));
+    ++g;
+  }
+}
+
+}  // namespace
+
 bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out) {
   std::string_view t = src.text;
   const size_t n = t.size();
   ViewBuilder b("base64");
-  std::string dec;
+  std::string dec, chars;
+  std::vector<Seg> segs;
   size_t i = 0;
+  // Lines of a wrapped block that did not decode to text as a whole are decoded one by
+  // one, without trying to join them again (linear time).
+  size_t solo_until = 0;
   // Invariant: i == 0 or t[i - 1] is not a base64 character. Probing the last byte of a
   // would-be minimal run lets ordinary text be skipped kMinBase64Run bytes at a time.
   size_t next_skip = 0;
@@ -86,24 +206,47 @@ bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, V
     while (pad_end < n && pad_end < e + 2 && t[pad_end] == '=') ++pad_end;
     i = pad_end < n ? pad_end + 1 : n;
     size_t len = e - s;
-    if (len < kMinBase64Run || len > kMaxBase64Run) continue;
+    if (len < kMinBase64Run) continue;
     size_t orig_s = src.to_orig(s, false);
     if (in_skip(skip, orig_s)) continue;
-    // Cheap rejection first: the first 24 characters must already decode to text.
-    dec.clear();
-    decode_base64_text(t.substr(s, std::min<size_t>(len, 24) & ~size_t(3)), dec);
-    if (!looks_like_text(dec)) continue;
-    dec.clear();
-    decode_base64_text(t.substr(s, len - (len % 4 == 1 ? 1 : 0)), dec);
-    if (dec.empty() || !looks_like_text(dec)) continue;
-    // Map each group of 4 characters (3 bytes) to its span; long runs coarser.
-    size_t groups_per_piece = len <= (64u << 10) ? 1 : 256;
-    size_t step_chars = 4 * groups_per_piece, step_bytes = 3 * groups_per_piece;
-    for (size_t k = 0, c = s; k < dec.size(); k += step_bytes, c += step_chars) {
-      size_t ce = std::min(c + step_chars, e);
-      b.decoded(std::string_view(dec).substr(k, step_bytes), src.to_orig(c, false), src.to_orig(ce, true));
+    segs.assign(1, Seg{s, e});
+    size_t block_end = pad_end;
+    if (pad_end == e && s >= solo_until) extend_block(t, segs, &block_end);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      size_t total = 0;
+      std::string_view text;
+      if (segs.size() == 1) {
+        text = t.substr(s, len);
+      } else {
+        chars.clear();
+        for (auto& g : segs) chars.append(t.substr(g.b, g.e - g.b));
+        text = chars;
+      }
+      total = text.size() - (text.size() % 4 == 1 ? 1 : 0);
+      // Cheap rejection first: the first 24 characters must already decode to text.
+      dec.clear();
+      decode_base64_text(text.substr(0, std::min<size_t>(total, 24) & ~size_t(3)), dec);
+      bool ok = looks_like_text(dec);
+      if (ok) {
+        dec.clear();
+        dec.reserve(total / 4 * 3 + 3);
+        decode_base64_text(text.substr(0, total), dec);
+        ok = !dec.empty() && looks_like_text(dec);
+      }
+      if (ok) {
+        map_block(src, segs, total, dec, b);
+        b.separator(src.to_orig(block_end, true));
+        if (segs.size() > 1) i = block_end < n ? block_end + 1 : n;
+        break;
+      }
+      if (segs.size() == 1) break;
+      // Not text as a block: its first line alone. When that line was shorter (it started
+      // after a key), the lines after it may still be a block of their own; otherwise
+      // each following line is decoded by itself.
+      solo_until = segs[0].e - segs[0].b < segs[1].e - segs[1].b ? segs[1].b : block_end;
+      segs.resize(1);
+      block_end = pad_end;
     }
-    b.separator(src.to_orig(pad_end, true));
   }
   if (b.empty()) return false;
   b.finish(out);

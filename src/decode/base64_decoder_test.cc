@@ -74,3 +74,27 @@ TEST_CASE("base64: base64 inside base64 maps through both layers", "[base64]") {
   CHECK(ob >= d.find("cfg: ") + 5);
   CHECK(ob < d.size());
 }
+
+TEST_CASE("base64: wrapped blocks decode as one run at every alignment, mapped to the lines", "[base64]") {
+  std::string tok = testing::fake_hf_token(11);
+  for (size_t width : {76u, 64u}) {
+    for (size_t shift = 0; shift < 80; ++shift) {
+      std::string enc = encode(std::string(shift, 'x') + " token=" + tok + " and some words after it");
+      std::string d = "data:\n";
+      for (size_t k = 0; k < enc.size(); k += width) d += "  " + enc.substr(k, width) + "\n";
+      View v;
+      REQUIRE(decode_base64_runs(raw(d), {}, 1 << 20, v));
+      size_t t = v.text.find(tok);
+      REQUIRE(t != std::string::npos);
+      // The token's first character maps into the characters that encode it.
+      size_t ob = v.to_orig(t, false), oe = v.to_orig(t + tok.size(), true);
+      size_t first_char = (shift + 7) / 3 * 4;  // first character of the token's group
+      size_t line = first_char / width;
+      size_t expect = 6 + line * (width + 3) + 2 + first_char % width;
+      CHECK(ob <= expect);
+      CHECK(ob + 8 >= expect);
+      CHECK(oe > ob + tok.size());
+      CHECK(oe <= d.size());
+    }
+  }
+}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "base64_decoder.h"
 #include "escape_decoder.h"
 #include "notebook_decoder.h"
@@ -64,36 +66,47 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   if (is_notebook_path(path)) parse_notebook(data, facts);
   std::sort(facts.skip.begin(), facts.skip.end());
 
-  size_t budget = limits.max_decoded_bytes;
-  auto add = [&](View&& v) {
+  const size_t total = limits.base_decoded_bytes + limits.per_byte * data.size();
+  size_t budget = total;
+  // A decoder stops once its view reaches the budget it was given: a view that large may
+  // be cut short, so the blob is reported as not fully scanned rather than passed.
+  auto add = [&](View&& v, size_t given) {
+    if (v.storage.size() >= given && facts.incomplete.empty())
+      facts.incomplete = fmt::format("its decoded views ({}) exceed the {} MiB decoding budget for a blob of {} "
+                                     "bytes; not scanned in full", v.decoded, total >> 20, data.size());
     budget -= std::min(budget, v.storage.size());
     views.push_back(std::move(v));
   };
   // The text itself, when the blob is UTF-16 or UTF-32 rather than UTF-8.
   size_t text_view = 0;
-  if (View v; budget > 0 && decode_wide_text(data, budget, v)) {
-    add(std::move(v));
+  if (View v; decode_wide_text(data, budget, v)) {
+    add(std::move(v), budget);
     text_view = views.size() - 1;
   } else {
-    if (View j; budget > 0 && decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j));
-    if (View u; budget > 0 && decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u));
+    if (View j; decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j), budget);
+    if (View u; decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u), budget);
     // UTF-16 strings in a blob that is not UTF-16 text as a whole (binaries, mixed files).
-    if (View r; budget > 0 && decode_utf16_runs(data, budget, r)) add(std::move(r));
+    if (View r; decode_utf16_runs(data, budget, r)) add(std::move(r), budget);
   }
   // PowerShell -EncodedCommand arguments in the text.
   for (auto& x : views)
     if (!x.decoded.empty()) x.text = x.storage;
-  if (View p; budget > 0 && decode_encoded_commands(views[text_view], budget, p)) add(std::move(p));
-  // Base64 runs, and base64 inside those, up to max_depth.
+  if (View p; decode_encoded_commands(views[text_view], budget, p)) add(std::move(p), budget);
+  // Base64 runs, and base64 inside those, until a layer holds none.
   size_t src = text_view;
-  for (int depth = 1; depth <= limits.max_depth && budget > 0; ++depth) {
+  for (int depth = 1; facts.incomplete.empty(); ++depth) {
     View v;
     // Pointers into storage move with vector growth: re-point before reading src.
     for (auto& x : views)
       if (!x.decoded.empty()) x.text = x.storage;
     if (!decode_base64_runs(views[src], facts.skip, budget, v)) break;
+    if (depth > limits.max_depth) {
+      facts.incomplete = fmt::format("base64 is nested more than {} layers deep; not scanned in full",
+                                     limits.max_depth);
+      break;
+    }
     if (depth > 1) v.decoded = "base64 (x" + std::to_string(depth) + ")";
-    add(std::move(v));
+    add(std::move(v), budget);
     src = views.size() - 1;
   }
   for (auto& x : views)

@@ -8,10 +8,18 @@
 
 namespace keyward {
 
+// Every decoder's output is bounded by its input (at most 1.5 bytes per blob byte, base64
+// 3/4), and offset maps are compact (one piece per line of wrapped base64, per run of
+// literal text or of same-shaped escapes), so memory stays proportional to the blob. The
+// budget guards that bound; a blob whose decodings would exceed it is not scanned in part:
+// decode_blob sets facts.incomplete and the scan fails closed.
 struct DecodeLimits {
-  // Total bytes of decoded views per blob; their offset maps cost up to about twice that.
-  size_t max_decoded_bytes = 32u << 20;
-  int max_depth = 2;                      // base64 inside base64 ...
+  // Total bytes of decoded views per blob: base + per_byte x the blob's size.
+  size_t base_decoded_bytes = 32u << 20;
+  size_t per_byte = 2;
+  // Base64 inside base64 ...: each layer is at most 4/5 of the one it decodes, so this
+  // is never reached by real data; reaching it with more to decode fails closed too.
+  int max_depth = 16;
 };
 
 // views[0] is always the blob itself (identity map).

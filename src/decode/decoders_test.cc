@@ -273,13 +273,19 @@ TEST_CASE("scanner: a 20,000-character line shows a window around the secret", "
   CHECK(fs[0].context.substr(fs[0].context_secret_begin, t.size()) == t);
 }
 
-TEST_CASE("decode_blob: limits bound the decoded bytes", "[decoders]") {
+TEST_CASE("decode_blob: limits bound the decoded bytes, and a blob over them is not passed", "[decoders]") {
   std::string d;
   for (int i = 0; i < 2000; ++i) d += "\"k\": \"\\u0041" + std::string(200, 'x') + "\"\n";
   BlobFacts f;
   DecodeLimits small;
-  small.max_decoded_bytes = 4096;
+  small.base_decoded_bytes = 4096;
+  small.per_byte = 0;
   size_t total = 0;
   for (auto& v : decode_blob("a.json", d, f, small)) total += v.storage.size();
   CHECK(total < 4096 + 2 * 1100 + 512);
+  CHECK_THAT(f.incomplete, Catch::Contains("json-escape") && Catch::Contains("budget"));
+  // With the default limits, which grow with the blob, the same blob decodes in full.
+  BlobFacts g;
+  decode_blob("a.json", d, g);
+  CHECK(g.incomplete.empty());
 }

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "base64_decoder.h"
+
 namespace keyward {
 namespace {
 
@@ -82,20 +84,47 @@ class NotebookWalker {
       } else if (key == "data") {
         if (v.type() == od::json_type::object) mime_bundle(v.get_object());
       } else if (key == "png" || key == "jpeg" || key == "gif" || key == "pdf") {  // nbformat 3
-        add_skip(v);
+        payload(v, true);
       }
     }
   }
 
+  // Every MIME type is scanned (image/svg+xml is text, and so is many a custom
+  // application/x-* type) but a payload that is base64 of binary data (PNG, JPEG, ...).
   void mime_bundle(od::object obj) {
     for (auto field : obj) {
       std::string_view mime = field.unescaped_key();
       od::value v = field.value();
-      if (is_text_mime(mime))
-        add_text(v, true);
-      else
-        add_skip(v);
+      payload(v, is_binary_mime(mime));
     }
+  }
+
+  // binary_mime: a type whose payload is base64 (image/png). Under any other type only a
+  // long run of base64 of binary data is taken for a payload.
+  void payload(od::value& v, bool binary_mime) {
+    od::json_type t = v.type();
+    if (t == od::json_type::object) {
+      // A JSON value (application/vnd.*+json): the raw view scans it; label it as output.
+      od::object o = v.get_object();
+      std::string_view raw = o.raw_json();
+      CellSpan c;
+      c.begin = static_cast<size_t>(raw.data() - base_);
+      c.end = c.begin + raw.size();
+      c.cell = number_;
+      c.output = true;
+      c.line_starts.push_back(c.begin);
+      out_cells.push_back(std::move(c));
+      return;
+    }
+    std::vector<Span> spans = strings(v);
+    if (spans.empty()) return;
+    bool binary = true;
+    size_t min_chars = binary_mime ? 4 : 256;
+    for (auto [b, e] : spans) binary = binary && is_base64_binary(data_.substr(b, e - b), min_chars);
+    if (binary)
+      out_skip.emplace_back(spans.front().first, spans.back().second);
+    else
+      add_spans(spans, true);
   }
 
   // The content span (between the quotes) of a string token.
@@ -128,13 +157,11 @@ class NotebookWalker {
     return out;
   }
 
-  void add_skip(od::value& v) {
-    std::vector<Span> s = strings(v);
-    if (!s.empty()) out_skip.emplace_back(s.front().first, s.back().second);
+  void add_text(od::value& v, bool output, bool string_per_line = false) {
+    add_spans(strings(v), output, string_per_line);
   }
 
-  void add_text(od::value& v, bool output, bool string_per_line = false) {
-    std::vector<Span> spans = strings(v);
+  void add_spans(const std::vector<Span>& spans, bool output, bool string_per_line = false) {
     if (spans.empty()) return;
     CellSpan c;
     c.begin = spans.front().first;
@@ -172,12 +199,14 @@ class NotebookWalker {
 
 }  // namespace
 
-bool is_notebook_path(std::string_view path) { return ends_with(path, ".ipynb"); }
-
-bool is_text_mime(std::string_view mime) {
-  return mime.substr(0, 5) == "text/" || mime == "application/json" || mime == "application/javascript" ||
-         ends_with(mime, "+json");
+bool is_binary_mime(std::string_view mime) {
+  if (mime == "image/svg+xml") return false;  // SVG is XML text
+  for (std::string_view p : {"image/", "audio/", "video/", "font/"})
+    if (mime.substr(0, p.size()) == p) return true;
+  return mime == "application/pdf" || mime == "application/octet-stream" || mime == "application/zip";
 }
+
+bool is_notebook_path(std::string_view path) { return ends_with(path, ".ipynb"); }
 
 bool parse_notebook(std::string_view data, BlobFacts& facts) {
   size_t first = data.find_first_not_of(" \t\r\n");

@@ -16,8 +16,8 @@ bool is_notebook_path(std::string_view path);
 // caller then scans it as plain text, never skips it.
 bool parse_notebook(std::string_view data, BlobFacts& facts);
 
-// Whether an output's MIME type holds text worth scanning (text/*, JSON, JavaScript);
-// everything else (image/*, application/pdf, ...) is a binary payload.
-bool is_text_mime(std::string_view mime);
+// MIME types whose notebook payloads are base64 of binary data (image/png, audio/*, PDF);
+// the payload is skipped only when it really is (is_base64_binary). SVG is text.
+bool is_binary_mime(std::string_view mime);
 
 }  // namespace keyward

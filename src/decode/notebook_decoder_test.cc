@@ -89,14 +89,31 @@ TEST_CASE("notebook: nbformat 3 worksheets and png outputs", "[notebook]") {
   REQUIRE(f.skip.size() == 1);
 }
 
-TEST_CASE("notebook: text MIME types", "[notebook]") {
-  CHECK(is_text_mime("text/plain"));
-  CHECK(is_text_mime("text/html"));
-  CHECK(is_text_mime("application/json"));
-  CHECK(is_text_mime("application/vnd.jupyter.widget-view+json"));
-  CHECK_FALSE(is_text_mime("image/png"));
-  CHECK_FALSE(is_text_mime("image/svg+xml"));
-  CHECK_FALSE(is_text_mime("application/pdf"));
+TEST_CASE("notebook: every MIME type but base64 binary is output text", "[notebook]") {
+  std::string png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  std::string nb = R"({"cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "display_data", "data": {
+  "image/png": ")" + png + R"(\n",
+  "image/svg+xml": ["<svg xmlns=\"http://www.w3.org/2000/svg\">\n", "<text>SVG_SECRET</text></svg>\n"],
+  "application/x-custom": "X_SECRET",
+  "application/vnd.acme.report+json": {"token": "VND_SECRET"},
+  "text/markdown": "MD_SECRET",
+  "application/x-b64text": "dGhpcyBpcyBwbGFpbiB0ZXh0IHdpdGggYSBzZWNyZXQgaW4gaXQ="
+}}]}], "nbformat": 4})";
+  BlobFacts f;
+  REQUIRE(parse_notebook(nb, f));
+  REQUIRE(f.skip.size() == 1);  // the PNG only
+  CHECK(f.skip[0].first == nb.find(png));
+  for (const char* needle : {"SVG_SECRET", "X_SECRET", "VND_SECRET", "MD_SECRET", "dGhpcyBp"}) {
+    size_t off = nb.find(needle);
+    bool in_output = false;
+    for (auto& c : f.cells) in_output |= c.output && c.cell == 1 && off >= c.begin && off < c.end;
+    CHECK(in_output);
+    for (auto& s : f.skip) CHECK_FALSE((off >= s.first && off < s.second));
+  }
+  CHECK(is_binary_mime("image/png"));
+  CHECK(is_binary_mime("application/pdf"));
+  CHECK_FALSE(is_binary_mime("image/svg+xml"));
+  CHECK_FALSE(is_binary_mime("application/x-custom"));
   CHECK(is_notebook_path("a/.ipynb_checkpoints/x-checkpoint.ipynb"));
   CHECK_FALSE(is_notebook_path("x.json"));
 }

@@ -2,6 +2,7 @@
 // escapes, base64, UTF-16, notebook cells). Every view maps its offsets back to the blob,
 // so a finding always points at the bytes a person sees in the file.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -10,15 +11,18 @@
 namespace keyward {
 
 // Piece of an offset map: view bytes [view, next piece's view) come from blob bytes
-// starting at orig. exact: one view byte per `stride` blob bytes (1 for literal text, 2 for
-// ASCII decoded from UTF-16); otherwise the whole piece maps to the blob span
-// [orig, orig_end) (a base64 group, an escape sequence).
+// starting at orig. exact: each `group` view bytes stand for `stride` blob bytes (1:1 for
+// literal text, 1:2 for ASCII decoded from UTF-16, 3:4 for base64, 1:6 for a run of \u00XX
+// escapes), so a long run of one shape is a single piece; an exact piece with
+// orig_end > orig ends there (a base64 run's last, short group). Otherwise the whole piece
+// maps to the blob span [orig, orig_end) (a base64 group split by a line break).
 struct OffsetPiece {
   size_t view = 0;
   size_t orig = 0;
   size_t orig_end = 0;
   bool exact = true;
   unsigned stride = 1;
+  unsigned group = 1;
 };
 
 struct View {
@@ -43,7 +47,7 @@ struct View {
       if (orig < p.orig_end || p.orig_end == p.orig) return p.view;
       return lo + 1 < map.size() ? map[lo + 1].view : text.size();
     }
-    return p.view + (orig - p.orig) / p.stride;
+    return p.view + (orig - p.orig) / p.stride * p.group;
   }
 
   // Blob offset of a view offset. For an end offset (exclusive), pass is_end = true.
@@ -58,7 +62,10 @@ struct View {
     }
     const OffsetPiece& p = map[lo];
     if (!p.exact) return is_end ? p.orig_end : p.orig;
-    return p.orig + (off - p.view) * p.stride;
+    size_t k = off - p.view;
+    size_t groups = is_end ? (k + p.group - 1) / p.group : k / p.group;
+    size_t o = p.orig + groups * p.stride;
+    return p.orig_end > p.orig ? std::min(o, p.orig_end) : o;
   }
 };
 
@@ -76,6 +83,8 @@ struct BlobFacts {
   std::vector<CellSpan> cells;                        // notebooks only
   std::vector<std::pair<size_t, size_t>> skip;        // blob spans not to report (images)
   std::string not_scanned;  // reason the blob cannot be scanned (LFS pointer), else ""
+  // Why the decoders could not finish (a budget ran out), else "": the scan fails closed.
+  std::string incomplete;
 };
 
 }  // namespace keyward

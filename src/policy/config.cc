@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <algorithm>
+
 #include <re2/re2.h>
 #include <sys/stat.h>
 
@@ -78,18 +80,22 @@ Status read_regexes(const toml::table& t, const char* key, const std::string& or
   return std::nullopt;
 }
 
-Status read_words(const toml::table& t, const char* key, const std::string& origin, std::vector<std::string>& out,
-                  std::string (*convert)(const std::string&)) {
+Status read_words(const toml::table& t, const char* key, const std::string& origin, WordSet& out, bool fold_case) {
+  auto node = t.get(key);
+  if (!node) return std::nullopt;
   std::vector<std::string> words;
   if (auto e = read_strings(t, key, origin, words)) return e;
   for (size_t i = 0; i < words.size(); ++i) {
     if (words[i].empty())
       return Error{fmt::format("{}:{}: '{}' holds an empty string, which would allow everything", origin,
-                               pos(*t.get(key)->as_array()->get(i)), key)};
-    out.push_back(convert(words[i]));
+                               pos(*node->as_array()->get(i)), key)};
+    out.add(words[i], fold_case);
   }
+  out.finish();
   return std::nullopt;
 }
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 
@@ -135,7 +141,61 @@ std::string shown_name(std::string_view name) {
 }
 
 std::string stopword_regex(const std::string& word) { return "(?i)" + re2::RE2::QuoteMeta(word); }
-std::string value_regex(const std::string& value) { return "\\A" + re2::RE2::QuoteMeta(value) + "\\z"; }
+
+void WordSet::add(std::string_view word, bool fold_case) {
+  size_t at = buf_.size();
+  buf_.append(word);
+  if (fold_case)
+    for (size_t i = at; i < buf_.size(); ++i) buf_[i] = ascii_lower(buf_[i]);
+  starts_.push_back(static_cast<uint32_t>(buf_.size()));
+}
+
+void WordSet::finish() {
+  size_t n = starts_.size() - 1;
+  size_t cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  table_.assign(cap, 0);
+  count_ = 0;
+  lengths_.clear();
+  std::hash<std::string_view> hash;
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string_view w = word(i);
+    for (size_t slot = hash(w) & (cap - 1);; slot = (slot + 1) & (cap - 1)) {
+      if (table_[slot] == 0) {
+        table_[slot] = i + 1;
+        ++count_;
+        lengths_.push_back(w.size());
+        break;
+      }
+      if (word(table_[slot] - 1) == w) break;  // a duplicate
+    }
+  }
+  std::sort(lengths_.begin(), lengths_.end());
+  lengths_.erase(std::unique(lengths_.begin(), lengths_.end()), lengths_.end());
+  buf_.shrink_to_fit();
+  starts_.shrink_to_fit();
+}
+
+bool WordSet::has(std::string_view s) const {
+  if (table_.empty()) return false;
+  size_t mask = table_.size() - 1;
+  for (size_t slot = std::hash<std::string_view>()(s) & mask; table_[slot] != 0; slot = (slot + 1) & mask)
+    if (word(table_[slot] - 1) == s) return true;
+  return false;
+}
+
+bool WordSet::contained_in(std::string_view s) const {
+  if (count_ == 0) return false;
+  std::string low(s);
+  for (char& c : low) c = ascii_lower(c);
+  std::string_view l(low);
+  for (size_t len : lengths_) {
+    if (len > l.size()) break;
+    for (size_t i = 0; i + len <= l.size(); ++i)
+      if (has(l.substr(i, len))) return true;
+  }
+  return false;
+}
 
 Result<Config> parse_config(const std::string& text, const std::string& origin) {
   Config cfg;
@@ -168,8 +228,8 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     if (auto e = read_strings(*allow, "paths", origin, cfg.allow_paths)) return *e;
     if (auto e = read_regexes(*allow, "path_regexes", origin, cfg.allow_path_regexes)) return *e;
     if (auto e = read_regexes(*allow, "regexes", origin, cfg.allow_regexes)) return *e;
-    if (auto e = read_words(*allow, "stopwords", origin, cfg.allow_regexes, stopword_regex)) return *e;
-    if (auto e = read_words(*allow, "values", origin, cfg.allow_regexes, value_regex)) return *e;
+    if (auto e = read_words(*allow, "stopwords", origin, cfg.stopwords, true)) return *e;
+    if (auto e = read_words(*allow, "values", origin, cfg.allow_values, false)) return *e;
     if (auto e = read_strings(*allow, "fingerprints", origin, cfg.allow_fingerprints)) return *e;
     for (size_t i = 0; i < cfg.allow_fingerprints.size(); ++i) {
       const std::string& fp = cfg.allow_fingerprints[i];
@@ -221,8 +281,8 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       if (auto e = read_strings(*t, "allow_paths", origin, o.allow_paths)) return *e;
       if (auto e = read_regexes(*t, "allow_path_regexes", origin, o.allow_path_regexes)) return *e;
       if (auto e = read_regexes(*t, "allow_regexes", origin, o.allow_regexes)) return *e;
-      if (auto e = read_words(*t, "stopwords", origin, o.allow_regexes, stopword_regex)) return *e;
-      if (auto e = read_words(*t, "allow_values", origin, o.allow_regexes, value_regex)) return *e;
+      if (auto e = read_words(*t, "stopwords", origin, o.stopwords, true)) return *e;
+      if (auto e = read_words(*t, "allow_values", origin, o.allow_values, false)) return *e;
       if (auto v = t->get("min_entropy")) {
         auto d = v->value<double>();
         if (!d || *d < 0 || *d > 8)
@@ -288,6 +348,7 @@ struct AllowMatcher::Impl {
   using Regexes = std::vector<std::unique_ptr<re2::RE2>>;
   Regexes path_regexes;
   std::map<std::string, std::pair<Regexes, Regexes>> per_rule;  // (path regexes, secret regexes)
+  const Config* config = nullptr;  // its word sets, used in place
 };
 
 namespace {
@@ -308,6 +369,7 @@ bool any_match(const std::vector<std::unique_ptr<re2::RE2>>& res, std::string_vi
 }  // namespace
 
 AllowMatcher::AllowMatcher(const Config& c) : impl_(std::make_unique<Impl>()) {
+  impl_->config = &c;
   compile_all(c.allow_path_regexes, impl_->path_regexes);
   for (auto& [id, o] : c.overrides) {
     if (o.allow_path_regexes.empty() && o.allow_regexes.empty()) continue;
@@ -329,6 +391,10 @@ bool AllowMatcher::allows_path(const std::string& rule_id, std::string_view path
 }
 
 bool AllowMatcher::allows_secret(const std::string& rule_id, std::string_view secret) const {
+  const Config& c = *impl_->config;
+  if (c.stopwords.contained_in(secret) || c.allow_values.has(secret)) return true;
+  if (auto o = c.overrides.find(rule_id); o != c.overrides.end())
+    if (o->second.stopwords.contained_in(secret) || o->second.allow_values.has(secret)) return true;
   auto it = impl_->per_rule.find(rule_id);
   return it != impl_->per_rule.end() && any_match(it->second.second, secret);
 }

@@ -2,6 +2,7 @@
 // overrides. Parsing errors name the file, the line and the reason. A gitleaks/Betterleaks
 // configuration is read too (gitleaks_config.h) and lands in the same struct.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,10 +15,36 @@
 
 namespace keyward {
 
+// Stopwords (a secret containing one, ignoring ASCII case, is allowed) and exact values,
+// kept as one buffer of words and an open-addressing hash table rather than one regex
+// each: a list of millions costs its own size plus about 12 bytes a word, and a lookup is
+// one probe per substring of each distinct word length.
+class WordSet {
+ public:
+  void add(std::string_view word, bool fold_case);
+  // Builds the table (duplicates count once); call after the last add.
+  void finish();
+  bool empty() const { return count_ == 0; }
+  size_t size() const { return count_; }
+  // Does s contain one of the words (stopwords: words were added with fold_case)?
+  bool contained_in(std::string_view s) const;
+  // Is s one of the words (values)?
+  bool has(std::string_view s) const;
+
+ private:
+  std::string_view word(uint32_t i) const { return std::string_view(buf_).substr(starts_[i], starts_[i + 1] - starts_[i]); }
+  std::string buf_;                     // the words, back to back
+  std::vector<uint32_t> starts_{0};     // word i is buf_[starts_[i], starts_[i + 1])
+  std::vector<uint32_t> table_;         // word index + 1 per slot, 0 = empty
+  std::vector<size_t> lengths_;         // distinct word lengths, ascending
+  size_t count_ = 0;
+};
+
 struct RuleOverride {
   std::vector<std::string> allow_paths;         // gitignore-style globs
   std::vector<std::string> allow_path_regexes;  // RE2 on the path (gitleaks' path allowlists)
-  std::vector<std::string> allow_regexes;       // RE2 on the secret; stopwords and values end up here
+  std::vector<std::string> allow_regexes;       // RE2 on the secret
+  WordSet stopwords, allow_values;
   double min_entropy = -1;  // < 0: keep the rule's own
   std::string severity;
   bool disabled = false;
@@ -37,7 +64,8 @@ struct Config {
   std::vector<Rule> rules;                 // [[rules]]: extra rules, same schema as patterns/
   std::vector<std::string> disabled;       // [rules_config] disable = [...]
   std::vector<std::string> allow_paths;    // [allowlist] paths = [...] (gitignore-style)
-  std::vector<std::string> allow_regexes;  // [allowlist] regexes/stopwords/values (RE2, on the secret)
+  std::vector<std::string> allow_regexes;  // [allowlist] regexes (RE2, on the secret)
+  WordSet stopwords, allow_values;         // [allowlist] stopwords, values
   std::vector<std::string> allow_path_regexes;  // [allowlist] path_regexes (RE2, on the path)
   std::vector<std::string> allow_fingerprints;  // [allowlist] fingerprints = [...]
   std::map<std::string, RuleOverride> overrides;  // [rule."id"] ...
@@ -67,10 +95,6 @@ Result<Config> load_config(const std::string& path);
 // naming the file and line, or, in a migrated config, a note (the id is dropped).
 Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known);
 
-// RE2 source that matches secrets containing word, ignoring case (gitleaks' stopwords).
-std::string stopword_regex(const std::string& word);
-// RE2 source that matches exactly value.
-std::string value_regex(const std::string& value);
 
 // Why RE2 rejects pattern, in words that never quote the pattern (it may hold a secret),
 // or "" if RE2 accepts it.
@@ -87,7 +111,8 @@ class AllowMatcher {
   ~AllowMatcher();
   AllowMatcher(const AllowMatcher&) = delete;
   AllowMatcher& operator=(const AllowMatcher&) = delete;
-  // True if a path regex or one of the rule's own allowlists drops this finding.
+  // True if a path regex, a global stopword or value, or one of the rule's own allowlists
+  // drops this finding.
   bool allows(const std::string& rule_id, std::string_view path, std::string_view secret) const;
   // The two halves of allows(): the path regexes (global and the rule's), and the rule's
   // secret regexes. History judges a blob's secrets once and its paths at each place.

@@ -30,7 +30,10 @@ block = false
   REQUIRE(c.ok());
   CHECK(c->allow_paths.size() == 2);
   CHECK(c->allow_path_regexes == std::vector<std::string>{"^vendor/"});
-  CHECK(c->allow_regexes.size() == 3);  // regex + stopword + value
+  CHECK(c->allow_regexes.size() == 1);
+  CHECK(c->stopwords.size() == 1);
+  CHECK(c->allow_values.has("a.b"));
+  CHECK_FALSE(c->allow_values.has("aXb"));
   CHECK(c->disabled == std::vector<std::string>{"some-rule"});
   CHECK(c->overrides["other-rule"].min_entropy == 3.5);
   CHECK(!c->block_checkpoints);
@@ -121,7 +124,8 @@ paths = ['''\.lock$''']
   CHECK(c->rules[0].min_entropy == 2.5);
   CHECK(c->rules[0].keywords == std::vector<std::string>{"acme_"});
   CHECK(c->rules[1].secret_group == 0);  // two groups, none named: the whole match
-  CHECK(c->overrides["acme-key"].allow_regexes.size() == 1);  // the stopword; the line regex is not converted
+  CHECK(c->overrides["acme-key"].allow_regexes.empty());  // the line regex is not converted
+  CHECK(c->overrides["acme-key"].stopwords.contained_in("ACME_TEST_1234"));
   CHECK(c->overrides["look"].allow_path_regexes.size() == 1);
   std::string all;
   for (auto& n : c->notes) all += n + "\n";
@@ -192,4 +196,19 @@ on_error = "accept"
   auto typo = parse_config("[server]\nbypas = true\n", "srv.toml");
   REQUIRE(!typo);
   CHECK(typo.error().find("unknown key 'bypas'") != std::string::npos);
+}
+
+TEST_CASE("config: a list of a million stopwords loads compactly and matches by substring, any case") {
+  const int kWords = 1000000;
+  std::string text = "[allowlist]\nstopwords = [\n";
+  for (int i = 0; i < kWords; ++i) text += "\"w" + std::to_string(7919LL * i) + "x\",\n";
+  text += "\"Dummy\"]\n";
+  auto c = parse_config(text, "big.toml");
+  REQUIRE(c.ok());
+  CHECK(c->stopwords.size() == 1000001);
+  AllowMatcher m(*c);
+  CHECK(m.allows("r", "a.py", "ghp_W7919Xabc"));    // "w7919x", any case
+  CHECK(m.allows("r", "a.py", "tok_DUMMYvalue"));
+  CHECK_FALSE(m.allows("r", "a.py", "ghp_w7919abc"));  // no such word
+  CHECK_FALSE(m.allows("r", "a.py", "ghp_w7918x"));
 }

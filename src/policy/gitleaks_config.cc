@@ -74,7 +74,7 @@ struct Converter {
   // One allowlist table (global or a rule's): secret regexes, path regexes, stopwords into
   // the given slots. `where` names it in notes.
   void allowlist(const toml::table& a, const std::string& where, std::vector<std::string>& secret_res,
-                 std::vector<std::string>& path_res) {
+                 std::vector<std::string>& path_res, WordSet& stopwords) {
     int line = line_of(a);
     std::string target = a["regexTarget"].value_or(std::string("secret"));
     std::string condition = a["condition"].value_or(std::string("OR"));
@@ -107,7 +107,8 @@ struct Converter {
         }
       } else if (k == "stopwords") {
         for (auto& w : strings_at(a, "stopwords"))
-          if (!w.empty()) secret_res.push_back(stopword_regex(w));
+          if (!w.empty()) stopwords.add(w, true);
+        stopwords.finish();
       } else if (k == "commits") {
         note(line_of(node), fmt::format("{}: commit allowlists are not converted: keyward's ignores are "
                                         "content-based and survive rebases (write a baseline with "
@@ -121,14 +122,14 @@ struct Converter {
   void global_allowlist(const toml::table& a) {
     auto targets = strings_at(a, "targetRules");
     if (targets.empty()) {
-      allowlist(a, "[allowlist]", cfg.allow_regexes, cfg.allow_path_regexes);
+      allowlist(a, "[allowlist]", cfg.allow_regexes, cfg.allow_path_regexes, cfg.stopwords);
       return;
     }
     for (auto& id : targets) {
       std::string k = kebab(id);
       auto& o = cfg.overrides[k];
       cfg.rule_refs.emplace(k, line_of(a));
-      allowlist(a, fmt::format("[[allowlists]] for rule {}", k), o.allow_regexes, o.allow_path_regexes);
+      allowlist(a, fmt::format("[[allowlists]] for rule {}", k), o.allow_regexes, o.allow_path_regexes, o.stopwords);
     }
   }
 
@@ -187,11 +188,11 @@ struct Converter {
       if (!known.count(k)) note(line_of(node), fmt::format("{}: key '{}' ignored (keyward has no equivalent)", where, k));
     }
     RuleOverride& o = cfg.overrides[id];
-    if (auto a = t["allowlist"].as_table()) allowlist(*a, where, o.allow_regexes, o.allow_path_regexes);
+    if (auto a = t["allowlist"].as_table()) allowlist(*a, where, o.allow_regexes, o.allow_path_regexes, o.stopwords);
     if (auto arr = t["allowlists"].as_array())
       for (auto& el : *arr)
-        if (auto a = el.as_table()) allowlist(*a, where, o.allow_regexes, o.allow_path_regexes);
-    if (o.allow_regexes.empty() && o.allow_path_regexes.empty()) cfg.overrides.erase(id);
+        if (auto a = el.as_table()) allowlist(*a, where, o.allow_regexes, o.allow_path_regexes, o.stopwords);
+    if (o.allow_regexes.empty() && o.allow_path_regexes.empty() && o.stopwords.empty()) cfg.overrides.erase(id);
     cfg.rules.push_back(std::move(r));
   }
 };

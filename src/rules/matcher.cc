@@ -13,13 +13,30 @@ namespace {
 // Hyperscan takes an unsigned length; larger inputs are scanned in overlapping chunks.
 constexpr size_t kChunk = size_t(1) << 30;
 constexpr size_t kOverlap = 64 * 1024;
-// Stop collecting hits for one blob past this; the windows still cover everything seen.
-constexpr size_t kMaxHits = 4u << 20;
+
+// Candidate windows [end - max_length, end] per rule, merged as Hyperscan reports them
+// (in order of end offset, mostly): a run of hits on every byte (4 million 'A's after
+// "aws_session_token=") is one window, so there is no cap on hits to lose a later token.
+struct Collect {
+  const RuleSet* rules;
+  std::vector<std::pair<size_t, size_t>>* open;  // per rule: current window, from > to when none
+  std::vector<MatchScratch::Window>* windows;     // closed windows
+  size_t base;
+};
 
 int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
-  auto* s = static_cast<std::pair<std::vector<std::pair<uint32_t, size_t>>*, size_t>*>(ctx);
-  if (s->first->size() >= kMaxHits) return 0;
-  s->first->emplace_back(id, static_cast<size_t>(to) + s->second);
+  auto* c = static_cast<Collect*>(ctx);
+  size_t end = static_cast<size_t>(to) + c->base;
+  size_t w = (*c->rules)[id].max_length;
+  size_t from = end > w ? end - w : 0;
+  auto& cur = (*c->open)[id];
+  if (cur.first <= cur.second && from <= cur.second && end >= cur.first) {
+    cur.first = std::min(cur.first, from);
+    cur.second = std::max(cur.second, end);
+    return 0;
+  }
+  if (cur.first <= cur.second) c->windows->push_back({static_cast<uint32_t>(id), cur.first, cur.second});
+  cur = {from, end};
   return 0;
 }
 
@@ -60,38 +77,37 @@ void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t 
 }
 
 Status Matcher::scan(std::string_view text, MatchScratch& scratch, std::vector<RawMatch>& out) const {
-  auto& hits = scratch.hits;
-  hits.clear();
+  auto& windows = scratch.windows;
+  auto& open = scratch.open;
+  windows.clear();
+  open.assign(rules_.size(), {1, 0});
   if (text.empty()) return std::nullopt;  // hs_scan rejects a null buffer (an empty file's)
   for (size_t base = 0; base < text.size() || base == 0; base += kChunk - kOverlap) {
     size_t len = std::min(kChunk, text.size() - base);
-    std::pair<std::vector<std::pair<uint32_t, size_t>>*, size_t> ctx{&hits, base};
+    Collect ctx{&rules_, &open, &windows, base};
     hs_error_t rc = hs_scan(db_.get(), text.data() + base, static_cast<unsigned>(len), 0, scratch.hs.get(),
                             on_match, &ctx);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
       return Error{fmt::format("Hyperscan scan failed (error {})", rc)};
     if (base + len >= text.size()) break;
   }
-  if (hits.empty()) return std::nullopt;
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  for (size_t r = 0; r < open.size(); ++r)
+    if (open[r].first <= open[r].second) windows.push_back({static_cast<uint32_t>(r), open[r].first, open[r].second});
+  if (windows.empty()) return std::nullopt;
+  std::sort(windows.begin(), windows.end());
 
   size_t first_out = out.size();
-  // Merge each rule's candidate ends into windows [end - max_length, end] and confirm each
-  // window once: linear in the input whatever the number of hits.
-  for (size_t i = 0; i < hits.size();) {
-    uint32_t rule = hits[i].first;
-    size_t w = rules_[rule].max_length;
-    size_t from = hits[i].second > w ? hits[i].second - w : 0;
-    size_t to = hits[i].second;
+  // Confirm each rule's merged windows once: linear in the input whatever the number of hits.
+  for (size_t i = 0; i < windows.size();) {
+    uint32_t rule = windows[i].rule;
+    size_t from = windows[i].from, to = windows[i].to;
     size_t j = i + 1;
-    while (j < hits.size() && hits[j].first == rule) {
-      size_t f = hits[j].second > w ? hits[j].second - w : 0;
-      if (f > to) {
+    while (j < windows.size() && windows[j].rule == rule) {
+      if (windows[j].from > to) {
         confirm(rule, text, from, to, out);
-        from = f;
+        from = windows[j].from;
       }
-      to = hits[j].second;
+      to = std::max(to, windows[j].to);
       ++j;
     }
     confirm(rule, text, from, to, out);

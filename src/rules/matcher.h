@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "hs_database.h"
@@ -22,7 +23,14 @@ struct RawMatch {
 // Per-thread state: Hyperscan scratch and reusable buffers.
 struct MatchScratch {
   HsScratchPtr hs;
-  std::vector<std::pair<uint32_t, size_t>> hits;  // (rule, end offset)
+  // Candidate windows to confirm with RE2; at most one per max_length bytes per rule.
+  struct Window {
+    uint32_t rule;
+    size_t from, to;
+    bool operator<(const Window& o) const { return std::tie(rule, from, to) < std::tie(o.rule, o.from, o.to); }
+  };
+  std::vector<Window> windows;
+  std::vector<std::pair<size_t, size_t>> open;  // per rule: the window being extended
 };
 
 class Matcher {

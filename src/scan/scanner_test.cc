@@ -77,7 +77,8 @@ TEST_CASE("scanner: each excerpt masks the other secrets of its line", "[scanner
 TEST_CASE("scanner: candidates dropped by a filter are masked in excerpts too", "[scanner][mask]") {
   std::string a = testing::fake_hf_token(63), b = testing::fake_hf_token(64);
   Config cfg;
-  cfg.allow_regexes.push_back(value_regex(b));  // b is allowlisted: not a finding, still a secret
+  cfg.allow_values.add(b, false);  // b is allowlisted: not a finding, still a secret
+  cfg.allow_values.finish();
   auto e = hf_engine(cfg);
   auto fs = scan(*e, "app.py", "x = ['" + a + "', '" + b + "']\n");
   REQUIRE(fs.size() == 1);

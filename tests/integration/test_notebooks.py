@@ -9,6 +9,23 @@ from kwtest import RepoTestCase, fake_hf_token
 from nbfiles import code_cell, dumps, image_output, md_cell, notebook, png_b64, stream
 
 
+def display(mime, value):
+    return {"output_type": "display_data", "metadata": {}, "data": {mime: value}}
+
+
+def mime_outputs():
+    """(MIME type, token -> payload) for text-bearing outputs Jupyter and widgets write."""
+    return [
+        ("image/svg+xml", lambda t: ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\">\n",
+                                     f"<desc>hub token {t}</desc></svg>\n"]),
+        ("application/x-custom+json", lambda t: {"config": {"hub_token": t}}),
+        ("application/vnd.acme.report.v1+json", lambda t: {"rows": [{"token": t}]}),
+        ("text/markdown", lambda t: f"**token**: `{t}`\n"),
+        ("text/html", lambda t: [f"<table><tr><td>{t}</td></tr></table>\n"]),
+        ("application/x-custom", lambda t: f"HF_TOKEN={t}\n"),
+    ]
+
+
 class NotebookCommitTest(RepoTestCase):
     def test_commit_blocked_with_cell_and_line(self):
         self.init_repo()
@@ -31,6 +48,23 @@ class NotebookCommitTest(RepoTestCase):
         self.assertIn(f"train.ipynb:{lineno}:{col}:", r.all)
         self.assertNoSecret(r.all, tok)
         self.assertEqual(self.git("rev-list", "--all", "--count", check=False).out.strip() or "0", "0")
+
+    def test_commit_blocked_for_secret_in_any_text_mime_output(self):
+        # Only base64 image payloads are skipped; SVG, custom and vendor JSON, markdown and
+        # HTML outputs are text. Each kind in its own commit through the installed hook.
+        self.init_repo()
+        for i, (mime, value) in enumerate(mime_outputs(), 1):
+            tok = fake_hf_token(seed=500 + i)
+            nb = notebook([code_cell(["show()\n"], [display(mime, value(tok)), image_output(png_b64())])])
+            name = f"out{i}.ipynb"
+            self.write(name, dumps(nb))
+            self.git("add", name)
+            r = self.commit(f"add {mime}")
+            self.assertBlocked(r)
+            self.assertIn("(cell 1 output", r.all, mime)
+            self.assertIn(name, r.all)
+            self.assertNoSecret(r.all, tok)
+            self.git("rm", "-q", "--cached", name)
 
     def test_clean_notebook_with_images_commits(self):
         self.init_repo()
@@ -83,6 +117,19 @@ class NotebookScanTest(RepoTestCase):
         s = self.keyward("--format", "sarif", "nb.ipynb")
         props = [res.get("properties", {}) for res in json.loads(s.out)["runs"][0]["results"]]
         self.assertTrue(all("cell" in p for p in props), s.out[:2000])
+
+    def test_text_mime_outputs_are_scanned_on_disk(self):
+        toks = {}
+        outputs = []
+        for i, (mime, value) in enumerate(mime_outputs(), 1):
+            toks[mime] = fake_hf_token(seed=600 + i)
+            outputs.append(display(mime, value(toks[mime])))
+        outputs.append(image_output(png_b64(20000)))
+        self.write("mimes.ipynb", dumps(notebook([code_cell(["show()\n"], outputs)])))
+        r, fs = self.scan_json("mimes.ipynb")
+        self.assertEqual(len(fs), len(toks), r.all)
+        self.assertEqual(r.rc, 1)
+        self.assertTrue(all(f.get("cell") == 1 and f.get("cell_output") for f in fs), r.all)
 
     def test_images_never_alarm(self):
         # Many images (base64 of random pixels) and a checkpoint-free notebook: no finding.
