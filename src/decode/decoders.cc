@@ -5,6 +5,7 @@
 #include "base64_decoder.h"
 #include "escape_decoder.h"
 #include "notebook_decoder.h"
+#include "pickle_decoder.h"
 #include "utf16_decoder.h"
 
 namespace keyward {
@@ -78,6 +79,8 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
     if (View j; budget > 0 && decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j));
     if (View u; budget > 0 && decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u));
   }
+  // Strings out of Python pickles and the zips torch.save writes.
+  if (View p; budget > 0 && decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p));
   // Base64 runs, and base64 inside those, up to max_depth.
   size_t src = text_view;
   for (int depth = 1; depth <= limits.max_depth && budget > 0; ++depth) {

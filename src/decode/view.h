@@ -75,6 +75,8 @@ struct BlobFacts {
   std::vector<CellSpan> cells;                        // notebooks only
   std::vector<std::pair<size_t, size_t>> skip;        // blob spans not to report (images)
   std::string not_scanned;  // reason the blob cannot be scanned (LFS pointer), else ""
+  // Why the decoders could not finish (a budget ran out), else "": the scan fails closed.
+  std::string incomplete;
 };
 
 }  // namespace keyward

@@ -164,6 +164,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
   BlobFacts local;
   BlobFacts& facts = facts_out ? *facts_out : local;
   std::vector<View> views = decode_blob(path, data, facts);
+  if (!facts.incomplete.empty()) return Error{facts.incomplete};  // never a partial pass
   const RuleSet& rules = matcher_.rules();
   std::vector<Finding> out;
   std::set<std::tuple<uint32_t, size_t, size_t>> seen;
