@@ -4,6 +4,7 @@
 
 #include "base64_decoder.h"
 #include "escape_decoder.h"
+#include "line_decoders.h"
 #include "notebook_decoder.h"
 #include "pickle_decoder.h"
 #include "utf16_decoder.h"
@@ -78,9 +79,11 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   } else {
     if (View j; budget > 0 && decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j));
     if (View u; budget > 0 && decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u));
+    if (View a; decode_ansi_escapes(data, facts.skip, budget, a, &facts.incomplete)) add(std::move(a));
+    if (View q; decode_quoted_printable(data, facts.skip, budget, q, &facts.incomplete)) add(std::move(q));
   }
   // Strings out of Python pickles and the zips torch.save writes.
-  if (View p; budget > 0 && decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p));
+  if (View p; decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p));
   // Base64 runs, and base64 inside those, up to max_depth.
   size_t src = text_view;
   for (int depth = 1; depth <= limits.max_depth && budget > 0; ++depth) {
