@@ -85,9 +85,10 @@ class Emitter {
 
 struct Parsed {
   bool ok = false;
-  size_t end = 0;      // just past the STOP opcode
+  size_t end = 0;      // just past the STOP opcode; with ok false, where the error is
   size_t strings = 0;  // string values read (before an error, too)
   std::string error;   // with ok false
+  bool over_budget = false;
 };
 
 // Reads one pickle (protocols 0-5) from d[i] to its STOP. Only lengths are read from the
@@ -100,7 +101,10 @@ class Parser {
   Parsed parse(size_t i) {
     Parsed r;
     while (i < d_.size()) {
-      if (b_.size() > budget_) return fail(r, "its strings exceed the decoding budget", i);
+      if (b_.size() > budget_) {
+        r.over_budget = true;
+        return fail(r, "its strings exceed the decoding budget", i);
+      }
       unsigned char op = static_cast<unsigned char>(d_[i]);
       size_t at = i++;
       switch (op) {
@@ -163,6 +167,7 @@ class Parser {
  private:
   static Parsed fail(Parsed& r, const std::string& why, size_t at) {
     r.ok = false;
+    r.end = at;
     r.error = why + " (at byte " + std::to_string(at) + ")";
     return r;
   }
@@ -247,9 +252,46 @@ bool has_magic(std::string_view d, size_t at = 0) {
   return d.size() >= at + 2 && static_cast<unsigned char>(d[at]) == 0x80 && d[at + 1] >= 2 && d[at + 1] <= 5;
 }
 
+bool printable(unsigned char c) { return c >= 0x20 ? c != 0x7f : c == '\t'; }
+
+// After an opcode the parser does not know (joblib writes numpy arrays' raw bytes in the
+// middle of its pickle) the rest is not dropped: every counted string opcode whose length
+// is followed by exactly that much printable text is read. Linear: the end of the current
+// printable run is found once per run. Returns false when the budget ran out.
+bool salvage(std::string_view d, size_t from, Emitter& e, const ViewBuilder& b, size_t budget) {
+  size_t run_begin = 0, run_end = 0;  // [run_begin, run_end): printable
+  auto printable_to = [&](size_t j) {
+    if (j < run_begin || j >= run_end) {
+      run_begin = j;
+      run_end = j;
+      while (run_end < d.size() && printable(static_cast<unsigned char>(d[run_end]))) ++run_end;
+    }
+    return run_end;
+  };
+  for (size_t i = from; i < d.size();) {
+    if (b.size() > budget) return false;
+    unsigned char op = static_cast<unsigned char>(d[i]);
+    int width = (op == 'X' || op == 'T' || op == 'B') ? 4 : (op == 'U' || op == 'C' || op == 0x8c) ? 1
+                : (op == 0x8d || op == 0x8e || op == 0x96) ? 8 : 0;
+    if (width && d.size() - i - 1 >= static_cast<size_t>(width)) {
+      uint64_t n = le(d, i + 1, width);
+      size_t j = i + 1 + static_cast<size_t>(width);
+      if (n >= 8 && n <= d.size() - j && printable_to(j) - j >= n) {
+        e.raw(d.substr(j, static_cast<size_t>(n)), j);
+        e.end(j + static_cast<size_t>(n));
+        i = j + static_cast<size_t>(n);
+        continue;
+      }
+    }
+    ++i;
+  }
+  return true;
+}
+
 // A pickle's bytes, and the pickles that follow it (the legacy torch.save format writes
-// several in a row, then raw tensor bytes). ok false: the first one did not parse.
-Parsed parse_all(std::string_view d, const Place& place, ViewBuilder& b, size_t budget) {
+// several in a row, then raw tensor bytes). ok false: the first one did not parse; with
+// salvage, the strings after the error are read as salvage() can.
+Parsed parse_all(std::string_view d, const Place& place, ViewBuilder& b, size_t budget, bool always_salvage) {
   Emitter e(b, place);
   Parser p(d, e, b, budget);
   Parsed total;
@@ -259,7 +301,10 @@ Parsed parse_all(std::string_view d, const Place& place, ViewBuilder& b, size_t 
     if (!r.ok) {
       total.ok = false;
       total.error = r.error;
-      total.end = i;
+      total.end = r.end;
+      total.over_budget = r.over_budget;
+      if (!r.over_budget && (always_salvage || total.strings > 0))
+        total.over_budget = !salvage(d, r.end, e, b, budget);
       return total;
     }
     total.ok = true;
@@ -398,9 +443,11 @@ bool decode_zip(std::string_view d, size_t budget, ViewBuilder& b, std::string* 
       fail("compressed with method " + std::to_string(m.method));
       continue;
     }
-    Parsed r = parse_all(pickle, place, b, budget);
-    any = any || r.strings > 0;
-    if (!r.ok) fail("not a readable pickle: " + r.error);
+    // A member that does not parse is still read for strings (salvage); only a budget
+    // that runs out leaves part of it unread.
+    Parsed r = parse_all(pickle, place, b, budget, true);
+    any = any || r.strings > 0 || !b.empty();
+    if (r.over_budget) fail("its strings exceed the decoding budget");
   }
   return any;
 }
@@ -415,14 +462,14 @@ bool decode_pickle(std::string_view data, size_t budget, View& out, std::string*
   if (sig(data, 0, "PK\x03\x04")) {
     any = decode_zip(data, budget, b, incomplete);
   } else if (has_magic(data)) {
-    Parsed r = parse_all(data, Place{}, b, budget);
-    // Garbage after a 0x80 0x0N start that never reached a string is not a pickle; one
-    // that stops after some strings may hide more in its tail.
-    if (!r.ok && r.strings > 0) *incomplete = "a pickle that cannot be read to its end: " + r.error;
+    // Garbage after a 0x80 0x0N start that never reached a string is not a pickle; the
+    // tail of one that stops after some strings is salvaged.
+    Parsed r = parse_all(data, Place{}, b, budget, false);
+    if (r.over_budget) *incomplete = "its pickle strings exceed the decoding budget";
     any = r.strings > 0;
   } else if (data.size() >= 2 && data.back() == '.' && std::string_view("(}]cVSINFL)").find(data[0]) != std::string_view::npos) {
     // Protocols 0 and 1 have no magic: a pickle is what parses to a STOP at the very end.
-    Parsed r = parse_all(data, Place{}, b, budget);
+    Parsed r = parse_all(data, Place{}, b, budget, false);
     any = r.ok && r.end == data.size() && r.strings > 0;
   }
   if (!any || b.empty()) return false;

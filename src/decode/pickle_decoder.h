@@ -21,9 +21,11 @@ bool is_pickle_member_name(std::string_view name);
 // members. Stored members map exactly to the blob; strings from deflated members map to
 // about where they lie in the member's compressed bytes (proportionally). Never holds more
 // than budget bytes, nor inflates more than that. Returns false when there is nothing to
-// show. Sets *incomplete (and may still return a view) when the data is a pickle but could
-// not be read to its end: an unknown opcode or a cut argument after strings were read, a
-// member compressed another way, a budget reached. The caller must not pass such a blob.
+// show. After an unknown opcode or a cut argument (joblib's in-band numpy bytes, a cut
+// download) the rest is still searched for counted strings, never dropped. Sets
+// *incomplete (and may still return a view) when part of it stays unread: a member
+// compressed another way or encrypted, a zip without a central directory, a budget
+// reached. The caller must not pass such a blob.
 bool decode_pickle(std::string_view data, size_t budget, View& out, std::string* incomplete);
 
 }  // namespace keyward
