@@ -6,7 +6,9 @@
 
 #include "base64_decoder.h"
 #include "escape_decoder.h"
+#include "line_decoders.h"
 #include "notebook_decoder.h"
+#include "pickle_decoder.h"
 #include "utf16_decoder.h"
 
 namespace keyward {
@@ -85,9 +87,13 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   } else {
     if (View j; decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j), budget);
     if (View u; decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u), budget);
+    if (View a; decode_ansi_escapes(data, facts.skip, budget, a, &facts.incomplete)) add(std::move(a), budget);
+    if (View q; decode_quoted_printable(data, facts.skip, budget, q, &facts.incomplete)) add(std::move(q), budget);
     // UTF-16 strings in a blob that is not UTF-16 text as a whole (binaries, mixed files).
     if (View r; decode_utf16_runs(data, budget, r)) add(std::move(r), budget);
   }
+  // Strings out of Python pickles and the zips torch.save writes.
+  if (View p; decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p), budget);
   // PowerShell -EncodedCommand arguments in the text.
   for (auto& x : views)
     if (!x.decoded.empty()) x.text = x.storage;

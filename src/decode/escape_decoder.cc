@@ -37,6 +37,19 @@ bool is_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// The rest of an ANSI control sequence after an escaped ESC (\u001b or \x1b) at d[j]: CSI
+// "[" parameters and a final letter ("[1;32m"). A colour code glued to a token in a
+// notebook output or a repr'd log line is dropped, so the token's boundary holds.
+size_t csi_tail(std::string_view d, size_t j) {
+  if (j >= d.size() || d[j] != '[') return 0;
+  for (size_t k = j + 1; k < d.size() && k < j + 32; ++k) {
+    char c = d[k];
+    if ((c >= '0' && c <= '9') || c == ';' || c == '?' || c == ' ') continue;
+    return (c >= '@' && c <= '~') ? k + 1 - j : 0;
+  }
+  return 0;
+}
+
 // Decodes one escape at data[i] into out; returns its length in the blob (0: not one).
 size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
   if (kind == Kind::Url) {
@@ -56,6 +69,14 @@ size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
     case 'r': out += '\r'; return 2;
     case 'b': out += '\b'; return 2;
     case 'f': out += '\f'; return 2;
+    case 'x': {  // Python and C: b'\x00\x10hf_...' in a log, where a hex digit is glued
+      int h = i + 3 < d.size() ? hex_value(d[i + 2]) : -1, l = h >= 0 ? hex_value(d[i + 3]) : -1;
+      if (l < 0) return 0;
+      if (h * 16 + l == 0x1B)
+        if (size_t n = csi_tail(d, i + 4)) return 4 + n;
+      out += static_cast<char>(h * 16 + l);
+      return 4;
+    }
     case 'u': {
       uint32_t cp = 0;
       if (!hex4(d, i + 2, &cp)) return 0;
@@ -69,6 +90,8 @@ size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
         cp = 0xFFFD;
       } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
         cp = 0xFFFD;
+      } else if (cp == 0x1B) {
+        if (size_t n = csi_tail(d, i + 6)) return 6 + n;
       }
       append_utf8(out, cp);
       return 6;
@@ -98,6 +121,9 @@ bool worth_decoding(Kind kind, std::string_view d, size_t i, size_t* len) {
       return true;
     }
     case '/': return true;  // "https:\/\/", a secret with a slash in it
+    case 'x':  // \xNN: its second hex digit is glued to what follows
+      *len = 4;
+      return i + 3 < d.size() && hex_value(d[i + 2]) >= 0 && hex_value(d[i + 3]) >= 0;
     // A control escape glued to a token: in the raw text its letter is part of the word.
     case 'n': case 't': case 'r': case 'b': case 'f':
       return i + 2 < d.size() && (is_alnum(d[i + 2]) || d[i + 2] == '_');

@@ -16,7 +16,9 @@ namespace keyward {
 using SkipSpans = std::vector<std::pair<size_t, size_t>>;  // sorted blob spans to leave alone
 
 // A "json-escape" view of the lines (or a window of a long line) around escapes that can
-// hide or split a token. Returns false when there is nothing worth decoding.
+// hide or split a token. Python's and C's \xNN count too (a bytes repr in a log), and an
+// escaped ANSI colour code (\u001b[32m, \x1b[0m) is dropped. Returns false when there is
+// nothing worth decoding.
 bool decode_json_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out);
 
 // The same for %XX percent-encoding ("url-encoding").

@@ -45,28 +45,71 @@ bool has_run(std::string_view s, size_t len) {
   return false;
 }
 
+// Filler words placeholders are made of ("YourDummyTokenGoesHere"), for measuring how much
+// of a value they cover. Three letters at least: shorter ones turn up in random text.
+bool covered_by_words(std::string_view body) {
+  static constexpr std::string_view kFiller[] = {
+      "placeholder", "redacted", "changeme", "example", "replace", "testing", "notreal", "insert", "sample",
+      "secret", "access", "dummy",   "token",   "value",  "your",   "here",  "fake",   "test",  "goes",
+      "this",   "real",   "demo",    "key",     "api",    "for",    "not",   "the",    "xxx"};
+  size_t letters = 0, covered = 0;
+  for (size_t i = 0; i < body.size();) {
+    if (!std::isalpha(static_cast<unsigned char>(body[i]))) { ++i; continue; }
+    size_t best = 0;
+    for (auto w : kFiller) {
+      if (w.size() <= best || i + w.size() > body.size()) continue;
+      bool eq = true;
+      for (size_t k = 0; k < w.size() && eq; ++k)
+        eq = std::tolower(static_cast<unsigned char>(body[i + k])) == w[k];
+      if (eq) best = w.size();
+    }
+    if (best) covered += best, letters += best, i += best;
+    else ++letters, ++i;
+  }
+  return letters > 0 && 2 * covered >= letters;
+}
+
 }  // namespace
 
 bool looks_like_placeholder(std::string_view secret) {
+  std::string_view body = body_of(secret);
+  // Words with a separator in them are never random: YOUR_TOKEN_HERE, change_me.
+  static constexpr std::string_view kPhrases[] = {"your_", "_here", "your-", "-here", "change_me", "not_real",
+                                                  "secret_key_here", "token_here", "api_key_here"};
   // Words count in one case only (lower, UPPER or Capitalised): a random token spells
-  // "fake" in some mix of cases far more often than in exactly one of them.
-  static constexpr std::string_view kWords[] = {
-      "xxxx",     "your_",    "_here",     "your-", "-here",  "example", "placeholder", "replace",
-      "insert",   "redacted", "changeme",  "change_me", "dummy", "fake",  "sample",      "notreal",
-      "not_real", "secret_key_here", "token_here", "api_key_here"};
-  for (auto w : kWords) {
-    std::string cap(w);
+  // "fake" in some mix of cases far more often than in exactly one of them. Even then a
+  // random token holds a short one now and then (31 places x 3 cases in 52^4 for "Fake"
+  // in an hf_ token, against 52^6 for "Sample"), so a word of five letters or fewer counts
+  // only where it stands apart (at an end of the value or next to punctuation:
+  // sk_test_dummy_1) or where filler words make up at least half of the value
+  // (MyDummyTokenGoesHere).
+  static constexpr std::string_view kWords[] = {"xxxx",     "example",  "placeholder", "replace", "insert",
+                                                "redacted", "changeme", "dummy",       "fake",    "sample",
+                                                "notreal"};
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  auto found = [&](std::string_view hay, std::string_view w, bool need_apart) {
+    std::string cap(w), up(w);
     cap[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(cap[0])));
-    std::string wu(w);
-    for (auto& c : wu) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (secret.find(w) != std::string_view::npos || secret.find(wu) != std::string_view::npos ||
-        secret.find(cap) != std::string_view::npos)
-      return true;
+    for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const std::string& form : {std::string(w), cap, up})
+      for (size_t at = hay.find(form); at != std::string_view::npos; at = hay.find(form, at + 1)) {
+        if (!need_apart) return true;
+        size_t end = at + form.size();
+        if (at == 0 || end == hay.size() || !alnum(hay[at - 1]) || !alnum(hay[end])) return true;
+      }
+    return false;
+  };
+  for (auto w : kPhrases)
+    if (found(secret, w, false)) return true;
+  bool word = false;
+  for (auto w : kWords) {
+    if (found(body, w, w.size() <= 5)) return true;
+    word = word || found(body, w, false);
   }
+  if (word && covered_by_words(body)) return true;
   static constexpr std::string_view kMarks[] = {"<", ">", "${", "{{", "}}", "****", "...", "%s", "$("};
   for (auto m : kMarks)
     if (secret.find(m) != std::string_view::npos) return true;
-  std::string_view body = body_of(secret);
   if (body.size() >= 8 && has_run(body, 6)) return true;
   // Very few distinct characters in a long value: aaaa-bbbb, 0101...
   if (body.size() >= 16) {

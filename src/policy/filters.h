@@ -9,7 +9,10 @@ namespace keyward {
 double shannon_entropy(std::string_view s);
 
 // True for values that are obviously not real secrets: xxxx, YOUR_TOKEN_HERE, <token>,
-// ${VAR}, EXAMPLE, runs of one character, ascending sequences (abcdef, 123456).
+// ${VAR}, EXAMPLE, runs of one character, ascending sequences (abcdef, 123456). A word
+// such as Fake or Sample glued inside random letters is not enough: it must stand apart
+// or filler words must make up half the value. The scanner skips this filter for values
+// whose checksum is valid.
 bool looks_like_placeholder(std::string_view secret);
 
 // True if the line carries an inline allow comment: keyward:allow, or the spellings of

@@ -29,6 +29,26 @@ TEST_CASE("random tokens are not placeholders", "[filters]") {
     CHECK_FALSE(looks_like_placeholder(testing::fake_hf_token(seed)));
 }
 
+TEST_CASE("placeholder words count where they stand apart or make up the value", "[filters]") {
+  CHECK(looks_like_placeholder("sk_test_dummy_0123456789abcdefXYZ"));
+  CHECK(looks_like_placeholder("hf_Fake" + testing::fake_token("", testing::kLetters, 30, 5)));
+  CHECK(looks_like_placeholder("hf_YourDummyTokenGoesHereForTestingX"));
+  CHECK(looks_like_placeholder("hf_SampleTokenValueForTheDemoReplace"));
+}
+
+TEST_CASE("a word glued inside random letters does not make a placeholder", "[filters]") {
+  // Random 34-letter bodies with Fake, Test, Dummy or xxxx in the middle: a real token
+  // spells one now and then.
+  for (std::string word : {"Fake", "Test", "Dummy", "fake", "FAKE", "xxxx", "DUMMY"})
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+      std::string t = testing::fake_hf_token(seed);
+      std::string tok = t.substr(0, 3 + 12) + word + t.substr(3 + 12 + word.size());
+      REQUIRE(tok.size() == t.size());
+      INFO(tok);
+      CHECK_FALSE(looks_like_placeholder(tok));
+    }
+}
+
 TEST_CASE("inline allow comments in the spellings people use", "[filters]") {
   CHECK(has_allow_comment("token = load()  # keyward:allow"));
   CHECK(has_allow_comment("x = 1 // gitleaks:allow"));
