@@ -152,6 +152,27 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+// The keys fingerprints are computed with, in order: fingerprint_key in the config, then
+// the given candidates (keys of baselines in play), then a new random key when one is
+// wanted and none was found, then a salt from the repository's identity. The first is the
+// key in force; the others are accepted when matching (configuration.md, "Fingerprints").
+// Every mode chooses them here, so a baseline matches whichever mode reads it.
+Status choose_fingerprint_keys(Config& cfg, const std::vector<std::string>& candidates, bool want_new_key,
+                               git_repository* repo) {
+  std::vector<std::string>& keys = cfg.fingerprint_keys;
+  auto add = [&](const std::string& k) {
+    if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  };
+  add(cfg.fingerprint_key);
+  for (auto& k : candidates) add(k);
+  if (want_new_key && keys.empty()) {
+    add(new_fingerprint_key());
+    if (keys.empty()) return Error{"cannot get random bytes from the system for a new fingerprint key"};
+  }
+  add(salt_key(repository_identity(repo)));
+  return std::nullopt;
+}
+
 // A pre-receive hook on a git server. Everything it prints reaches the pusher as "remote:"
 // lines, so the report is plain text without colour; errors refuse the push (fail closed)
 // unless the admin chose [server] on_error = "accept".
@@ -197,6 +218,16 @@ int run_pre_receive(const Options& o) {
                              "admin can bypass the check)\n", std::atoi(n), std::atoi(n) == 1 ? " was" : "s were");
   auto refs = parse_pre_receive(std::cin);
   if (!refs) return refuse(refs.error());
+  std::string baseline = o.baseline;
+  if (baseline.empty() && !policy.baseline.empty())
+    baseline = policy.baseline[0] == '/' ? policy.baseline : dir_of(origin) + "/" + policy.baseline;
+  Baseline known;
+  if (!baseline.empty()) {
+    auto b = load_baseline(baseline);
+    if (!b) return refuse(b.error());
+    known = std::move(*b);
+  }
+  if (auto st = choose_fingerprint_keys(*cfg, {known.key}, false, repo.get())) return refuse(st->message);
 
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
@@ -216,14 +247,7 @@ int run_pre_receive(const Options& o) {
   po.ref_globs = policy.refs;
   if (auto st = scan_pre_receive(repo.get(), e, po, *refs, report)) return refuse(st->message);
 
-  std::string baseline = o.baseline;
-  if (baseline.empty() && !policy.baseline.empty())
-    baseline = policy.baseline[0] == '/' ? policy.baseline : dir_of(origin) + "/" + policy.baseline;
-  if (!baseline.empty()) {
-    auto b = load_baseline(baseline);
-    if (!b) return refuse(b.error());
-    apply_baseline(*b, report.findings);
-  }
+  if (!baseline.empty()) apply_baseline(known, report.findings);
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
   });
@@ -255,13 +279,23 @@ int run_commit_msg(const Options& o) {
   GitLibrary git;
   std::string root;
   git_repository* raw = nullptr;
+  RepoPtr repo;
   if (git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) == 0) {
-    RepoPtr repo(raw);
+    repo.reset(raw);
     if (const char* wd = git_repository_workdir(repo.get())) root = wd;
   }
   if (!root.empty() && root.back() == '/') root.pop_back();
   auto cfg = find_config(o, root);
   if (!cfg) return fail(o, cfg.error());
+  Baseline given;
+  if (!o.baseline.empty()) {
+    auto b = load_baseline(o.baseline);
+    if (!b) return fail(o, b.error());
+    given = std::move(*b);
+  }
+  std::vector<std::string> candidates{given.key};
+  if (!root.empty()) candidates.push_back(baseline_key(root + "/.keyward-baseline"));
+  if (auto st = choose_fingerprint_keys(*cfg, candidates, false, repo.get())) return fail(o, st->message);
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
   eo.cache_dir = default_cache_dir();
@@ -275,11 +309,7 @@ int run_commit_msg(const Options& o) {
   auto found = scan_message_text(**engine, text);
   if (!found) return fail(o, found.error());
   report.findings = std::move(*found);
-  if (!o.baseline.empty()) {
-    auto b = load_baseline(o.baseline);
-    if (!b) return fail(o, b.error());
-    apply_baseline(*b, report.findings);
-  }
+  if (!o.baseline.empty()) apply_baseline(given, report.findings);
   if (report.findings.empty()) return 0;
   ReportOptions ro;
   ro.show_secrets = o.show_secrets;
@@ -345,19 +375,12 @@ int run_scan(const Options& o) {
   // others are accepted too when matching (docs/configuration.md, "Fingerprints").
   {
     std::string out_path = o.output.empty() ? ".keyward-baseline" : o.output;
-    std::vector<std::string>& keys = cfg->fingerprint_keys;
-    auto add = [&](const std::string& k) {
-      if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-    };
-    add(cfg->fingerprint_key);
-    if (o.command == Options::Command::Baseline) add(baseline_key(out_path));
-    add(given.key);
-    if (!root.empty()) add(baseline_key(root + "/.keyward-baseline"));
-    if (o.command == Options::Command::Baseline && keys.empty()) {
-      add(new_fingerprint_key());
-      if (keys.empty()) return fail(o, "cannot get random bytes from the system for a new fingerprint key");
-    }
-    add(salt_key(repository_identity(repo.get())));
+    std::vector<std::string> candidates;
+    if (o.command == Options::Command::Baseline) candidates.push_back(baseline_key(out_path));
+    candidates.push_back(given.key);
+    if (!root.empty()) candidates.push_back(baseline_key(root + "/.keyward-baseline"));
+    if (auto st = choose_fingerprint_keys(*cfg, candidates, o.command == Options::Command::Baseline, repo.get()))
+      return fail(o, st->message);
   }
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;

@@ -254,11 +254,17 @@ Result<std::string> install_hooks(const InstallOptions& o) {
     dir = *d;
   }
   if (auto e = mkdirs(dir)) return *e;
+  // A bare repository is a server's (pushes arrive: pre-receive) or a dotfiles store
+  // committed to with `git --git-dir=X --work-tree=Y commit` (pre-commit and commit-msg
+  // run then). Both kinds get what they need; the summary says which hook does what.
+  std::string bare_note;
   if (!o.global && is_bare(o.start_dir)) {
     auto r = install_one(dir, "pre-receive", kPreReceiveHook, o);
     if (!r) return r;
-    return *r + "\nthis is a bare repository: the pre-receive hook refuses pushes that add a secret "
-                "(server policy: docs/server.md)";
+    note = "\n" + *r + note;
+    bare_note = "\nthis is a bare repository: the pre-receive hook refuses pushes that add a secret "
+                "(server policy: docs/server.md); pre-commit and commit-msg run only for commits made with "
+                "--work-tree (a dotfiles setup)";
   }
   auto one = install_one(dir, "pre-commit", kPreCommitHook, o);
   if (!one) return one;
@@ -266,7 +272,7 @@ Result<std::string> install_hooks(const InstallOptions& o) {
   auto msg = install_one(dir, "commit-msg", kCommitMsgHook, o);
   if (!msg) return msg;
   summary += "\n" + *msg;
-  if (o.pre_receive) {
+  if (o.pre_receive && bare_note.empty()) {
     auto r = install_one(dir, "pre-receive", kPreReceiveHook, o);
     if (!r) return r;
     summary += "\n" + *r;
@@ -276,7 +282,7 @@ Result<std::string> install_hooks(const InstallOptions& o) {
     if (!two) return two;
     summary += "\n" + *two;
   }
-  return summary + note;
+  return summary + note + bare_note;
 }
 
 Result<std::string> uninstall_hooks(const InstallOptions& o) {

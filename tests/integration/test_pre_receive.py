@@ -57,10 +57,15 @@ class ServerCase(RepoTestCase):
 
 
 class InstallTest(ServerCase):
-    def test_bare_install_puts_pre_receive_only(self):
+    def test_bare_install_puts_pre_receive_and_work_tree_hooks(self):
+        # A bare repository is a server's or a dotfiles store (--work-tree commits): pre-receive
+        # for pushes, pre-commit and commit-msg for work-tree commits, and the summary says so.
         hooks = os.path.join(self.server, "hooks")
         self.assertTrue(os.access(os.path.join(hooks, "pre-receive"), os.X_OK))
-        self.assertFalse(os.path.exists(os.path.join(hooks, "pre-commit")))
+        self.assertTrue(os.access(os.path.join(hooks, "pre-commit"), os.X_OK))
+        r = self.keyward("install", "--force", cwd=self.server)
+        self.assertEqual(r.rc, 0, r.all)
+        self.assertIn("bare repository", r.all)
         r = self.keyward("uninstall", cwd=self.server)
         self.assertEqual(r.rc, 0, r.all)
         self.assertFalse(os.path.exists(os.path.join(hooks, "pre-receive")))

@@ -1,0 +1,83 @@
+// The matcher: Hyperscan candidates confirmed by RE2, with the secret's exact span, in one
+// pass over the text; candidates at the very start and end of the buffer included.
+#include "matcher.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "hs_database.h"
+#include "rule_set.h"
+#include "testing.h"
+
+using namespace keyward;
+
+namespace {
+
+RuleSet hf_rules() {
+  const char* text = R"([[rules]]
+id = "hf"
+description = "HF"
+regex = '''(?:^|[^A-Za-z0-9_])(hf_[A-Za-z]{34})(?:[^A-Za-z0-9_]|$)'''
+max_length = 40
+)";
+  std::vector<Rule> rules;
+  REQUIRE_FALSE(RuleSet::parse_file(text, "hf.toml", rules));
+  RuleSet set;
+  for (auto& r : rules) REQUIRE_FALSE(set.add(r));
+  return set;
+}
+
+std::vector<RawMatch> run(const Matcher& m, std::string_view text) {
+  auto scratch = m.make_scratch();
+  REQUIRE(scratch);
+  std::vector<RawMatch> out;
+  REQUIRE_FALSE(m.scan(text, *scratch, out));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("matcher: the secret's span, at the start, middle and very end of the buffer", "[matcher]") {
+  RuleSet rules = hf_rules();
+  auto db = HsDatabase::compile(rules);
+  REQUIRE(db);
+  Matcher m(rules, *db);
+  std::string tok = testing::fake_hf_token(7);
+  for (std::string text : {tok, "x = '" + tok + "'\n", std::string(100000, 'a') + "\n" + tok}) {
+    auto found = run(m, text);
+    REQUIRE(found.size() == 1);
+    CHECK(text.substr(found[0].secret_begin, found[0].secret_end - found[0].secret_begin) == tok);
+  }
+  CHECK(run(m, "").empty());
+  CHECK(run(m, tok + "x").empty());  // the right boundary holds
+}
+
+TEST_CASE("matcher: many candidates of one rule are all confirmed, in order", "[matcher]") {
+  RuleSet rules = hf_rules();
+  auto db = HsDatabase::compile(rules);
+  REQUIRE(db);
+  Matcher m(rules, *db);
+  std::string text;
+  std::vector<std::string> toks;
+  for (int i = 0; i < 200; ++i) {
+    toks.push_back(testing::fake_hf_token(100 + i));
+    text += toks.back() + (i % 2 ? "\n" : " ");
+  }
+  auto found = run(m, text);
+  REQUIRE(found.size() == toks.size());
+  for (size_t i = 0; i < found.size(); ++i)
+    CHECK(text.substr(found[i].secret_begin, found[i].secret_end - found[i].secret_begin) == toks[i]);
+}
+
+TEST_CASE("hs_database: the cache key changes with any rule's regex", "[matcher]") {
+  RuleSet a = hf_rules();
+  std::vector<Rule> rules;
+  REQUIRE_FALSE(RuleSet::parse_file("[[rules]]\nid = \"hf\"\ndescription = \"HF\"\nregex = '(hf_[A-Za-z]{33})'\n",
+                                    "hf.toml", rules));
+  RuleSet b;
+  REQUIRE_FALSE(b.add(rules[0]));
+  CHECK(HsDatabase::cache_key(a) != HsDatabase::cache_key(b));
+  CHECK(HsDatabase::cache_key(a) == HsDatabase::cache_key(hf_rules()));
+}
