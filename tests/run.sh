@@ -15,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
-SECONDS=0
-stage() { echo "== $* (at ${SECONDS}s)"; }
+t0=$(date +%s)
+stage() { echo "== $* (at $(( $(date +%s) - t0 ))s)"; }
 
 stage "packages"
 ./install.sh --deps-only --test-deps
