@@ -113,6 +113,44 @@ class AdversarialTest(RepoTestCase):
             r = self.keyward(p)
             self.assertEqual(r.rc, 1, f"{name}: silent pass\n{r.all}")
 
+
+    def test_allow_marker_anywhere_on_a_long_line_silences_every_secret(self):
+        """`keyward:allow` is honoured anywhere on the line, even inside a data value, and
+        silences every finding on it (the contract: "silences one finding"). In minified
+        JSON the whole file is one line: `{"fixture":"hf_A","note":"keyward:allow",
+        "prod":"hf_B"}` -> `keyward f.json` exits 0 for both tokens."""
+        os.makedirs(self.repo)
+        other = fake_hf_token(seed=99)
+        p = self.write("min.json", json.dumps({"test_fixture": other,
+                                                 "note": "keyward:allow",
+                                                 "prod": self.tok}, separators=(",", ":")))
+        r = self.keyward("--format", "json", p)
+        self.assertEqual(r.rc, 1, r.all)
+
+    def test_token_in_commit_author_is_never_scanned(self):
+        """Commit messages are scanned, but the author/committer header is not:
+        `GIT_AUTHOR_NAME="dev <hf token>" git commit --allow-empty -m x` then `git push`
+        through keyward's pre-push and the server's pre-receive: accepted; `--all-history`
+        and `--range HEAD~1..HEAD` exit 0. The header is pushed like the message."""
+        self.first_commit()
+        r = self.git("commit", "--allow-empty", "-m", "x",
+                     env={"GIT_AUTHOR_NAME": f"dev {self.tok}"}, check=False)
+        r = self.keyward("--all-history")
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertNoSecret(r.all, self.tok)
+        r = self.keyward("--range", "HEAD~1..HEAD")
+        self.assertEqual(r.rc, 1, r.all)
+
+    def test_format_gitlab_from_contract_is_rejected(self):
+        """design.md lists `--format text|json|sarif|gitlab`; `keyward --format gitlab .`
+        exits 2 with "--format takes text, json or sarif". (Noise: a CI job configured from
+        the contract fails; not a silent pass.)"""
+        os.makedirs(self.repo)
+        self.write("s.py", f't = "{self.tok}"\n')
+        r = self.keyward("--format", "gitlab", ".")
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertNoSecret(r.all, self.tok)
+
     # --- leaks --------------------------------------------------------------------------
     def test_token_in_path_printed_raw_in_every_format(self):
         """A finding in a file whose path holds another token (`cfg/<hf token>.py` with an
