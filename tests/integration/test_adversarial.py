@@ -151,6 +151,19 @@ class AdversarialTest(RepoTestCase):
         self.assertEqual(r.rc, 1, r.all)
         self.assertNoSecret(r.all, self.tok)
 
+
+    def test_disk_scan_skips_dot_git_directory_without_a_note(self):
+        """`keyward DIR` where DIR/.git/config holds `url = https://u:<hf token>@host/x`
+        (the classic credential-in-remote-URL leak, e.g. a folder about to be tarred or
+        copied): "scanned 0 blobs", exit 0, and even `-v` says nothing about skipping
+        `.git/`. `keyward DIR/.git` finds it. Scan it, or at least say it was skipped."""
+        d = os.path.join(self.tmp, "folder")
+        os.makedirs(os.path.join(d, ".git"))
+        with open(os.path.join(d, ".git", "config"), "w") as f:
+            f.write(f'[remote "origin"]\n\turl = https://u:{self.tok}@huggingface.co/x\n')
+        r = self.keyward("-v", d, cwd=self.tmp)
+        self.assertTrue(r.rc == 1 or ".git" in r.err, f"silent skip of .git/\n{r.all}")
+
     # --- leaks --------------------------------------------------------------------------
     def test_token_in_path_printed_raw_in_every_format(self):
         """A finding in a file whose path holds another token (`cfg/<hf token>.py` with an
