@@ -164,6 +164,23 @@ class AdversarialTest(RepoTestCase):
         r = self.keyward("-v", d, cwd=self.tmp)
         self.assertTrue(r.rc == 1 or ".git" in r.err, f"silent skip of .git/\n{r.all}")
 
+
+    def test_numpy_unicode_array_hides_token(self):
+        """`np.save("cfg.npy", np.array(token))` stores the string as UTF-32-LE without a
+        BOM after the .npy header (dtype '<U37'); `keyward model/` exits 0. The same array
+        inside an .npz (stored, not compressed) also passes. Model folders are keyward's
+        main disk use case (before upload_folder)."""
+        d = os.path.join(self.tmp, "model")
+        os.makedirs(d)
+        hdr = b"{'descr': '<U%d', 'fortran_order': False, 'shape': (), }" % len(self.tok)
+        hdr = hdr + b" " * (118 - len(hdr) - 1) + b"\n"  # 10 + 118 = 128: 64-aligned
+        data = (b"\x93NUMPY\x01\x00" + len(hdr).to_bytes(2, "little") + hdr
+                + self.tok.encode("utf-32-le"))
+        with open(os.path.join(d, "cfg.npy"), "wb") as f:
+            f.write(data)
+        r = self.keyward(d, cwd=self.tmp)
+        self.assertEqual(r.rc, 1, r.all)
+
     # --- leaks --------------------------------------------------------------------------
     def test_token_in_path_printed_raw_in_every_format(self):
         """A finding in a file whose path holds another token (`cfg/<hf token>.py` with an
