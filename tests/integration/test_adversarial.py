@@ -209,6 +209,25 @@ class AdversarialTest(RepoTestCase):
         self.assertEqual(r.rc, 2, r.all)
         self.assertNoSecret(r.all, self.tok)
 
+    def test_zip_entry_name_echoed_raw_in_error(self):
+        """A torch-style zip whose entry names start with a token (`<hf token>/data.pkl`)
+        and whose central directory is cut: `keyward f.pt` exits 2 with "a zip holding
+        '<hf token>/data.pkl' without a readable central directory": blob content (an
+        entry name, up to 200 chars) raw in an error message."""
+        import io
+        import pickle
+        import zipfile
+        os.makedirs(self.repo)
+        b = io.BytesIO()
+        with zipfile.ZipFile(b, "w") as z:
+            z.writestr(self.tok + "/data.pkl", pickle.dumps({"a": 1}))
+            z.writestr(self.tok + "/version", "3\n")
+        data = b.getvalue()
+        p = self.write("cut.pt", data[:data.rfind(b"PK\x05\x06") - 10], mode="wb")
+        r = self.keyward(p)
+        self.assertNotEqual(r.rc, 0, r.all)
+        self.assertNoSecret(r.all, self.tok)
+
 
 if __name__ == "__main__":
     unittest.main()
