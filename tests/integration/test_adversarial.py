@@ -228,6 +228,26 @@ class AdversarialTest(RepoTestCase):
         self.assertNotEqual(r.rc, 0, r.all)
         self.assertNoSecret(r.all, self.tok)
 
+    def test_stdin_dash_from_contract_is_rejected(self):
+        """design.md: `keyward -` scans standard input (`--stdin-name PATH` names it).
+        `printf 'x="<hf token>"' | keyward -` exits 2 with "cannot scan '-': No such file
+        or directory"; `--stdin-name` is "unknown option". (Noise: fails closed; a
+        pipeline written from the contract cannot run. /dev/stdin works.)"""
+        os.makedirs(self.repo)
+        r = self.keyward("-", input=f'x = "{self.tok}"\n')
+        self.assertEqual(r.rc, 1, r.all)
+        r = self.keyward("--stdin-name", "app/settings.py", "-", input=f'x = "{self.tok}"\n')
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertIn("app/settings.py", r.all)
+
+    def test_rules_id_from_contract_is_rejected(self):
+        """design.md: `keyward rules [ID]` lists rules "or show one whole";
+        `keyward rules huggingface-user-token` exits 2: "'keyward rules' takes no paths"."""
+        os.makedirs(self.repo)
+        r = self.keyward("rules", "huggingface-user-token")
+        self.assertEqual(r.rc, 0, r.all)
+        self.assertIn("huggingface-user-token", r.out)
+
 
 if __name__ == "__main__":
     unittest.main()
