@@ -392,10 +392,10 @@ bool inflate_member(std::string_view in, std::string& out, size_t usize) {
   return rc == Z_STREAM_END && f.z.total_out == usize;
 }
 
-std::string quoted(std::string_view name) {
-  std::string s;
-  for (char c : name.substr(0, 200)) s += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  return "'" + s + "'";
+// A member is named by its position, never by its name: names are file content, and a
+// name can hold a secret that must not reach an error message.
+std::string member_label(uint64_t local_offset) {
+  return "the zip member whose header is at byte " + std::to_string(local_offset);
 }
 
 // The .pkl members of a zip. Returns whether any was read.
@@ -406,7 +406,7 @@ bool decode_zip(std::string_view d, size_t budget, ViewBuilder& b, std::string* 
     if (d.size() >= 30) {
       size_t nlen = static_cast<size_t>(le(d, 26, 2));
       if (d.size() - 30 >= nlen && is_pickle_member_name(d.substr(30, nlen)))
-        *incomplete = "a zip holding " + quoted(d.substr(30, nlen)) + " without a readable central directory";
+        *incomplete = "a zip whose first member is a pickle, without a readable central directory";
     }
     return false;
   }
@@ -414,7 +414,7 @@ bool decode_zip(std::string_view d, size_t budget, ViewBuilder& b, std::string* 
   size_t inflated = 0;
   for (const ZipMember& m : members) {
     if (!is_pickle_member_name(m.name)) continue;
-    std::string what = "zip member " + quoted(m.name);
+    std::string what = member_label(m.local);
     auto fail = [&](const std::string& why) {
       if (incomplete->empty()) *incomplete = what + ": " + why;
     };

@@ -102,7 +102,9 @@ Status RuleSet::parse_file(const std::string& text, const std::string& origin,
     r.negative = strings(v["examples"]["negative"], where("examples.negative"), &err);
     if (!err.empty()) return Error{err};
     if (!is_kebab(r.id))
-      return Error{fmt::format("{}:{}: rule id '{}' must be kebab-case (a-z, 0-9, -)", origin, line, r.id)};
+      return Error{fmt::format("{}:{}: the rule id must be kebab-case (a-z, 0-9, -); it is a {}-character value, "
+                               "not shown in case a secret was pasted there",
+                               origin, line, r.id.size())};
     if (r.regex.empty()) return Error{where("missing regex")};
     if (r.description.empty()) return Error{where("missing description")};
     out.push_back(std::move(r));

@@ -65,6 +65,7 @@ struct Walker {
   std::vector<FileJob> files;
   std::map<std::pair<dev_t, ino_t>, std::string> seen_files;  // -> the path it was scanned at
   std::set<std::pair<dev_t, ino_t>> seen_dirs;
+  std::vector<std::string> git_dirs;  // .git directories (or files) met while walking, not scanned
 
   static std::string rel(const std::string& p) {
     // Allowlists are written relative to the scan root: drop a leading "./".
@@ -143,7 +144,11 @@ struct Walker {
     std::vector<std::string> names;
     while (auto* e = ::readdir(d)) {
       std::string n = e->d_name;
-      if (n == "." || n == ".." || n == ".git") continue;
+      if (n == "." || n == "..") continue;
+      if (n == ".git") {
+        git_dirs.push_back(path + (path.empty() || path.back() == '/' ? "" : "/") + n);
+        continue;
+      }
       names.push_back(n);
     }
     ::closedir(d);
@@ -230,9 +235,14 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
 
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
                   std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs) {
-  Walker w{engine, report, unreadable, notices, {}, {}, {}};
+  Walker w{engine, report, unreadable, notices, {}, {}, {}, {}};
   for (auto& p : paths)
     if (auto e = w.walk(p, true)) return e;
+  // git's own directory holds the repository, not the files being uploaded: skipped, and
+  // said, since it can hold credentials (a remote URL with a token in .git/config).
+  for (auto& g : w.git_dirs)
+    notices->push_back(fmt::format("{}: git's own directory, not scanned (its history: keyward --all-history; "
+                                   "its files: keyward {})", g, g));
 
   std::vector<FileResult> results(w.files.size());
   size_t threads = jobs > 0 ? static_cast<size_t>(jobs) : std::max(1u, std::thread::hardware_concurrency());
