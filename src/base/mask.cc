@@ -44,4 +44,14 @@ std::string mask_spans(std::string_view text, std::vector<std::pair<size_t, size
   return out;
 }
 
+std::string mask_occurrences(std::string_view text, const std::vector<std::string_view>& secrets) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (std::string_view s : secrets) {
+    if (s.size() < 4) continue;
+    for (size_t at = text.find(s); at != std::string_view::npos; at = text.find(s, at + 1))
+      spans.emplace_back(at, at + s.size());
+  }
+  return spans.empty() ? std::string(text) : mask_spans(text, std::move(spans));
+}
+
 }  // namespace keyward

@@ -15,4 +15,8 @@ std::string mask_secret(std::string_view secret);
 // overlapping) replaced: each run of covered bytes becomes mask_secret(run).
 std::string mask_spans(std::string_view text, std::vector<std::pair<size_t, size_t>> spans);
 
+// text with every occurrence of any of secrets masked: for what a report prints besides the
+// excerpt (an author name, a path) that may hold a secret the scan found elsewhere.
+std::string mask_occurrences(std::string_view text, const std::vector<std::string_view>& secrets);
+
 }  // namespace keyward

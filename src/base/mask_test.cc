@@ -41,3 +41,13 @@ TEST_CASE("mask_spans masks every span, merging overlaps", "[mask]") {
   CHECK(o.substr(o.size() - 3) != "end");
   CHECK(mask_spans("abc", {}) == "abc");
 }
+
+TEST_CASE("mask_occurrences masks every copy of every secret in a metadata string", "[mask]") {
+  std::string a = keyward::testing::fake_hf_token(5), b = keyward::testing::fake_hf_token(6);
+  std::string text = "dev " + a + " <" + b + "@example.invalid> " + a;
+  std::string shown = keyward::mask_occurrences(text, {a, b});
+  CHECK(shown.find(a) == std::string::npos);
+  CHECK(shown.find(b) == std::string::npos);
+  CHECK(shown.rfind("dev ", 0) == 0);
+  CHECK(keyward::mask_occurrences("plain", {a}) == "plain");
+}

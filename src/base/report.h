@@ -39,5 +39,8 @@ struct ReportOptions {
 
 // How a secret is shown in this report: masked unless the user asked otherwise.
 std::string shown_secret(const Finding& f, const ReportOptions& o);
+// Metadata a reporter prints (an author, a path): every secret of the report masked in it,
+// unless the user asked otherwise.
+std::string shown_text(std::string_view text, const Report& report, const ReportOptions& o);
 
 }  // namespace keyward

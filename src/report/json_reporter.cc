@@ -20,7 +20,7 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
         << ", \"secret\": " << json_string(shown_secret(f, opts)) << ", \"fingerprint\": " << json_string(f.fingerprint);
     if (!f.commit.empty()) {
       out << ", \"commit\": " << json_string(f.commit);
-      if (!f.author.empty()) out << ", \"author\": " << json_string(f.author);
+      if (!f.author.empty()) out << ", \"author\": " << json_string(shown_text(f.author, report, opts));
       if (!f.date.empty()) out << ", \"date\": " << json_string(f.date);
       if (!f.reachable.empty()) out << ", \"reachable\": " << json_string(f.reachable);
     }

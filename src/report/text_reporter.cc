@@ -37,6 +37,14 @@ std::string shown_secret(const Finding& f, const ReportOptions& o) {
   return o.show_secrets ? f.secret : mask_secret(f.secret);
 }
 
+std::string shown_text(std::string_view text, const Report& report, const ReportOptions& o) {
+  if (o.show_secrets || text.empty()) return std::string(text);
+  std::vector<std::string_view> secrets;
+  for (auto& f : report.findings)
+    if (!f.secret.empty()) secrets.push_back(f.secret);
+  return mask_occurrences(text, secrets);
+}
+
 std::string sanitize_for_terminal(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -84,7 +92,7 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
     }
     if (!f.commit.empty()) {
       out << "      = introduced in " << f.commit.substr(0, 12);
-      if (!f.author.empty()) out << " by " << sanitize_for_terminal(f.author);
+      if (!f.author.empty()) out << " by " << sanitize_for_terminal(shown_text(f.author, report, opts));
       if (!f.date.empty()) out << " on " << f.date;
       out << '\n';
       if (f.reachable == "reflog") out << "      = reachable only from a reflog (reset, rebased or deleted away)\n";

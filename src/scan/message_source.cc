@@ -35,10 +35,17 @@ Status scan_commit_messages(git_repository* repo, const Engine& engine, const Co
       continue;
     }
     CommitPtr c(raw);
+    // The author and committer are set by whoever made the commit (GIT_AUTHOR_NAME=...):
+    // content like the message, scanned as two lines of their own.
+    std::string people = "author " + signature_text(git_commit_author(c.get())) + "\ncommitter " +
+                         signature_text(git_commit_committer(c.get())) + "\n";
+    auto in_people = scan_text(engine, *scratch, kCommitPeoplePath, people);
+    if (!in_people) return Error{in_people.error()};
     const char* msg = git_commit_message_raw(c.get());
-    if (!msg || !*msg) continue;
-    auto found = scan_text(engine, *scratch, kCommitMessagePath, msg);
+    auto found = msg && *msg ? scan_text(engine, *scratch, kCommitMessagePath, msg)
+                             : Result<std::vector<Finding>>(std::vector<Finding>{});
     if (!found) return Error{found.error()};
+    for (auto& f : *in_people) found->push_back(std::move(f));
     for (auto& f : *found) {
       f.commit = oid_hex(node.id);
       const git_signature* a = git_commit_author(c.get());

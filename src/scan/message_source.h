@@ -1,7 +1,8 @@
 // Messages are content too: a token pasted into a commit or annotated-tag message is pushed
 // and published like a file. These scan messages through the same pipeline as blobs; the
 // findings name the commit (or tag object) and the line inside the message, under the
-// path "<commit message>" or "<tag message>".
+// path "<commit message>" or "<tag message>"; the commit's author and committer names and
+// addresses under "<commit author>".
 #pragma once
 #include <git2.h>
 
@@ -18,6 +19,7 @@ namespace keyward {
 
 inline constexpr const char* kCommitMessagePath = "<commit message>";
 inline constexpr const char* kTagMessagePath = "<tag message>";
+inline constexpr const char* kCommitPeoplePath = "<commit author>";  // the author and committer lines
 
 // The messages of the graph's commits; findings are appended to report.findings.
 Status scan_commit_messages(git_repository* repo, const Engine& engine, const CommitGraph& graph, Report& report);
