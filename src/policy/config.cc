@@ -72,10 +72,16 @@ Status read_regexes(const toml::table& t, const char* key, const std::string& or
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
   for (size_t i = first; i < out.size(); ++i) {
+    std::string at = arr ? pos(*arr->get(i - first)) : std::string("0");
     std::string why = regex_problem_without_text(out[i]);
     if (!why.empty())
-      return Error{fmt::format("{}:{}: '{}' entry {} is not a valid RE2 regex: {}", origin,
-                               arr ? pos(*arr->get(i - first)) : std::string("0"), key, i - first + 1, why)};
+      return Error{fmt::format("{}:{}: '{}' entry {} is not a valid RE2 regex: {}", origin, at, key, i - first + 1, why)};
+    // An allowlist regex is searched for anywhere in the value or path: one that matches the
+    // empty string ("", "x?", ".*") matches everything and would silently allow it all.
+    re2::RE2 re(out[i], opt);
+    if (re2::RE2::PartialMatch("", re))
+      return Error{fmt::format("{}:{}: '{}' entry {} matches the empty string, so it would allow everything", origin,
+                               at, key, i - first + 1)};
   }
   return std::nullopt;
 }
