@@ -29,6 +29,7 @@
 #include "pre_receive.h"
 #include "rules_command.h"
 #include "sarif_reporter.h"
+#include "staged_file.h"
 #include "staged_source.h"
 #include "text_reporter.h"
 
@@ -63,6 +64,30 @@ Result<Config> find_config(const Options& o, const std::string& root) {
   std::string candidate = (root.empty() ? std::string(".") : root) + "/.keyward.toml";
   if (file_exists(candidate)) return load_config(candidate);
   return Config{};
+}
+
+// The pre-commit hook checks what is staged, and so takes the policy that is staged: an
+// unstaged or untracked .keyward.toml (which the commit does not carry) cannot allowlist
+// the secret being committed. A difference from the working tree is said, once. (Run by
+// hand, keyward reads the working tree's file, so a config can be tried before staging.)
+Result<Config> find_staged_config(const Options& o, git_repository* repo, const std::string& root) {
+  if (!o.config.empty()) return load_config(o.config);
+  std::string worktree = root + "/.keyward.toml";
+  auto staged = staged_file_text(repo, ".keyward.toml");
+  if (!staged) return Error{staged.error()};
+  if (!*staged) {
+    if (file_exists(worktree) && !o.quiet)
+      std::cerr << "keyward: note: .keyward.toml is not staged, so this commit is checked without it "
+                   "(git add .keyward.toml to use it)\n";
+    return Config{};
+  }
+  if (!o.quiet && file_exists(worktree)) {
+    std::ifstream in(worktree, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text != **staged)
+      std::cerr << "keyward: note: .keyward.toml has changes that are not staged; the staged version is used\n";
+  }
+  return parse_config(**staged, worktree + " (staged)");
 }
 
 // What a migrated gitleaks configuration could not carry over: all of it with -v (and in
@@ -360,7 +385,10 @@ int run_scan(const Options& o) {
   }
   if (!root.empty() && root.back() == '/') root.pop_back();
 
-  auto cfg = find_config(o, git_mode ? root : (root.empty() ? "." : root));
+  // The hook (a real commit) takes the staged policy; a run by hand checks the working tree's.
+  bool staged_mode = o.hook == "pre-commit";
+  auto cfg = staged_mode && repo && !root.empty() ? find_staged_config(o, repo.get(), root)
+                                                  : find_config(o, git_mode ? root : (root.empty() ? "." : root));
   if (!cfg) return fail(o, cfg.error());
   // Read before scanning: a wrong file fails fast, and its key computes the fingerprints.
   Baseline given;

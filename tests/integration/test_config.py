@@ -26,8 +26,12 @@ class ConfigTest(RepoTestCase):
         super().setUp()
         self.init_repo()
 
-    def config(self, text, name=".keyward.toml"):
+    def config(self, text, name=".keyward.toml", stage=True):
+        # Staged, as a commit that changes the policy carries it: the hook takes the staged
+        # configuration (test_unstaged_config_is_not_the_hooks_policy).
         self.write(name, textwrap.dedent(text))
+        if stage and name == ".keyward.toml":
+            self.git("add", name)
 
     def stage(self, rel, content):
         self.write(rel, content)
@@ -169,6 +173,30 @@ class ConfigTest(RepoTestCase):
         r = self.keyward("--config", "nope.toml")
         self.assertEqual(r.rc, 2, r.all)
         self.assertIn("nope.toml", r.err)
+
+    def test_unstaged_config_is_not_the_hooks_policy(self):
+        """The hook checks what is staged with the policy that is staged: a .keyward.toml
+        the commit does not carry (untracked, or changed but not staged) cannot allowlist
+        the secret being committed. Run by hand, keyward still reads the working tree's."""
+        t = fake_hf_token(seed=77)
+        self.config('[allowlist]\npaths = ["s.py"]\n', stage=False)
+        self.stage("s.py", f'T = "{t}"\n')
+        r = self.commit()
+        self.assertBlocked(r)
+        self.assertIn("not staged", r.all)
+        self.assertNoSecret(r.all, t)
+        self.assertEqual(self.rules_found(self.scan()), [])  # by hand: the working tree's config
+        self.git("add", ".keyward.toml")
+        self.assertEqual(self.commit().rc, 0)
+
+    def test_unstaged_change_to_a_staged_config_is_said_and_not_used(self):
+        t = fake_hf_token(seed=78)
+        self.config('[allowlist]\npaths = ["other.py"]\n')
+        self.config('[allowlist]\npaths = ["s.py"]\n', stage=False)
+        self.stage("s.py", f'T = "{t}"\n')
+        r = self.commit()
+        self.assertBlocked(r)
+        self.assertIn("not staged; the staged version is used", r.all)
 
 
 class GitleaksMigrationTest(RepoTestCase):
