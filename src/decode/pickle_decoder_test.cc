@@ -245,7 +245,9 @@ TEST_CASE("pickle: a zip member that cannot be read fails closed", "[pickle]") {
   View v;
   std::string incomplete;
   decode_pickle(bz, 1 << 20, v, &incomplete);
-  CHECK_THAT(incomplete, Catch::Contains("archive/data.pkl") && Catch::Contains("method 12"));
+  // Named by position: a member name is content and is never echoed.
+  CHECK_THAT(incomplete, Catch::Contains("header is at byte 0") && Catch::Contains("method 12"));
+  CHECK(incomplete.find("archive/data.pkl") == std::string::npos);
   // A member that inflates past the budget.
   incomplete.clear();
   decode_pickle(z, 16, v, &incomplete);
