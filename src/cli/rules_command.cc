@@ -90,7 +90,7 @@ void list_rules(std::ostream& out, const RuleSet& rules, bool json) {
     out << fmt::format("{:<44} {:<20} {}\n", r.id, r.provider.substr(0, 20), r.description);
   }
   out << fmt::format("{:<44} {:<20} {}\n", checkpoint.id, checkpoint.provider, checkpoint.description);
-  out << fmt::format("{} rules (and the {} check)\n", rules.size(), kCheckpointId);
+  out << fmt::format("{} rules\n", rules.size() + 1);
 }
 
 bool show_one_rule(std::ostream& out, const RuleSet& rules, const std::string& id, bool json) {
