@@ -71,8 +71,9 @@ that rule whole (regex, keywords, entropy, validator, advice, examples, referenc
 const char* kInstallHelp = R"(usage: keyward install [--pre-push] [--pre-receive] [--force] [--global]
    or: keyward uninstall [--global]
 
-Install keyward as the pre-commit and commit-msg hooks of the repository around the current
-directory (honouring core.hooksPath and worktrees). An existing hook is kept and chained: it
+Install keyward as the pre-commit, pre-merge-commit (a merge without conflicts) and
+commit-msg hooks of the repository around the current directory (honouring core.hooksPath
+and worktrees). Running it again says "already installed". An existing hook is kept and chained: it
 runs first, then keyward. uninstall removes exactly what install added. In a bare repository
 (a server's) install puts in the pre-receive hook instead (see docs/server.md).
 
