@@ -27,7 +27,7 @@ struct Report {
   std::vector<Finding> findings;
   ScanStats stats;
   const RuleSet* rules = nullptr;
-  std::string mode;  // "pre-commit", "history", "range", "disk", "pre-receive"
+  std::string mode;  // "pre-commit", "pre-merge-commit", "history", "range", "disk", "pre-receive"
   std::vector<std::string> unused_baseline;  // --report-unused: fingerprints that matched nothing
 };
 

@@ -1,5 +1,8 @@
 #include "cli.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -10,6 +13,7 @@ namespace {
 
 const char* kOverview = R"(usage: keyward [-C <dir>] [<options>]                  scan what is staged (the pre-commit check)
    or: keyward [<options>] <path>...                     scan files and directories on disk
+   or: keyward [<options>] - [--stdin-name <path>]       scan standard input
    or: keyward --all-history [--all-objects] [<options>] scan every blob ever committed
    or: keyward --range <a>..<b> [<options>]              scan the commits in a range (pre-push, CI)
    or: keyward --hook pre-receive                        on a git server: refuse a push that adds a secret
@@ -17,7 +21,10 @@ const char* kOverview = R"(usage: keyward [-C <dir>] [<options>]                
 
 Scan options
     -C <dir>              run as if keyward was started in <dir>
-    --format <fmt>        text (default), json or sarif
+    -, --stdin            scan standard input
+    --stdin-name <path>   the path standard input is reported as (and matched against
+                          path allowlists and path rules); default "-"
+    --format <fmt>        text (default), json, sarif or gitlab (GitLab's secret-detection report)
     -o, --output <file>   write the report to <file> instead of standard output
     --show-secrets        print secrets unmasked (they are masked by default)
     --config <file>       read configuration from <file> (default: .keyward.toml at the root;
@@ -35,7 +42,9 @@ Scan options
     -v, --verbose         also print notes (skipped submodules, LFS pointers, ...)
 
 Commands
-    rules [--test] [--format json]   list the rules, or run every rule's own examples
+    rules [<id>] [--test] [--format json]
+                                     list the rules (or show one whole), or run every
+                                     rule's own examples
     install [--pre-push] [--pre-receive] [--force] [--global]
                                      install the hooks into this repository (or globally)
     uninstall [--global]             remove exactly what install added
@@ -48,9 +57,10 @@ Exit status: 0 nothing found, 1 findings (the commit is blocked), 2 usage or run
 KEYWARD_SKIP=1 git commit.
 )";
 
-const char* kRulesHelp = R"(usage: keyward rules [--test] [--format json] [--rules <dir>] [--config <file>]
+const char* kRulesHelp = R"(usage: keyward rules [<id>] [--test] [--format json] [--rules <dir>] [--config <file>]
 
-List every rule keyward loads: id, provider, validation and description.
+List every rule keyward loads: id, provider, validation and description; with <id>, show
+that rule whole (regex, keywords, entropy, validator, advice, examples, references).
 
     --test            run each rule's positive and negative examples through the real
                       engine (Hyperscan, RE2 and the filters); exit 1 if any fails
@@ -61,8 +71,9 @@ List every rule keyward loads: id, provider, validation and description.
 const char* kInstallHelp = R"(usage: keyward install [--pre-push] [--pre-receive] [--force] [--global]
    or: keyward uninstall [--global]
 
-Install keyward as the pre-commit and commit-msg hooks of the repository around the current
-directory (honouring core.hooksPath and worktrees). An existing hook is kept and chained: it
+Install keyward as the pre-commit, pre-merge-commit (a merge without conflicts) and
+commit-msg hooks of the repository around the current directory (honouring core.hooksPath
+and worktrees). Running it again says "already installed". An existing hook is kept and chained: it
 runs first, then keyward. uninstall removes exactly what install added. In a bare repository
 (a server's) install puts in the pre-receive hook instead (see docs/server.md).
 
@@ -90,15 +101,57 @@ unless the file or .keyward.toml already has one). Scans what a plain `keyward` 
     -o, --output <file>   where to write (default: .keyward-baseline)
 )";
 
+const std::vector<std::string> kCommands = {"rules", "install", "uninstall", "baseline", "help", "version"};
+const std::vector<std::string> kOptions = {
+    "--format", "--output", "--config", "--baseline", "--rules", "--jobs", "--color", "--range", "--hook",
+    "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused",
+    "--no-color", "--no-progress", "--quiet", "--verbose", "--help", "--version", "--test", "--pre-push",
+    "--pre-receive", "--force", "--global"};
+
+// Edit distance counting a swap of two neighbours as one edit ("rulse" is one from "rules").
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string c = closest_match(word, candidates);
+  return c.empty() ? std::string() : fmt::format("; did you mean '{}'?", c);
+}
+
 bool takes_value(const std::string& a) {
   static const char* with[] = {"-C", "--format", "-o", "--output", "--config", "--baseline", "--rules",
-                               "-j", "--jobs", "--color", "--range", "--hook"};
+                               "-j", "--jobs", "--color", "--range", "--hook", "--stdin-name"};
   for (auto w : with)
     if (a == w) return true;
   return false;
 }
 
 }  // namespace
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = 0;
+  for (auto& c : candidates) {
+    size_t d = edit_distance(word, c);
+    if (best.empty() || d < best_d) best = c, best_d = d;
+  }
+  // A third of the word may be wrong (two letters of "isntall"), never all of it.
+  size_t limit = std::max<size_t>(1, word.size() / 3);
+  return !best.empty() && best_d <= limit && best_d < word.size() ? best : std::string();
+}
+
+bool is_help_topic(const std::string& command) {
+  return command.empty() || command == "rules" || command == "install" || command == "uninstall" ||
+         command == "baseline" || command == "help" || command == "version" || command == "scan";
+}
 
 std::string help_text(const std::string& command) {
   if (command == "rules") return kRulesHelp;
@@ -120,10 +173,19 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (c == "help") {
       o.command = Options::Command::Help;
       if (args.size() > 1) o.help_topic = args[1];
+      if (!is_help_topic(o.help_topic))
+        return Error{fmt::format("no help on '{}' (topics: rules, install, uninstall, baseline){}", o.help_topic,
+                                 did_you_mean(o.help_topic, kCommands))};
       return o;
     } else if (c == "version") {
       o.command = Options::Command::Version;
       return o;
+    } else if (!c.empty() && c[0] != '-') {
+      // A mistyped command would otherwise be scanned as a path that does not exist.
+      struct stat st;
+      std::string near = closest_match(c, kCommands);
+      if (!near.empty() && ::stat(c.c_str(), &st) != 0)
+        return Error{fmt::format("'{}' is not a keyward command or an existing path; did you mean '{}'?", c, near)};
     }
   }
   bool only_paths = false;
@@ -148,7 +210,15 @@ Result<Options> parse_args(int argc, char** argv) {
       dst = args[++i];
       return std::nullopt;
     };
-    if (only_paths || a.empty() || a[0] != '-' || a == "-") {
+    if (!only_paths && a == "-") {
+      o.stdin_input = true;
+      continue;
+    }
+    if (!only_paths && o.command == Options::Command::Rules && !a.empty() && a[0] != '-' && o.rule_id.empty()) {
+      o.rule_id = a;
+      continue;
+    }
+    if (only_paths || a.empty() || a[0] != '-') {
       o.paths.push_back(args[i]);
       continue;
     }
@@ -172,10 +242,14 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (a == "--baseline") st = need(o.baseline);
     else if (a == "--rules") st = need(o.rules_dir);
     else if (a == "--color") st = need(o.color);
+    else if (a == "--stdin") o.stdin_input = true;
+    else if (a == "--stdin-name") st = need(o.stdin_name);
     else if (a == "--hook") {
       st = need(o.hook);
-      if (!st && o.hook != "pre-commit" && o.hook != "pre-push" && o.hook != "pre-receive" && o.hook != "commit-msg")
-        return Error{fmt::format("--hook takes pre-commit, pre-push, pre-receive or commit-msg, not '{}'", o.hook)};
+      if (!st && o.hook != "pre-commit" && o.hook != "pre-push" && o.hook != "pre-receive" && o.hook != "commit-msg" &&
+          o.hook != "pre-merge-commit")
+        return Error{fmt::format("--hook takes pre-commit, pre-merge-commit, pre-push, pre-receive or commit-msg, "
+                                 "not '{}'", o.hook)};
     }
     else if (a == "--range") {
       std::string r;
@@ -210,20 +284,23 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (a == "--global" && (o.command == Options::Command::Install || o.command == Options::Command::Uninstall))
       o.global = true;
     else
-      return Error{fmt::format("unknown option '{}' (see 'keyward --help')", a)};
+      return Error{fmt::format("unknown option '{}'{} (see 'keyward --help')", a, did_you_mean(a, kOptions))};
     if (st) return *st;
   }
-  if (!o.format.empty() && o.format != "text" && o.format != "json" && o.format != "sarif")
-    return Error{fmt::format("--format takes text, json or sarif, not '{}'", o.format)};
+  if (!o.format.empty() && o.format != "text" && o.format != "json" && o.format != "sarif" && o.format != "gitlab")
+    return Error{fmt::format("--format takes text, json, sarif or gitlab, not '{}'", o.format)};
   if (o.color != "auto" && o.color != "always" && o.color != "never")
     return Error{fmt::format("--color takes auto, always or never, not '{}'", o.color)};
-  int modes = (o.all_history ? 1 : 0) + (!o.ranges.empty() ? 1 : 0) + (!o.paths.empty() ? 1 : 0);
-  if (o.command == Options::Command::Scan && modes > 1)
-    return Error{"choose one of --all-history, --range and paths"};
+  int modes = (o.all_history ? 1 : 0) + (!o.ranges.empty() ? 1 : 0) + (!o.paths.empty() ? 1 : 0) +
+              (o.stdin_input ? 1 : 0);
+  if ((o.command == Options::Command::Scan || o.command == Options::Command::Baseline) && modes > 1)
+    return Error{"choose one of --all-history, --range, paths and - (standard input)"};
+  if (!o.stdin_name.empty() && !o.stdin_input) return Error{"--stdin-name names standard input: use it with - or --stdin"};
+  if (o.stdin_input && !o.hook.empty()) return Error{"- (standard input) cannot be used with --hook"};
   if (o.hook == "commit-msg" && o.paths.size() != 1)
     return Error{"--hook commit-msg takes the message file git passes (one path)"};
   if (o.command == Options::Command::Rules && !o.paths.empty())
-    return Error{fmt::format("'keyward rules' takes no paths (got '{}')", o.paths[0])};
+    return Error{fmt::format("'keyward rules' takes one rule id at most (got '{}' too)", o.paths[0])};
   return o;
 }
 

@@ -17,6 +17,9 @@ struct Options {
   bool all_objects = false;
   std::vector<std::string> ranges;  // --range A..B (repeatable)
   std::vector<std::string> paths;   // PATH... on disk
+  bool stdin_input = false;         // `keyward -` / --stdin: scan standard input
+  std::string stdin_name;           // --stdin-name PATH: what standard input is called in
+                                    // reports and for path rules ("" = "-")
 
   std::string chdir;                // -C DIR
   std::string format;               // text | json | sarif ("" = text)
@@ -35,6 +38,7 @@ struct Options {
 
   // rules
   bool rules_test = false;
+  std::string rule_id;      // rules ID: show that one rule whole
   // install / uninstall
   bool pre_push = false;
   bool pre_receive = false;  // install --pre-receive (a server's bare repository)
@@ -49,5 +53,10 @@ Result<Options> parse_args(int argc, char** argv);
 
 // Git-style usage text for a command ("" = the overview).
 std::string help_text(const std::string& command);
+bool is_help_topic(const std::string& command);
+
+// The candidate closest to word by edit distance, or "" when none is close enough to be
+// what was meant (for "did you mean ...?").
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace keyward

@@ -16,10 +16,12 @@
 #include <fmt/format.h>
 
 #include "baseline.h"
+#include "checkpoint.h"
 #include "disk_source.h"
 #include "engine.h"
 #include "fingerprint.h"
 #include "git_handles.h"
+#include "gitlab_reporter.h"
 #include "history_source.h"
 #include "hook_installer.h"
 #include "json_reporter.h"
@@ -50,10 +52,14 @@ int fail(const Options& o, const std::string& message) {
     std::cerr << "keyward: the push is refused because the server could not check it; no ref was updated.\n"
                  "keyward: pushing again will not help until this is fixed: tell the server's admin what the\n"
                  "keyward: error above says (an admin-only bypass exists: [server] bypass, docs/server.md).\n";
+  else if (o.hook == "pre-merge-commit")
+    std::cerr << "keyward: the merge is blocked. To bypass on purpose: git merge --no-verify "
+                 "(or KEYWARD_SKIP=1 git merge ...)\n";
   else if (o.hook == "commit-msg")
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
-  else if (o.command == Options::Command::Scan && o.paths.empty() && !o.all_history && o.ranges.empty())
+  else if (o.command == Options::Command::Scan && o.paths.empty() && !o.stdin_input && !o.all_history &&
+           o.ranges.empty())
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
   return 2;
@@ -283,6 +289,7 @@ int run_pre_receive(const Options& o) {
   std::string format = o.format.empty() ? "text" : o.format;
   if (format == "json") write_json(std::cout, report, ro);
   else if (format == "sarif") write_sarif(std::cout, report, ro);
+  else if (format == "gitlab") write_gitlab(std::cout, report, ro);
   else if (!report.findings.empty() || o.verbose) write_text(std::cout, report, ro);
   std::cout.flush();
   size_t k = report.findings.size();
@@ -343,6 +350,40 @@ int run_commit_msg(const Options& o) {
   return 1;
 }
 
+// `keyward -`: standard input, read to its end, scanned as one file named --stdin-name (or
+// "-"): that name is what reports show and what path allowlists and path rules match.
+Status scan_stdin(const Engine& e, const std::string& name, Report& report) {
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(0, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error{fmt::format("cannot read standard input: {}", std::strerror(errno))};
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  std::string rel = name;
+  while (rel.rfind("./", 0) == 0) rel.erase(0, 2);
+  if (e.scanner().path_allowed(rel)) {
+    report.stats.notes.push_back(fmt::format("{}: allowlisted by path, not scanned", name));
+    return std::nullopt;
+  }
+  if (e.config().block_checkpoints && is_checkpoint_path(rel)) report.findings.push_back(checkpoint_finding(name));
+  auto scratch = e.matcher().make_scratch();
+  if (!scratch) return Error{scratch.error()};
+  BlobFacts facts;
+  auto found = e.scanner().scan(name, data, *scratch, &facts);
+  if (!found) return Error{fmt::format("'{}': {}", name, found.error())};
+  ++report.stats.blobs;
+  report.stats.bytes += data.size();
+  if (!facts.not_scanned.empty()) {
+    ++report.stats.skipped;
+    report.stats.notes.push_back(fmt::format("{}: {}, not scanned", name, facts.not_scanned));
+  }
+  for (auto& f : *found) report.findings.push_back(std::move(f));
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_scan(const Options& o) {
@@ -365,7 +406,7 @@ int run_scan(const Options& o) {
 
   GitLibrary git;
   // The pre-push hook passes git's remote name and URL along: they are not paths.
-  bool git_mode = o.paths.empty() || o.hook == "pre-push";
+  bool git_mode = (o.paths.empty() && !o.stdin_input) || o.hook == "pre-push";
   RepoPtr repo;
   std::string root;
   {
@@ -440,6 +481,9 @@ int run_scan(const Options& o) {
     std::istringstream in(input);
     st = scan_pre_push(repo.get(), e, ho, in, report, o.paths.empty() ? "" : o.paths[0]);
     if (!st) st = scan_pushed_tag_messages(repo.get(), e, input, report);
+  } else if (o.stdin_input) {
+    report.mode = "disk";
+    st = scan_stdin(e, o.stdin_name.empty() ? "-" : o.stdin_name, report);
   } else if (!o.paths.empty()) {
     report.mode = "disk";
     std::vector<std::string> notices;
@@ -453,7 +497,7 @@ int run_scan(const Options& o) {
     report.mode = "range";
     st = scan_ranges(repo.get(), e, ho, report);
   } else {
-    report.mode = "pre-commit";
+    report.mode = o.hook == "pre-merge-commit" ? "pre-merge-commit" : "pre-commit";
     st = scan_staged(repo.get(), e, report);
   }
   if (st) return fail(o, st->message);
@@ -467,6 +511,25 @@ int run_scan(const Options& o) {
   });
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  // Outside git (`keyward DIR` before an upload) nothing is committed: a checkpoint folder
+  // is worth a warning, once per folder, not a failed run, unless [checkpoints] says so.
+  if (report.mode == "disk" && !repo && !e.config().checkpoints_configured) {
+    std::vector<std::string> folders;
+    auto is_checkpoint = [](const Finding& f) { return f.rule_id == "ipynb-checkpoint"; };
+    for (auto& f : report.findings) {
+      if (!is_checkpoint(f)) continue;
+      std::string dir = f.path;
+      if (auto at = dir.find(".ipynb_checkpoints/"); at != std::string::npos) dir.resize(at + 18);
+      if (std::find(folders.begin(), folders.end(), dir) == folders.end()) folders.push_back(dir);
+    }
+    report.findings.erase(std::remove_if(report.findings.begin(), report.findings.end(), is_checkpoint),
+                          report.findings.end());
+    for (auto& dir : folders)
+      report.stats.warnings.push_back(fmt::format(
+          "{}/: Jupyter checkpoint copies (ipynb-checkpoint): leave the folder out of what you upload (delete it, or "
+          "huggingface-cli upload ... --exclude '*.ipynb_checkpoints/*'); outside git this does not change the exit "
+          "status ([checkpoints] block = true in .keyward.toml makes it a finding)", dir));
+  }
   // What was not scanned: a warning on every run, or (errors) exit 2 after the report.
   for (auto& w : report.stats.warnings) std::cerr << "keyward: warning: " << w << '\n';
   auto incomplete = [&]() {
@@ -500,14 +563,18 @@ int run_scan(const Options& o) {
   ro.color = want_color(o, o.output.empty() && ::isatty(1));
   if (format == "json") write_json(*out, report, ro);
   else if (format == "sarif") write_sarif(*out, report, ro);
+  else if (format == "gitlab") write_gitlab(*out, report, ro);
   else if (!o.quiet || !report.findings.empty()) write_text(*out, report, ro);
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
-  if (format == "text" && !o.quiet && report.mode != "pre-commit" && o.output.empty() && report.stats.errors.empty()) {
+  // With -o the terminal shows nothing else, so the summary says where the report went.
+  bool summary = !o.output.empty() || (format == "text" && report.mode != "pre-commit" && report.mode != "pre-merge-commit");
+  if (summary && !o.quiet && report.stats.errors.empty()) {
     size_t k = report.findings.size();
-    std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: {}\n", report.stats.blobs,
+    std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: {}{}\n", report.stats.blobs,
                              report.stats.blobs == 1 ? "" : "s", report.stats.bytes / 1048576.0, report.stats.seconds,
-                             k == 0 ? std::string("no findings") : fmt::format("{} finding{}", k, k == 1 ? "" : "s"));
+                             k == 0 ? std::string("no findings") : fmt::format("{} finding{}", k, k == 1 ? "" : "s"),
+                             o.output.empty() ? std::string() : fmt::format("; {} report written to {}", format, o.output));
   }
   if (o.report_unused && format == "text")
     for (auto& fp : report.unused_baseline) std::cerr << "keyward: baseline entry matched nothing: " << fp << '\n';
@@ -525,7 +592,10 @@ int run_rules(const Options& o) {
   if (!cfg) return fail(o, cfg.error());
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
-  eo.cache_dir = o.rules_test ? "" : default_cache_dir();
+  // The rule cache holds what scanning needs, not the examples: --test, one rule shown
+  // whole and the JSON list read the rule files themselves.
+  bool need_examples = o.rules_test || !o.rule_id.empty() || o.format == "json";
+  eo.cache_dir = need_examples ? "" : default_cache_dir();
   eo.config = std::move(*cfg);
   // Examples are judged by the rules alone: no allowlists.
   if (o.rules_test)
@@ -535,6 +605,12 @@ int run_rules(const Options& o) {
   if (!engine) return fail(o, engine.error());
   print_config_notes((*engine)->config(), true, false);
   if (o.rules_test) return test_rules(**engine, std::cout, std::cerr) ? 1 : 0;
+  if (!o.rule_id.empty()) {
+    if (show_one_rule(std::cout, (*engine)->rules(), o.rule_id, o.format == "json")) return 0;
+    std::string near = closest_match(o.rule_id, rule_ids((*engine)->rules()));
+    return fail(o, fmt::format("no rule '{}'{} (list the ids with 'keyward rules')", o.rule_id,
+                               near.empty() ? std::string() : fmt::format("; did you mean '{}'?", near)));
+  }
   list_rules(std::cout, (*engine)->rules(), o.format == "json");
   return 0;
 }

@@ -57,7 +57,8 @@ Status mkdirs(const std::string& dir) {
   return std::nullopt;
 }
 
-Status write_hook(const std::string& path, std::string text, const std::string& binary) {
+// The script as installed: the template with the installing binary's path in it.
+std::string render_hook(std::string text, const std::string& binary) {
   // The path lands inside double quotes in a shell script: escape what the shell expands there.
   std::string quoted;
   for (char c : binary) {
@@ -66,6 +67,10 @@ Status write_hook(const std::string& path, std::string text, const std::string& 
   }
   for (size_t at = text.find("@KEYWARD_BIN@"); at != std::string::npos; at = text.find("@KEYWARD_BIN@", at + quoted.size()))
     text.replace(at, 13, quoted);
+  return text;
+}
+
+Status write_hook(const std::string& path, const std::string& text) {
   std::string tmp = path + ".keyward-tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -85,6 +90,13 @@ Result<std::string> install_one(const std::string& dir, const std::string& name,
   std::string chained = hook + ".keyward-chained";
   std::string replaced = hook + ".keyward-replaced";
   std::string what;
+  std::string text = render_hook(templ, o.binary);
+  if (exists(hook) && is_ours(hook)) {
+    // Re-running install is harmless and says so; an older keyward's script is rewritten.
+    if (read_all(hook) == text && ::access(hook.c_str(), X_OK) == 0)
+      return fmt::format("already installed: {}", hook);
+    what = "updated keyward's earlier script";
+  }
   if (exists(hook) && !is_ours(hook)) {
     if (o.force) {
       if (exists(replaced)) return Error{fmt::format("'{}' already exists; remove it first", replaced)};
@@ -100,7 +112,7 @@ Result<std::string> install_one(const std::string& dir, const std::string& name,
       what = fmt::format("chained the existing {} hook (it still runs first, as {})", name, chained);
     }
   }
-  if (auto e = write_hook(hook, templ, o.binary)) return *e;
+  if (auto e = write_hook(hook, text)) return *e;
   return fmt::format("installed {}{}", hook, what.empty() ? "" : "; " + what);
 }
 
@@ -272,6 +284,10 @@ Result<std::string> install_hooks(const InstallOptions& o) {
   auto msg = install_one(dir, "commit-msg", kCommitMsgHook, o);
   if (!msg) return msg;
   summary += "\n" + *msg;
+  // git runs pre-merge-commit (not pre-commit) for a merge that completes without conflicts.
+  auto merge = install_one(dir, "pre-merge-commit", kPreMergeCommitHook, o);
+  if (!merge) return merge;
+  summary += "\n" + *merge;
   if (o.pre_receive && bare_note.empty()) {
     auto r = install_one(dir, "pre-receive", kPreReceiveHook, o);
     if (!r) return r;
@@ -299,7 +315,7 @@ Result<std::string> uninstall_hooks(const InstallOptions& o) {
     dir = *d;
   }
   std::string summary;
-  for (const char* name : {"pre-commit", "commit-msg", "pre-push", "pre-receive"}) {
+  for (const char* name : {"pre-commit", "commit-msg", "pre-merge-commit", "pre-push", "pre-receive"}) {
     auto r = uninstall_one(dir, name);
     if (!r) return r;
     if (!r->empty()) summary += (summary.empty() ? "" : "\n") + *r;

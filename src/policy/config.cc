@@ -255,6 +255,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     if (auto b = cp->get("block")) {
       if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'block' must be true or false", origin, pos(*b))};
       cfg.block_checkpoints = *b->value<bool>();
+      cfg.checkpoints_configured = true;
     }
   }
   if (auto sv = doc["server"].as_table()) {
@@ -338,6 +339,11 @@ Result<Config> load_config(const std::string& path) {
 Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known) {
   std::set<std::string> unknown;
   for (auto& [id, line] : cfg.rule_refs) {
+    // The built-in hygiene check is disabled like a rule (`keyward rules` lists it).
+    if (id == "ipynb-checkpoint") {
+      if (std::find(cfg.disabled.begin(), cfg.disabled.end(), id) != cfg.disabled.end()) cfg.block_checkpoints = false;
+      continue;
+    }
     if (known(id)) continue;
     if (!cfg.migrated)
       return Error{fmt::format("{}:{}: unknown rule '{}' (list the ids with 'keyward rules')", cfg.origin, line,

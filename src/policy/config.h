@@ -70,6 +70,7 @@ struct Config {
   std::vector<std::string> allow_fingerprints;  // [allowlist] fingerprints = [...]
   std::map<std::string, RuleOverride> overrides;  // [rule."id"] ...
   bool block_checkpoints = true;           // [checkpoints] block = true
+  bool checkpoints_configured = false;     // [checkpoints] block given: also blocks outside git
   std::string fingerprint_key;             // fingerprint_key = "..." ("" = not set)
   // The keys fingerprints are computed with, chosen by the caller (scan_command.cc) from
   // fingerprint_key, the baseline and the repository: [0] is the key in force, the others

@@ -121,6 +121,7 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
         << fmt::format("{} finding{} in {} file{}", report.findings.size(), report.findings.size() == 1 ? "" : "s",
                        per_file.size(), per_file.size() == 1 ? "" : "s");
     if (report.mode == "pre-commit" || report.mode == "commit-msg") out << "; commit blocked";
+    if (report.mode == "pre-merge-commit") out << "; merge blocked";
     if (report.mode == "pre-receive") out << "; push refused, no ref was updated";
     out << ".\n";
     if (report.mode == "pre-receive") {
@@ -132,6 +133,12 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
              "  --amend' (or 'reword' in the rebase). Then push again.\n"
              "  Revoke the secret at its provider regardless: it has left your machine.\n"
              "  Not a secret? Add '# keyward:allow' to the line, or ask the server's admin to allowlist it.\n";
+    }
+    if (report.mode == "pre-merge-commit") {
+      // The secret is in the branch being merged: fixing it here would leave it in that branch.
+      out << "  The branch being merged brings in the secret: remove it there (rewrite its commits, and\n"
+             "  revoke the secret if that branch was ever pushed), then merge again; 'git merge --abort'\n"
+             "  leaves things as they were. To bypass this check once, on purpose: git merge --no-verify\n";
     }
     if (report.mode == "commit-msg") {
       out << "  Remove the secret from the commit message and commit again. To bypass this check once,\n"
