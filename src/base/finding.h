@@ -47,6 +47,9 @@ struct Finding {
   std::string decoded;     // "" or how the secret was decoded: "json-escape", "base64", ...
   std::string validation;  // "" or "checksum" / "structure": confirmed without network
   std::vector<Place> places;  // other commits/paths carrying the same secret
+  // "" when the secret is in the content; "file name" or "ref name" when it is in the name
+  // itself: then `path` is that name (line 1 of it), and every report masks it (PathMasker).
+  std::string in_name;
 };
 
 }  // namespace keyward

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "base64_decoder.h"
+#include "compressed_decoder.h"
 #include "escape_decoder.h"
 #include "line_decoders.h"
 #include "notebook_decoder.h"
@@ -94,6 +95,8 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   }
   // Strings out of Python pickles and the zips torch.save writes.
   if (View p; decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p), budget);
+  // gzip files and deflated zip members (a clean filter that compresses stores gzip).
+  if (View c; decode_compressed(data, budget, c, &facts.incomplete)) add(std::move(c), budget);
   // PowerShell -EncodedCommand arguments in the text.
   for (auto& x : views)
     if (!x.decoded.empty()) x.text = x.storage;

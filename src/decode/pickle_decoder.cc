@@ -1,4 +1,5 @@
 #include "pickle_decoder.h"
+#include "zip_reader.h"
 
 #include <zlib.h>
 
@@ -315,13 +316,9 @@ Parsed parse_all(std::string_view d, const Place& place, ViewBuilder& b, size_t 
 
 // --- zip -------------------------------------------------------------------------------
 
-struct ZipMember {
-  std::string_view name;
-  unsigned method = 0, flags = 0;
-  uint64_t csize = 0, usize = 0, local = 0;
-};
+}  // namespace
 
-bool sig(std::string_view d, uint64_t at, const char* s) {
+bool zip_sig(std::string_view d, uint64_t at, const char* s) {
   return at <= d.size() && d.size() - at >= 4 && d.substr(static_cast<size_t>(at), 4) == std::string_view(s, 4);
 }
 
@@ -331,19 +328,19 @@ bool zip_members(std::string_view d, std::vector<ZipMember>& out) {
   size_t lowest = d.size() > 22 + 65535 ? d.size() - 22 - 65535 : 0;
   size_t eocd = std::string_view::npos;
   for (size_t i = d.size() - 22 + 1; i-- > lowest;)
-    if (sig(d, i, "PK\x05\x06")) { eocd = i; break; }
+    if (zip_sig(d, i, "PK\x05\x06")) { eocd = i; break; }
   if (eocd == std::string_view::npos) return false;
   uint64_t entries = le(d, eocd + 10, 2), cd = le(d, eocd + 16, 4), cd_size = le(d, eocd + 12, 4);
   if ((entries == 0xFFFF || cd == 0xFFFFFFFF || cd_size == 0xFFFFFFFF) && eocd >= 20 &&
-      sig(d, eocd - 20, "PK\x06\x07")) {
+      zip_sig(d, eocd - 20, "PK\x06\x07")) {
     uint64_t z = le(d, eocd - 20 + 8, 8);
-    if (!sig(d, z, "PK\x06\x06") || d.size() - z < 56) return false;
+    if (!zip_sig(d, z, "PK\x06\x06") || d.size() - z < 56) return false;
     entries = le(d, z + 32, 8), cd_size = le(d, z + 40, 8), cd = le(d, z + 48, 8);
   }
   if (cd > d.size() || cd_size > d.size() - cd) return false;
   uint64_t p = cd, end = cd + cd_size;
   for (uint64_t n = 0; n < entries; ++n) {
-    if (end - p < 46 || !sig(d, p, "PK\x01\x02")) return false;
+    if (end - p < 46 || !zip_sig(d, p, "PK\x01\x02")) return false;
     size_t q = static_cast<size_t>(p);
     ZipMember m;
     m.flags = static_cast<unsigned>(le(d, q + 8, 2));
@@ -370,6 +367,7 @@ bool zip_members(std::string_view d, std::vector<ZipMember>& out) {
   return true;
 }
 
+namespace {
 struct Inflater {
   z_stream z{};
   bool live = false;
@@ -377,6 +375,7 @@ struct Inflater {
     if (live) inflateEnd(&z);
   }
 };
+}  // namespace
 
 // Raw deflate into exactly usize bytes; false when the stream is bad or not that long.
 bool inflate_member(std::string_view in, std::string& out, size_t usize) {
@@ -391,6 +390,10 @@ bool inflate_member(std::string_view in, std::string& out, size_t usize) {
   int rc = inflate(&f.z, Z_FINISH);
   return rc == Z_STREAM_END && f.z.total_out == usize;
 }
+
+namespace {
+
+bool sig(std::string_view d, uint64_t at, const char* s) { return zip_sig(d, at, s); }
 
 // A member is named by its position, never by its name: names are file content, and a
 // name can hold a secret that must not reach an error message.

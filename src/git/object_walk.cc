@@ -357,7 +357,7 @@ Result<CommitGraph> load_range(git_repository* repo, const std::vector<git_oid>&
 
 Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
                               const std::function<bool(std::string_view)>& path_allowed,
-                              const ScannableFn& on_scannable) {
+                              const ScannableFn& on_scannable, const PathFn& on_path) {
   BlobSet set;
   OidMap<bool> seen_trees;  // tree -> some path inside it was allowlisted
   std::unordered_set<std::string> rewalked;
@@ -430,6 +430,7 @@ Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
       const git_tree_entry* e = git_tree_entry_byindex(f.tree.get(), f.next++);
       path.resize(f.base);
       path += git_tree_entry_name(e);
+      if (on_path) on_path(path);
       git_filemode_t mode = git_tree_entry_filemode(e);
       if (mode == GIT_FILEMODE_COMMIT) {
         ++set.gitlinks;

@@ -100,10 +100,14 @@ struct BlobSet {
 // matters to the allowlist). Iterative: a tree nested however deep costs heap, not stack. `on_scannable(i, blob)` (optional) is called the moment
 // blobs[i] becomes scannable, with blob.path already the path it will keep: the first
 // path met that the allowlist does not cover. Blobs that stay allowlisted never get a call.
+// `on_path(path)` (optional) is called for every entry of every tree read (blobs, gitlinks,
+// and trees without a trailing '/'): a tree read once under one prefix still shows each
+// entry name, so every name history holds is seen (in the first path it was met at).
 using ScannableFn = std::function<void(uint32_t index, const BlobEntry& blob)>;
+using PathFn = std::function<void(const std::string& path)>;
 Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
                               const std::function<bool(std::string_view)>& path_allowed,
-                              const ScannableFn& on_scannable = nullptr);
+                              const ScannableFn& on_scannable = nullptr, const PathFn& on_path = nullptr);
 
 // Calls `fn(blob, path)` for each blob that `commit` introduces: present at a path in the
 // commit's tree but at no parent's same path. A root or boundary commit introduces all.

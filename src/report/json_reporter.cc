@@ -4,17 +4,19 @@
 #include <fmt/format.h>
 
 #include "json_writer.h"
+#include "path_mask.h"
 
 namespace keyward {
 
 void write_json(std::ostream& out, const Report& report, const ReportOptions& opts) {
   out << "{\"version\": 1,\n \"findings\": [";
   bool first = true;
+  const PathMasker shown_path(report, opts);
   for (const Finding& f : report.findings) {
     out << (first ? "\n  " : ",\n  ");
     first = false;
     out << "{\"rule\": " << json_string(f.rule_id) << ", \"description\": " << json_string(f.description)
-        << ", \"path\": " << json_string(f.path)
+        << ", \"path\": " << json_string(shown_path(f.path))
         << fmt::format(", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}", f.line, f.column,
                        f.end_line, f.end_column)
         << ", \"secret\": " << json_string(shown_secret(f, opts)) << ", \"fingerprint\": " << json_string(f.fingerprint);
@@ -28,13 +30,14 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
       out << fmt::format(", \"cell\": {}, \"cell_line\": {}, \"cell_output\": {}", f.cell, f.cell_line,
                          f.cell_output ? "true" : "false");
     if (f.cell_attachment) out << ", \"cell_attachment\": true";
+    if (!f.in_name.empty()) out << ", \"in_name\": " << json_string(f.in_name);
     if (!f.decoded.empty()) out << ", \"decoded\": " << json_string(f.decoded);
     if (!f.validation.empty()) out << ", \"validation\": " << json_string(f.validation);
     if (!f.commit.empty()) {
       out << fmt::format(", \"places\": {}, \"other_places\": [", f.places.size());
       for (size_t i = 0; i < f.places.size(); ++i)
         out << (i ? ", " : "") << "{\"commit\": " << json_string(f.places[i].commit)
-            << ", \"path\": " << json_string(f.places[i].path) << fmt::format(", \"line\": {}}}", f.places[i].line);
+            << ", \"path\": " << json_string(shown_path(f.places[i].path)) << fmt::format(", \"line\": {}}}", f.places[i].line);
       out << "]";
     }
     out << "}";

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "json_writer.h"
+#include "path_mask.h"
 
 namespace keyward {
 namespace {
@@ -46,6 +47,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
   }
   out << "]}},\n    \"columnKind\": \"utf16CodeUnits\",\n    \"results\": [";
   bool first = true;
+  const PathMasker shown_path(report, opts);
   for (const Finding& f : report.findings) {
     out << (first ? "\n      " : ",\n      ");
     first = false;
@@ -54,7 +56,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
     out << "{\"ruleId\": " << json_string(f.rule_id) << fmt::format(", \"ruleIndex\": {}", index[f.rule_id])
         << ", \"level\": \"error\", \"message\": {\"text\": " << json_string(msg) << "}"
         << ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
-        << json_string(uri_escape(f.path)) << "}, \"region\": "
+        << json_string(uri_escape(shown_path(f.path))) << "}, \"region\": "
         << fmt::format("{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}", f.line,
                        f.column_utf16, f.end_line, f.end_column_utf16)
         << "}}], \"partialFingerprints\": {\"keyward/v1\": " << json_string(f.fingerprint) << "}";
@@ -72,6 +74,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
       prop("cellOutput", f.cell_output ? "true" : "false");
       if (f.cell_attachment) prop("cellAttachment", "true");
     }
+    if (!f.in_name.empty()) prop("inName", json_string(f.in_name));
     if (!f.decoded.empty()) prop("decoded", json_string(f.decoded));
     if (!f.validation.empty()) prop("validation", json_string(f.validation));
     out << "}}";

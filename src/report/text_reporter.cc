@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mask.h"
+#include "path_mask.h"
 
 namespace keyward {
 namespace {
@@ -59,11 +60,13 @@ std::string sanitize_for_terminal(std::string_view s) {
 void write_text(std::ostream& out, const Report& report, const ReportOptions& opts) {
   Style st{opts.color};
   std::map<std::string, size_t> per_file;
+  const PathMasker shown_path(report, opts);
   for (const Finding& f : report.findings) {
     ++per_file[f.path];
-    std::string where = fmt::format("{}:{}:{}:", sanitize_for_terminal(f.path), f.line, f.column);
+    std::string where = fmt::format("{}:{}:{}:", sanitize_for_terminal(shown_path(f.path)), f.line, f.column);
     std::string extra;
     if (f.cell) extra += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : f.cell_attachment ? " attachment" : "", f.cell_line);
+    if (!f.in_name.empty()) extra += fmt::format(" (in the {})", f.in_name);
     if (!f.decoded.empty()) extra += fmt::format(" (decoded from {})", f.decoded);
     if (!f.validation.empty()) extra += fmt::format(" [{} verified]", f.validation);
     out << st("1", where) << ' ' << st("1;31", f.rule_id) << ": " << f.description << extra << '\n';
@@ -106,7 +109,7 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
             out << fmt::format("          ... and {} more\n", f.places.size() - 10);
             break;
           }
-          out << "          " << p.commit.substr(0, 12) << ' ' << sanitize_for_terminal(p.path);
+          out << "          " << p.commit.substr(0, 12) << ' ' << sanitize_for_terminal(shown_path(p.path));
           if (p.line) out << ':' << p.line;
           out << '\n';
         }

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "checkpoint.h"
+#include "name_scan.h"
 
 namespace keyward {
 namespace {
@@ -66,6 +67,7 @@ struct Walker {
   std::map<std::pair<dev_t, ino_t>, std::string> seen_files;  // -> the path it was scanned at
   std::set<std::pair<dev_t, ino_t>> seen_dirs;
   std::vector<std::string> git_dirs;  // .git directories (or files) met while walking, not scanned
+  std::vector<std::string> names;  // every path walked: a name is uploaded like content
 
   static std::string rel(const std::string& p) {
     // Allowlists are written relative to the scan root: drop a leading "./".
@@ -92,6 +94,7 @@ struct Walker {
   }
 
   Status walk(const std::string& path, bool top) {
+    if (!engine.scanner().path_allowed(rel(path))) names.push_back(path);
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) {
       if (top) return Error{fmt::format("cannot scan '{}': {}", path, std::strerror(errno))};
@@ -235,7 +238,7 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
 
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
                   std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs) {
-  Walker w{engine, report, unreadable, notices, {}, {}, {}, {}};
+  Walker w{engine, report, unreadable, notices, {}, {}, {}, {}, {}};
   for (auto& p : paths)
     if (auto e = w.walk(p, true)) return e;
   // git's own directory holds the repository, not the files being uploaded: skipped, and
@@ -279,7 +282,7 @@ Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, R
     }
     for (auto& f : r.findings) report.findings.push_back(std::move(f));
   }
-  return std::nullopt;
+  return scan_names(engine.scanner(), w.names, kFileName, report);
 }
 
 }  // namespace keyward

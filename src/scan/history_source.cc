@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "blob_scan.h"
 #include "git_handles.h"
 #include "message_source.h"
+#include "name_scan.h"
 #include "object_walk.h"
 
 namespace keyward {
@@ -174,6 +176,16 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   return std::nullopt;
 }
 
+// Every distinct path a walk meets, in the order met, to scan the names once per run.
+struct PathNames {
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> list;
+  // Allowlisted paths publish their names on purpose; judged once per distinct path.
+  void add(const std::string& p, const std::function<bool(std::string_view)>& allowed) {
+    if (seen.insert(p).second && !allowed(p)) list.push_back(p);
+  }
+};
+
 BlobScanOptions blob_options(const HistoryOptions& opts) {
   BlobScanOptions so;
   so.jobs = opts.jobs;
@@ -231,6 +243,7 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
   // Blobs each commit introduces, with every introduction recorded for attribution.
   BlobSet set;
   Introductions intros;
+  PathNames names;
   auto allowed = allow_fn(engine);
   auto add = [&](const git_oid& blob, const std::string& path, bool ok) {
     auto [it, fresh] = set.index.try_emplace(blob, static_cast<uint32_t>(set.blobs.size()));
@@ -243,6 +256,7 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
         [&](const git_oid& blob, const std::string& path) {
           intros[blob].push_back(Introduction{i, path});
           add(blob, path, !allowed(path));
+          names.add(path, allowed);
         },
         &set.bad);
     if (st) return *st;
@@ -253,13 +267,16 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
     CommitGraph roots;
     roots.root_trees = graph.root_trees;
     roots.root_blobs = graph.root_blobs;
-    auto rb = collect_blobs(repo, roots, allowed);
+    auto rb = collect_blobs(repo, roots, allowed, nullptr, [&](const std::string& p) {
+      names.add(p, allowed);
+    });
     if (!rb) return Error{rb.error()};
     for (auto& b : rb->blobs) add(b.id, b.path, b.scannable);
     set.gitlinks += rb->gitlinks;
     set.bad.insert(set.bad.end(), rb->bad.begin(), rb->bad.end());
   }
   if (auto e = scan_and_report(repo, engine, opts, graph, set, &intros, report)) return e;
+  if (auto e = scan_names(engine.scanner(), names.list, kFileName, report)) return e;
   return scan_commit_messages(repo, engine, graph, report);
 }
 
@@ -271,10 +288,12 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   auto t1 = std::chrono::steady_clock::now(), t2 = t1;
   // The walk feeds the workers as it goes: blobs are scanned while later trees are read.
   BlobSet set;
+  PathNames names;
+  auto allowed = allow_fn(engine);
   auto scanned = scan_blob_stream(repo, engine.scanner(), blob_options(opts), [&](BlobFeed& feed) -> Status {
-    auto walked = collect_blobs(repo, *graph, allow_fn(engine), [&](uint32_t i, const BlobEntry& b) {
-      feed.add(b.id, b.path, i);
-    });
+    auto walked = collect_blobs(
+        repo, *graph, allowed, [&](uint32_t i, const BlobEntry& b) { feed.add(b.id, b.path, i); },
+        [&](const std::string& p) { names.add(p, allowed); });
     t2 = std::chrono::steady_clock::now();
     if (!walked) return Error{walked.error()};
     set = std::move(*walked);
@@ -283,6 +302,7 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   if (!scanned) return Error{scanned.error()};
   auto t3 = std::chrono::steady_clock::now();
   auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
+  if (!st) st = scan_names(engine.scanner(), names.list, kFileName, report);
   if (!st) st = scan_commit_messages(repo, engine, *graph, report);
   if (!st) st = scan_ref_tag_messages(repo, engine, report);
   auto t4 = std::chrono::steady_clock::now();

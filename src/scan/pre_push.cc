@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "git_handles.h"
+#include "name_scan.h"
 
 namespace keyward {
 namespace {
@@ -114,7 +115,13 @@ Status scan_pre_push(git_repository* repo, const Engine& engine, const HistoryOp
   if (deletes)
     report.stats.notes.push_back(fmt::format("{} ref deletion{} pushed: nothing to scan", deletes, deletes == 1 ? "" : "s"));
   if (sets.empty()) return std::nullopt;
-  return scan_commit_sets(repo, engine, opts, sets, report);
+  if (auto e = scan_commit_sets(repo, engine, opts, sets, report)) return e;
+  // The names the push creates or moves on the remote are published too (a deletion
+  // publishes nothing new).
+  std::vector<std::string> ref_names;
+  for (auto& r : *refs)
+    if (!all_zeros(r.local_sha) && r.local_sha != r.remote_sha) ref_names.push_back(r.remote_ref);
+  return scan_names(engine.scanner(), ref_names, kRefName, report);
 }
 
 }  // namespace keyward

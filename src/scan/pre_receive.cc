@@ -9,6 +9,7 @@
 #include "blob_scan.h"
 #include "git_handles.h"
 #include "message_source.h"
+#include "name_scan.h"
 #include "object_walk.h"
 
 namespace keyward {
@@ -170,6 +171,11 @@ Status scan_pre_receive(git_repository* repo, const Engine& engine, const PreRec
   }
 
   if (auto e = scan_tag_messages(repo, engine, tags, report)) return e;
+  // The ref names being created or updated are published like the objects.
+  std::vector<std::string> ref_names;
+  for (auto& r : refs)
+    if (!all_zeros(r.new_sha) && ref_selected(opts.ref_globs, r.ref)) ref_names.push_back(r.ref);
+  if (auto e = scan_names(engine.scanner(), ref_names, kRefName, report)) return e;
   if (report.stats.missing_objects)
     return Error{fmt::format("{} object{} that the push needs could not be read (a corrupt or incomplete push, or a "
                              "damaged repository), so the push cannot be checked",

@@ -10,6 +10,7 @@
 #include "blob_scan.h"
 #include "checkpoint.h"
 #include "git_handles.h"
+#include "name_scan.h"
 #include "staged_changes.h"
 
 namespace keyward {
@@ -192,6 +193,11 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
     }
     for (auto& f : o.found) report.findings.push_back(std::move(f));
   }
+  // New paths (added, renamed or copied files, submodules) publish their names.
+  std::vector<std::string> names;
+  for (const StagedChange& c : changes)
+    if (c.kind == StagedChange::Kind::Added && !scanner.path_allowed(c.path)) names.push_back(c.path);
+  if (auto e = scan_names(scanner, names, kFileName, report)) return e;
   if (!staged->conflicted.empty()) {
     // Said on every run, not only with -v: a conflicted index is not what a commit records.
     const auto& paths = staged->conflicted;
