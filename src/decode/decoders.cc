@@ -66,10 +66,11 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   views.push_back(std::move(raw));
   // Notebooks: cells for "cell N, line M" and image payloads to skip. A notebook that
   // does not parse is scanned as plain text.
-  if (is_notebook_path(path)) parse_notebook(data, facts);
+  View joined;
+  const size_t total = limits.base_decoded_bytes + limits.per_byte * data.size();
+  if (is_notebook_path(path)) parse_notebook(data, facts, total, &joined);
   std::sort(facts.skip.begin(), facts.skip.end());
 
-  const size_t total = limits.base_decoded_bytes + limits.per_byte * data.size();
   size_t budget = total;
   // A decoder stops once its view reaches the budget it was given: a view that large may
   // be cut short, so the blob is reported as not fully scanned rather than passed.
@@ -80,6 +81,7 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
     budget -= std::min(budget, v.storage.size());
     views.push_back(std::move(v));
   };
+  if (!joined.storage.empty()) add(std::move(joined), budget);
   // The text itself, when the blob is UTF-16 or UTF-32 rather than UTF-8.
   size_t text_view = 0;
   if (View v; decode_wide_text(data, budget, v)) {
@@ -88,10 +90,12 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   } else {
     if (View j; decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j), budget);
     if (View u; decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u), budget);
+    if (View h; decode_html_entities(data, facts.skip, budget, h)) add(std::move(h), budget);
     if (View a; decode_ansi_escapes(data, facts.skip, budget, a, &facts.incomplete)) add(std::move(a), budget);
     if (View q; decode_quoted_printable(data, facts.skip, budget, q, &facts.incomplete)) add(std::move(q), budget);
     // UTF-16 strings in a blob that is not UTF-16 text as a whole (binaries, mixed files).
     if (View r; decode_utf16_runs(data, budget, r)) add(std::move(r), budget);
+    if (View r; decode_utf32_runs(data, budget, r)) add(std::move(r), budget);
   }
   // Strings out of Python pickles and the zips torch.save writes.
   if (View p; decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p), budget);

@@ -12,7 +12,9 @@ namespace {
 // How far around an escape the view reaches: more than any rule's longest match.
 constexpr size_t kRadius = 1100;
 
-enum class Kind { Json, Url };
+enum class Kind { Json, Url, Html };
+
+char marker_of(Kind kind) { return kind == Kind::Json ? '\\' : kind == Kind::Url ? '%' : '&'; }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -50,8 +52,43 @@ size_t csi_tail(std::string_view d, size_t j) {
   return 0;
 }
 
+// An HTML/XML character reference at d[i] ('&'): &#x68; &#104; (the ';' is optional, as
+// browsers read it) and the named ones for ASCII. Sets *cp; returns its length, 0: not one.
+size_t html_ref(std::string_view d, size_t i, uint32_t* cp) {
+  if (i + 3 > d.size() || d[i] != '&') return 0;
+  if (d[i + 1] == '#') {
+    bool hex = d[i + 2] == 'x' || d[i + 2] == 'X';
+    size_t j = i + 2 + (hex ? 1 : 0), start = j;
+    uint32_t v = 0;
+    for (; j < d.size() && j - start < 8; ++j) {
+      int h = hex ? hex_value(d[j]) : (d[j] >= '0' && d[j] <= '9' ? d[j] - '0' : -1);
+      if (h < 0) break;
+      v = v * (hex ? 16 : 10) + static_cast<uint32_t>(h);
+    }
+    if (j == start) return 0;
+    if (j < d.size() && d[j] == ';') ++j;
+    *cp = v == 0 ? 0xFFFD : v;
+    return j - i;
+  }
+  static constexpr std::pair<std::string_view, char> kNamed[] = {
+      {"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"equals;", '='},
+      {"colon;", ':'}, {"sol;", '/'}, {"lowbar;", '_'}, {"period;", '.'}, {"plus;", '+'}, {"dash;", '-'}};
+  for (auto [name, c] : kNamed)
+    if (d.substr(i + 1, name.size()) == name) {
+      *cp = static_cast<unsigned char>(c);
+      return 1 + name.size();
+    }
+  return 0;
+}
+
 // Decodes one escape at data[i] into out; returns its length in the blob (0: not one).
 size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
+  if (kind == Kind::Html) {
+    uint32_t cp = 0;
+    size_t n = html_ref(d, i, &cp);
+    if (n) append_utf8(out, cp);
+    return n;
+  }
   if (kind == Kind::Url) {
     if (d[i] != '%' || i + 2 >= d.size()) return 0;
     int h = hex_value(d[i + 1]), l = hex_value(d[i + 2]);
@@ -103,6 +140,16 @@ size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
 // Does the escape at i hide or split a token? Sets *len to the bytes to step over.
 bool worth_decoding(Kind kind, std::string_view d, size_t i, size_t* len) {
   *len = 1;
+  if (kind == Kind::Html) {
+    // Numeric references only: they can spell a token's characters. A named one stands
+    // for punctuation, a boundary the raw text already has (&amp; is in every HTML URL);
+    // inside a window around a numeric one, named ones are decoded too.
+    uint32_t cp;
+    if (i + 1 >= d.size() || d[i + 1] != '#') return false;
+    size_t n = html_ref(d, i, &cp);
+    if (n) *len = n;
+    return n > 0;
+  }
   if (kind == Kind::Url) {
     if (i + 2 < d.size() && hex_value(d[i + 1]) >= 0 && hex_value(d[i + 2]) >= 0) {
       *len = 3;
@@ -132,7 +179,7 @@ bool worth_decoding(Kind kind, std::string_view d, size_t i, size_t* len) {
 }
 
 void emit_window(Kind kind, std::string_view d, size_t wb, size_t we, ViewBuilder& b) {
-  char marker = kind == Kind::Json ? '\\' : '%';
+  char marker = marker_of(kind);
   std::string tmp;
   size_t run = wb;
   for (size_t i = wb; i < we;) {
@@ -155,8 +202,8 @@ void emit_window(Kind kind, std::string_view d, size_t wb, size_t we, ViewBuilde
 }
 
 bool decode_escapes(Kind kind, std::string_view d, const SkipSpans& skip, size_t budget, View& out) {
-  char marker = kind == Kind::Json ? '\\' : '%';
-  ViewBuilder b(kind == Kind::Json ? "json-escape" : "url-encoding");
+  char marker = marker_of(kind);
+  ViewBuilder b(kind == Kind::Json ? "json-escape" : kind == Kind::Url ? "url-encoding" : "html-entity");
   size_t wb = 0, we = 0;
   bool open = false;
   size_t next_skip = 0;
@@ -223,6 +270,12 @@ bool decode_json_escapes(std::string_view data, const SkipSpans& skip, size_t bu
 
 bool decode_url_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out) {
   return decode_escapes(Kind::Url, data, skip, budget, out);
+}
+
+bool decode_html_entities(std::string_view data, const SkipSpans& skip, size_t budget, View& out) {
+  // Cheap gate: most blobs hold no numeric character reference at all.
+  if (data.find("&#") == std::string_view::npos) return false;
+  return decode_escapes(Kind::Html, data, skip, budget, out);
 }
 
 }  // namespace keyward

@@ -24,6 +24,10 @@ bool decode_json_escapes(std::string_view data, const SkipSpans& skip, size_t bu
 // The same for %XX percent-encoding ("url-encoding").
 bool decode_url_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out);
 
+// The same for HTML/XML numeric character references (&#x68;&#102; ...), "html-entity";
+// named ASCII ones (&amp;, &quot;, ...) are decoded around them. Only blobs holding "&#".
+bool decode_html_entities(std::string_view data, const SkipSpans& skip, size_t budget, View& out);
+
 // Appends the UTF-8 encoding of a code point (U+FFFD for invalid ones).
 void append_utf8(std::string& out, uint32_t cp);
 

@@ -65,3 +65,20 @@ TEST_CASE("url escapes: %XX decodes and maps back", "[escape]") {
   CHECK(v.to_orig(h + 1, false) == d.find("hf_abc"));
   CHECK_FALSE(decode_url_escapes("100% sure", {}, 1 << 20, v));
 }
+
+TEST_CASE("html entities: numeric references decode and map to the reference", "[escape]") {
+  std::string d = "<a data-t=\"&#x68;&#102;_abc&amp;x\">&#104f</a>";
+  View v;
+  REQUIRE(decode_html_entities(d, {}, 1 << 20, v));
+  CHECK(v.decoded == "html-entity");
+  CHECK(v.text == "<a data-t=\"hf_abc&x\">hf</a>\n");
+  size_t h = v.text.find("hf_abc");
+  CHECK(v.to_orig(h, false) == d.find("&#x68;"));
+  CHECK(v.to_orig(h + 1, false) == d.find("&#102;"));
+  CHECK(v.to_orig(h + 2, false) == d.find("_abc"));
+  CHECK(v.to_orig(h + 6, true) == d.find("&amp;"));
+  // Only named references, or none: no view.
+  CHECK_FALSE(decode_html_entities("a &amp; b &quot;c&quot;", {}, 1 << 20, v));
+  CHECK_FALSE(decode_html_entities("a &# b", {}, 1 << 20, v));
+  CHECK_FALSE(decode_html_entities("plain", {}, 1 << 20, v));
+}

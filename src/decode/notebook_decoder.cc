@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "base64_decoder.h"
+#include "escape_decoder.h"
+#include "view_builder.h"
 
 namespace keyward {
 namespace {
@@ -45,6 +47,9 @@ class NotebookWalker {
   bool seen_cells() const { return seen_cells_; }
   std::vector<CellSpan> out_cells;
   std::vector<Span> out_skip;
+  // Texts stored as a list of two or more strings, which nbformat joins: one per source or
+  // output text, with whether the strings are lines (traceback) rather than pieces.
+  std::vector<std::pair<std::vector<Span>, bool>> out_lists;
 
  private:
   void cells(od::array arr) {
@@ -163,6 +168,7 @@ class NotebookWalker {
 
   void add_spans(const std::vector<Span>& spans, bool output, bool string_per_line = false) {
     if (spans.empty()) return;
+    if (spans.size() > 1) out_lists.emplace_back(spans, string_per_line);
     CellSpan c;
     c.begin = spans.front().first;
     c.end = spans.back().second;
@@ -197,6 +203,71 @@ class NotebookWalker {
   bool in_attachment_ = false;
 };
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool hex4(std::string_view d, size_t at, size_t end, uint32_t* v) {
+  if (at + 4 > end) return false;
+  uint32_t x = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    int h = hex_digit(d[at + k]);
+    if (h < 0) return false;
+    x = x * 16 + static_cast<uint32_t>(h);
+  }
+  *v = x;
+  return true;
+}
+
+// Appends the JSON string content d[b, e) unescaped, each decoded character mapped to the
+// escape (or byte) it comes from.
+void append_json_string(std::string_view d, size_t b, size_t e, ViewBuilder& out) {
+  std::string tmp;
+  size_t run = b;
+  for (size_t i = b; i < e;) {
+    const void* hit = std::memchr(d.data() + i, '\\', e - i);
+    if (!hit) break;
+    i = static_cast<size_t>(static_cast<const char*>(hit) - d.data());
+    out.literal(d.substr(run, i - run), run);
+    if (i + 1 >= e) {
+      run = i;
+      break;
+    }
+    size_t len = 2;
+    tmp.clear();
+    switch (d[i + 1]) {
+      case 'n': tmp = "\n"; break;
+      case 't': tmp = "\t"; break;
+      case 'r': tmp = "\r"; break;
+      case 'b': tmp = "\b"; break;
+      case 'f': tmp = "\f"; break;
+      case 'u': {
+        uint32_t cp = 0, lo = 0;
+        if (!hex4(d, i + 2, e, &cp)) {
+          tmp = d.substr(i, 2);
+          break;
+        }
+        len = 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= e && d[i + 6] == '\\' && d[i + 7] == 'u' &&
+            hex4(d, i + 8, e, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          len = 12;
+        }
+        append_utf8(tmp, cp);
+        break;
+      }
+      default: tmp = d.substr(i + 1, 1); break;  // \" \\ \/
+    }
+    out.decoded(tmp, i, i + len);
+    i += len;
+    run = i;
+  }
+  out.literal(d.substr(run, e - run), run);
+}
+
 }  // namespace
 
 bool is_binary_mime(std::string_view mime) {
@@ -208,7 +279,9 @@ bool is_binary_mime(std::string_view mime) {
 
 bool is_notebook_path(std::string_view path) { return ends_with(path, ".ipynb"); }
 
-bool parse_notebook(std::string_view data, BlobFacts& facts) {
+bool parse_notebook(std::string_view data, BlobFacts& facts) { return parse_notebook(data, facts, 0, nullptr); }
+
+bool parse_notebook(std::string_view data, BlobFacts& facts, size_t budget, View* joined) {
   size_t first = data.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || data[first] != '{') return false;
   try {
@@ -220,6 +293,20 @@ bool parse_notebook(std::string_view data, BlobFacts& facts) {
     if (!walker.seen_cells()) return false;
     for (auto& c : walker.out_cells) facts.cells.push_back(std::move(c));
     for (auto& s : walker.out_skip) facts.skip.push_back(s);
+    if (joined && !walker.out_lists.empty()) {
+      // nbformat joins a list of strings with no separator: a token split across two of
+      // them is one token in the cell. Each text joined, then a newline no token spans.
+      ViewBuilder b("notebook-joined");
+      for (const auto& [spans, lines] : walker.out_lists) {
+        if (b.size() >= budget) break;
+        for (auto [sb, se] : spans) {
+          append_json_string(data, sb, se, b);
+          if (lines) b.separator(se);
+        }
+        b.separator(spans.back().second);
+      }
+      if (!b.empty()) b.finish(*joined);
+    }
     return true;
   } catch (const simdjson::simdjson_error&) {
     return false;

@@ -15,6 +15,11 @@ bool is_notebook_path(std::string_view path);
 // Returns false, leaving facts untouched, when data is not a well-formed notebook: the
 // caller then scans it as plain text, never skips it.
 bool parse_notebook(std::string_view data, BlobFacts& facts);
+// The same, and when any text is stored as a list of strings (nbformat joins them with no
+// separator), a "notebook-joined" view of each such text joined and unescaped, mapped back
+// into the strings' bytes, into *joined (left empty when there is none). At about budget
+// bytes it stops; the caller checks the size against the budget.
+bool parse_notebook(std::string_view data, BlobFacts& facts, size_t budget, View* joined);
 
 // MIME types whose notebook payloads are base64 of binary data (image/png, audio/*, PDF);
 // the payload is skipped only when it really is (is_base64_binary). SVG is text.

@@ -136,3 +136,32 @@ TEST_CASE("notebook: a markdown cell's attachments are attachments, not outputs"
   for (auto& c : f.cells)
     if (c.begin == at(nb, "x\\n")) CHECK_FALSE(c.attachment);
 }
+
+TEST_CASE("notebook: a list of strings is joined with no separator in a view", "[notebook]") {
+  std::string nb = R"({"cells": [{"cell_type": "code", "source": ["t = \"hf_AAAA", "BBBB\u0043\"\n", "next\n"],
+ "outputs": [{"output_type": "stream", "name": "stdout", "text": ["tok: hf_CC", "DD\n"]},
+             {"output_type": "execute_result", "data": {"text/plain": ["'hf_E", "F'"]}},
+             {"output_type": "error", "traceback": ["line1", "line2"]}]},
+ {"cell_type": "code", "source": "single string\n", "outputs": []}], "nbformat": 4})";
+  BlobFacts f;
+  View v;
+  REQUIRE(parse_notebook(nb, f, 1 << 20, &v));
+  CHECK(v.decoded == "notebook-joined");
+  CHECK(v.text == "t = \"hf_AAAABBBBC\"\nnext\n\ntok: hf_CCDD\n\n'hf_EF'\nline1\nline2\n\n");
+  size_t h = v.text.find("hf_AAAABBBBC");
+  CHECK(v.to_orig(h, false) == at(nb, "hf_AAAA"));
+  CHECK(v.to_orig(h + 7, false) == at(nb, "BBBB"));
+  CHECK(v.to_orig(h + 11, false) == at(nb, "\\u0043"));
+  CHECK(v.to_orig(h + 12, true) == at(nb, "\\u0043") + 6);
+  CHECK(v.to_orig(v.text.find("hf_CCDD") + 5, false) == at(nb, "DD\\n"));
+  // Cells and lines are as before: the token's first part is on line 1 of cell 1.
+  REQUIRE(f.cells.size() == 5);
+  CHECK(f.cells[0].cell == 1);
+  CHECK(line_of(f.cells[0], at(nb, "hf_AAAA")) == 1);
+  CHECK(line_of(f.cells[0], at(nb, "next")) == 2);
+  // No list of two or more strings: no view.
+  BlobFacts g;
+  View w;
+  REQUIRE(parse_notebook(R"({"cells": [{"cell_type": "code", "source": ["one\n"]}], "nbformat": 4})", g, 1 << 20, &w));
+  CHECK(w.storage.empty());
+}

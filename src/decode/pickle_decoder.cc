@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "escape_decoder.h"
+#include "utf16_decoder.h"
 #include "view_builder.h"
 
 namespace keyward {
@@ -401,7 +402,9 @@ std::string member_label(uint64_t local_offset) {
   return "the zip member whose header is at byte " + std::to_string(local_offset);
 }
 
-// The .pkl members of a zip. Returns whether any was read.
+// The .pkl members of a zip, and the deflated .npy members of an .npz (numpy's string
+// arrays are UTF-32; a stored member lies in the blob, where the utf-32 runs view reads
+// it). Returns whether any was read.
 bool decode_zip(std::string_view d, size_t budget, ViewBuilder& b, std::string* incomplete) {
   std::vector<ZipMember> members;
   if (!zip_members(d, members)) {
@@ -416,7 +419,8 @@ bool decode_zip(std::string_view d, size_t budget, ViewBuilder& b, std::string* 
   bool any = false;
   size_t inflated = 0;
   for (const ZipMember& m : members) {
-    if (!is_pickle_member_name(m.name)) continue;
+    bool npy = ends_with(m.name, ".npy") && m.method != 0;
+    if (!is_pickle_member_name(m.name) && !npy) continue;
     std::string what = member_label(m.local);
     auto fail = [&](const std::string& why) {
       if (incomplete->empty()) *incomplete = what + ": " + why;
@@ -444,6 +448,16 @@ bool decode_zip(std::string_view d, size_t budget, ViewBuilder& b, std::string* 
       pickle = buf;
     } else {
       fail("compressed with method " + std::to_string(m.method));
+      continue;
+    }
+    if (npy) {
+      // Its ASCII runs, each placed on the member's compressed bytes.
+      View runs;
+      if (decode_utf32_runs(pickle, budget - std::min(budget, b.size()), runs)) {
+        b.decoded(runs.storage, place.span_begin, place.span_end);
+        any = true;
+      }
+      if (b.size() >= budget) fail("its strings exceed the decoding budget");
       continue;
     }
     // A member that does not parse is still read for strings (salvage); only a budget

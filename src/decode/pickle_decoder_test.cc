@@ -235,6 +235,23 @@ TEST_CASE("pickle: torch.save's zip, stored and deflated members", "[pickle]") {
   }
 }
 
+TEST_CASE("npz: a deflated .npy string array ('<U', UTF-32LE) is read", "[pickle]") {
+  std::string t = testing::fake_hf_token(114);
+  std::string npy = std::string("\x93NUMPY\x01\x00\x76\x00", 10) + "{'descr': '<U37', 'fortran_order': False, 'shape': (), }";
+  npy += std::string(127 - npy.size(), ' ') + "\n";
+  for (char c : t) npy += std::string(1, c) + std::string(3, '\0');
+  std::string z = zip({{"cfg.npy", npy}, {"other.bin", std::string(64, '\x07')}}, true);
+  View v;
+  std::string incomplete;
+  REQUIRE(decode_pickle(z, 1 << 20, v, &incomplete));
+  CHECK(incomplete.empty());
+  size_t h = v.text.find(t);
+  REQUIRE(h != std::string::npos);
+  size_t m = z.find("cfg.npy") + 7;
+  CHECK(v.to_orig(h, false) >= m);
+  CHECK(v.to_orig(h, false) < z.find("PK\x03\x04", m));
+}
+
 TEST_CASE("pickle: a zip member that cannot be read fails closed", "[pickle]") {
   std::string t = testing::fake_hf_token(112);
   std::string z = zip({{"archive/data.pkl", proto2(t)}}, true);

@@ -69,9 +69,8 @@ Stats stats(std::string_view d, const Wide& w, bool stop_at_bad) {
     if (bad_cp(cp)) ++s.bad;
     return !(stop_at_bad && s.bad);
   });
-  // A partial UTF-32 unit at the end is not UTF-32; one odd byte after UTF-16 is
-  // tolerated (a tool appended a byte) and left out.
-  if (w.width == 4 && (d.size() - w.start) % 4 != 0) ++s.bad;
+  // A partial unit at the end (a tool appended a byte or three: `echo >> f` in a UTF-8
+  // shell) does not make the rest any less wide text; decode() scans it as bytes.
   return s;
 }
 
@@ -112,6 +111,9 @@ bool decode(std::string_view d, const Wide& w, size_t budget, View& out) {
     return true;
   });
   flush();
+  // The partial unit after the last whole one, as the bytes it is.
+  size_t tail = w.start + (d.size() - w.start) / w.width * w.width;
+  if (tail < d.size() && b.size() < budget) b.literal(d.substr(tail), tail);
   if (b.empty()) return false;
   b.finish(out);
   out.whole_text = true;
@@ -176,6 +178,44 @@ bool decode_utf16_runs(std::string_view d, size_t budget, View& out) {
     run.resize(std::min(run.size(), budget - std::min(budget, b.size())));
     b.strided(run, start, 2);
     b.separator(start + 2 * run.size());
+  }
+  if (b.empty()) return false;
+  b.finish(out);
+  return true;
+}
+
+bool decode_utf32_runs(std::string_view d, size_t budget, View& out) {
+  // Every ASCII character in UTF-32 has three zero bytes beside it.
+  if (d.find(std::string_view("\0\0\0", 3)) == std::string_view::npos) return false;
+  ViewBuilder b("utf-32");
+  auto text = [&](size_t i) { return ascii_text(static_cast<unsigned char>(d[i])); };
+  auto zeros = [&](size_t i) { return d[i] == 0 && d[i + 1] == 0 && d[i + 2] == 0; };
+  std::string run;
+  auto emit = [&](size_t from, size_t chars) {
+    if (chars < kMinUtf16Run) return;
+    run.clear();
+    for (size_t k = 0; k < chars; ++k) run += d[from + 4 * k];
+    run.resize(std::min(run.size(), budget - std::min(budget, b.size())));
+    b.strided(run, from, 4);
+    b.separator(from + 4 * run.size());
+  };
+  // "c 00 00 00 ..." is ASCII in UTF-32LE (numpy's '<U' arrays); UTF-32BE ("00 00 00 c")
+  // is the same pattern three bytes later, so one pass over every alignment finds both.
+  for (size_t i = 0; i + 3 < d.size() && b.size() < budget;) {
+    if (!(text(i) && zeros(i + 1))) {
+      ++i;
+      continue;
+    }
+    size_t start = i, n = 0;
+    while (i + 3 < d.size() && text(i) && zeros(i + 1)) ++n, i += 4;
+    // Read as UTF-32BE, the last character is d[i] (after the zeros of its unit) and the
+    // first is one only when zeros precede it. When the bytes fit both readings, both
+    // are scanned.
+    bool be_tail = i < d.size() && text(i);
+    bool le_head = !(start >= 3 && zeros(start - 3));
+    if (!be_tail || le_head) emit(start, n);
+    if (be_tail) emit(le_head ? start + 4 : start, le_head ? n : n + 1);
+    if (be_tail) ++i;
   }
   if (b.empty()) return false;
   b.finish(out);

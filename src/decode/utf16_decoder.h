@@ -29,6 +29,10 @@ bool decode_utf16(std::string_view data, size_t budget, View& out);
 inline constexpr size_t kMinUtf16Run = 8;
 bool decode_utf16_runs(std::string_view data, size_t budget, View& out);
 
+// The same for UTF-32 (LE or BE): a "utf-32" view of every run of at least kMinUtf16Run
+// ASCII characters. numpy stores string arrays (.npy, and .npz entries) so, with no BOM.
+bool decode_utf32_runs(std::string_view data, size_t budget, View& out);
+
 // PowerShell `-EncodedCommand` (or any prefix PowerShell accepts: -e, -ec, -enc, ...)
 // arguments in src: base64 of UTF-16LE. A "powershell-encoded" view of the commands'
 // ASCII text, each character mapped to the base64 characters that hold it.

@@ -47,13 +47,13 @@ TEST_CASE("utf-16: LE and BE with BOM decode to UTF-8 and map back", "[utf16]") 
   }
 }
 
-TEST_CASE("utf-16: no BOM and no zero bytes, no view; odd trailing byte is ignored", "[utf16]") {
+TEST_CASE("utf-16: no BOM and no zero bytes, no view; odd trailing byte is scanned as a byte", "[utf16]") {
   View v;
   CHECK(utf16_bom("plain") == Utf16Bom::None);
   CHECK_FALSE(decode_utf16("plain text, long enough to tell", 1 << 20, v));
   CHECK_FALSE(decode_wide_text("plain text, long enough to tell", 1 << 20, v));
   REQUIRE(decode_utf16(std::string("\xFF\xFE" "a\0b\0c", 7), 1 << 20, v));
-  CHECK(v.text == "ab");
+  CHECK(v.text == "abc");
 }
 
 TEST_CASE("utf-16: without a BOM, LE and BE are told by their zero bytes", "[utf16]") {
@@ -83,6 +83,21 @@ TEST_CASE("utf-32: with and without BOM, LE and BE", "[utf16]") {
       size_t h = v.text.find(t);
       CHECK(v.to_orig(h, false) == (bom ? 4u : 0u) + 4 * 12);
       CHECK(v.to_orig(h + t.size(), true) == (bom ? 4u : 0u) + 4 * (12 + t.size()));
+    }
+}
+
+TEST_CASE("utf-32: with a BOM and 1-3 stray bytes after the last unit, the units decode", "[utf16]") {
+  std::string t = testing::fake_hf_token(64);
+  for (bool le : {true, false})
+    for (size_t k = 1; k <= 3; ++k) {
+      std::string d = utf32(U"x=" + u32(t) + U"\n", le, true) + std::string(k, '\n');
+      View v;
+      REQUIRE(decode_wide_text(d, 1 << 20, v));
+      CHECK(v.decoded == "utf-32");
+      CHECK(v.text == "x=" + t + "\n" + std::string(k, '\n'));
+      size_t h = v.text.find(t);
+      CHECK(v.to_orig(h, false) == 4 + 4 * 2);
+      CHECK(v.to_orig(v.text.size() - k, false) == d.size() - k);  // the tail, byte for byte
     }
 }
 
@@ -122,6 +137,27 @@ TEST_CASE("utf-16 runs: ASCII in UTF-16 inside other bytes, at any alignment", "
   View v;
   CHECK_FALSE(decode_utf16_runs("no zero bytes at all", 1 << 20, v));
   CHECK_FALSE(decode_utf16_runs(utf16(u"short", true, false) + std::string("\xFF\xFF", 2), 1 << 20, v));
+}
+
+TEST_CASE("utf-32 runs: a numpy '<U' array (UTF-32 without BOM) after a header", "[utf16]") {
+  std::string t = testing::fake_hf_token(65);
+  for (bool le : {true, false})
+    for (size_t pad : {0u, 1u, 2u, 5u}) {
+      std::string hdr = std::string("\x93NUMPY\x01\x00", 8) + "v\0{'descr': '<U37', 'fortran_order': False}\n";
+      std::string d = std::string(pad, '\x07') + hdr + utf32(u32(t), le, false) + std::string("\xFF\x01", 2);
+      View v;
+      CHECK_FALSE(decode_wide_text(d, 1 << 20, v));
+      REQUIRE(decode_utf32_runs(d, 1 << 20, v));
+      CHECK(v.decoded == "utf-32");
+      size_t h = v.text.find(t);
+      REQUIRE(h != std::string::npos);
+      CHECK(v.text.substr(h, t.size() + 1) == t + "\n");
+      size_t want = d.find(utf32(u32(t), le, false));
+      CHECK(v.to_orig(h, false) == want + (le ? 0 : 3));
+    }
+  View v;
+  CHECK_FALSE(decode_utf32_runs("no zero bytes at all", 1 << 20, v));
+  CHECK_FALSE(decode_utf32_runs(utf16(u"UTF-16 is not UTF-32", true, false), 1 << 20, v));
 }
 
 TEST_CASE("powershell: -EncodedCommand and its prefixes decode base64 of UTF-16LE", "[utf16]") {
