@@ -222,7 +222,7 @@ int run_pre_receive(const Options& o) {
   if (!baseline.empty()) {
     auto b = load_baseline(baseline);
     if (!b) return refuse(b.error());
-    apply_baseline(*b, report.findings);
+    e.scanner().policy().apply_baseline(*b, report.findings);
   }
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
@@ -278,7 +278,7 @@ int run_commit_msg(const Options& o) {
   if (!o.baseline.empty()) {
     auto b = load_baseline(o.baseline);
     if (!b) return fail(o, b.error());
-    apply_baseline(*b, report.findings);
+    (*engine)->scanner().policy().apply_baseline(*b, report.findings);
   }
   if (report.findings.empty()) return 0;
   ReportOptions ro;
@@ -392,7 +392,11 @@ int run_scan(const Options& o) {
   } else if (!o.paths.empty()) {
     report.mode = "disk";
     std::vector<std::string> notices;
-    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs);
+    // Allowlists judge paths relative to the repository root (or, outside one, the
+    // current directory), wherever the scan is run from.
+    std::string policy_root = root;
+    if (policy_root.empty()) policy_root = ".";
+    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs, policy_root);
     if (!o.quiet)
       for (auto& n : notices) std::cerr << "keyward: note: " << n << '\n';
   } else if (o.all_history) {
@@ -408,7 +412,7 @@ int run_scan(const Options& o) {
   if (st) return fail(o, st->message);
 
   if (!o.baseline.empty()) {
-    auto unused = apply_baseline(given, report.findings);
+    auto unused = e.scanner().policy().apply_baseline(given, report.findings);
     if (o.report_unused) report.unused_baseline = unused;
   }
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {

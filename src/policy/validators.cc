@@ -431,7 +431,7 @@ Validation basic_auth(std::string_view s) {
 
 struct Entry {
   const char* name;
-  Validation (*fn)(std::string_view);
+  ValidatorFn fn;
 };
 
 const Entry kValidators[] = {
@@ -461,10 +461,15 @@ bool is_known_validator(const std::string& name) {
   return false;
 }
 
-Validation validate(const std::string& name, std::string_view secret) {
+ValidatorFn find_validator(const std::string& name) {
   for (auto& e : kValidators)
-    if (name == e.name) return e.fn(secret);
-  return {};
+    if (name == e.name) return e.fn;
+  return nullptr;
+}
+
+Validation validate(const std::string& name, std::string_view secret) {
+  ValidatorFn fn = find_validator(name);
+  return fn ? fn(secret) : Validation{};
 }
 
 }  // namespace keyward
