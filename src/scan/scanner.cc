@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <set>
 #include <tuple>
 
@@ -34,18 +35,35 @@ int specificity(const RuleSet& rules, const std::string& id) {
   return 2;
 }
 
+// A finding is dropped when it overlaps a kept finding more specific than it. Judged rank
+// by rank, most specific first, against the kept spans of the ranks above merged into
+// disjoint runs sorted by start: one binary search per finding, not a pass over all pairs.
 void drop_overlaps(const RuleSet& rules, std::vector<Finding>& out) {
   if (out.size() < 2) return;
   std::vector<int> rank(out.size());
   for (size_t i = 0; i < out.size(); ++i) rank[i] = specificity(rules, out[i].rule_id);
   std::vector<bool> drop(out.size(), false);
-  for (size_t i = 0; i < out.size(); ++i)
-    for (size_t j = 0; j < out.size(); ++j) {
-      if (i == j || drop[i] || drop[j]) continue;
-      bool overlap = out[i].offset < out[j].end_offset && out[j].offset < out[i].end_offset;
-      if (!overlap) continue;
-      if (rank[i] < rank[j]) drop[i] = true;
+  std::vector<std::pair<size_t, size_t>> runs;  // disjoint, by start; ends ascend too
+  auto overlaps_run = [&](const Finding& f) {
+    // The last run starting before f ends has the largest end of those that could overlap.
+    auto it = std::lower_bound(runs.begin(), runs.end(), std::make_pair(f.end_offset, size_t{0}));
+    return it != runs.begin() && std::prev(it)->second > f.offset;
+  };
+  for (int r = 2; r >= 0; --r) {
+    for (size_t i = 0; i < out.size(); ++i)
+      if (rank[i] == r && overlaps_run(out[i])) drop[i] = true;
+    for (size_t i = 0; i < out.size(); ++i)
+      if (rank[i] == r && !drop[i]) runs.emplace_back(out[i].offset, out[i].end_offset);
+    std::sort(runs.begin(), runs.end());
+    std::vector<std::pair<size_t, size_t>> merged;
+    for (auto& run : runs) {
+      if (!merged.empty() && run.first < merged.back().second)
+        merged.back().second = std::max(merged.back().second, run.second);
+      else
+        merged.push_back(run);
     }
+    runs = std::move(merged);
+  }
   std::vector<Finding> kept;
   for (size_t i = 0; i < out.size(); ++i)
     if (!drop[i]) kept.push_back(std::move(out[i]));
