@@ -8,8 +8,16 @@
 
 namespace keyward {
 
+// What a caller may do about an error, where that differs: most are just Failed (report
+// it), some mean "this reader does not handle the input; ask another" (Unsupported).
+enum class ErrorCode {
+  Failed,
+  Unsupported,
+};
+
 struct Error {
   std::string message;
+  ErrorCode code = ErrorCode::Failed;
 };
 
 template <class T>
@@ -25,6 +33,7 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   const std::string& error() const { return std::get<1>(v_).message; }
+  ErrorCode error_code() const { return std::get<1>(v_).code; }
 
  private:
   std::variant<T, Error> v_;

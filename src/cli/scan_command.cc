@@ -278,7 +278,7 @@ int run_pre_receive(const Options& o) {
   po.ref_globs = policy.refs;
   if (auto st = scan_pre_receive(repo.get(), e, po, *refs, report)) return refuse(st->message);
 
-  if (!baseline.empty()) apply_baseline(known, report.findings);
+  if (!baseline.empty()) e.scanner().policy().apply_baseline(known, report.findings);
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
   });
@@ -341,7 +341,7 @@ int run_commit_msg(const Options& o) {
   auto found = scan_message_text(**engine, text);
   if (!found) return fail(o, found.error());
   report.findings = std::move(*found);
-  if (!o.baseline.empty()) apply_baseline(given, report.findings);
+  if (!o.baseline.empty()) (*engine)->scanner().policy().apply_baseline(given, report.findings);
   if (report.findings.empty()) return 0;
   ReportOptions ro;
   ro.show_secrets = o.show_secrets;
@@ -364,7 +364,7 @@ Status scan_stdin(const Engine& e, const std::string& name, Report& report) {
   }
   std::string rel = name;
   while (rel.rfind("./", 0) == 0) rel.erase(0, 2);
-  if (e.scanner().path_allowed(rel)) {
+  if (e.scanner().policy().path_allowed(rel)) {
     report.stats.notes.push_back(fmt::format("{}: allowlisted by path, not scanned", name));
     return std::nullopt;
   }
@@ -487,7 +487,11 @@ int run_scan(const Options& o) {
   } else if (!o.paths.empty()) {
     report.mode = "disk";
     std::vector<std::string> notices;
-    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs);
+    // Allowlists judge paths relative to the repository root (or, outside one, the
+    // current directory), wherever the scan is run from.
+    std::string policy_root = root;
+    if (policy_root.empty()) policy_root = ".";
+    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs, policy_root);
     if (!o.quiet)
       for (auto& n : notices) std::cerr << "keyward: note: " << n << '\n';
   } else if (o.all_history) {
@@ -503,7 +507,7 @@ int run_scan(const Options& o) {
   if (st) return fail(o, st->message);
 
   if (!o.baseline.empty()) {
-    auto unused = apply_baseline(given, report.findings);
+    auto unused = e.scanner().policy().apply_baseline(given, report.findings);
     if (o.report_unused) report.unused_baseline = unused;
   }
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {

@@ -300,7 +300,7 @@ class Comparer {
 }  // namespace
 
 Result<StagedSet> staged_changes_fast(git_repository* repo) {
-  if (git_repository_is_bare(repo)) return Error{"unsupported: bare repository"};
+  if (git_repository_is_bare(repo)) return Error{"unsupported: bare repository", ErrorCode::Unsupported};
   {
     // libgit2 compares case-insensitively under core.ignorecase; this path never does.
     git_config* raw = nullptr;
@@ -308,7 +308,7 @@ Result<StagedSet> staged_changes_fast(git_repository* repo) {
       ConfigPtr cfg(raw);
       int icase = 0;
       if (git_config_get_bool(&icase, cfg.get(), "core.ignorecase") == 0 && icase)
-        return Error{"unsupported: core.ignorecase"};
+        return Error{"unsupported: core.ignorecase", ErrorCode::Unsupported};
     }
     git_error_clear();
   }

@@ -102,7 +102,7 @@ Status IndexFile::load(const std::string& path, const std::string& gitdir) {
   name_ = path;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return Error{fmt::format("unsupported: no index file at {}", path)};
+    if (errno == ENOENT) return Error{fmt::format("unsupported: no index file at {}", path), ErrorCode::Unsupported};
     return Error{fmt::format("cannot open the index file {}: {}", path, std::strerror(errno))};
   }
   struct stat st {};
@@ -235,7 +235,7 @@ Status IndexFile::parse(const unsigned char* data, size_t size, const std::strin
   if (std::memcmp(data, "DIRC", 4) != 0) return corrupt("bad signature (expected DIRC)");
   version_ = be32(data + 4);
   if (version_ < 2 || version_ > 4)
-    return Error{fmt::format("unsupported: index version {} in {}", version_, name_)};
+    return Error{fmt::format("unsupported: index version {} in {}", version_, name_), ErrorCode::Unsupported};
   uint32_t count = be32(data + 8);
   const unsigned char* p = data + 12;
   const unsigned char* end = data + size - kHashSize;
@@ -265,16 +265,16 @@ Status IndexFile::check_entries() const {
       // A sparse index's directory entry stands for a whole tree; anything else shaped like
       // a directory is not an entry git writes.
       if (type != 0040000 || path.back() != '/' || !en.skip_worktree)
-        return Error{fmt::format("unsupported: entry mode {:o} for '{}' in {}", en.mode, path, name_)};
+        return Error{fmt::format("unsupported: entry mode {:o} for '{}' in {}", en.mode, path, name_), ErrorCode::Unsupported};
       sparse_entries = true;
     } else if (type != 0100000 && type != 0120000 && type != 0160000) {
-      return Error{fmt::format("unsupported: entry mode {:o} in {}", en.mode, name_)};
+      return Error{fmt::format("unsupported: entry mode {:o} in {}", en.mode, name_), ErrorCode::Unsupported};
     }
     // Entries must be strictly sorted; libgit2 decides what to do with a file that is not.
     if (k > 0 && !(entries_[k - 1].path < path))
-      return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_)};
+      return Error{fmt::format("unsupported: unsorted or duplicate entries in {}", name_), ErrorCode::Unsupported};
     if (k > 0 && entries_[k - 1].sparse_dir() && path.substr(0, entries_[k - 1].path.size()) == entries_[k - 1].path)
-      return Error{fmt::format("unsupported: entries inside the sparse directory '{}' in {}", entries_[k - 1].path, name_)};
+      return Error{fmt::format("unsupported: entries inside the sparse directory '{}' in {}", entries_[k - 1].path, name_), ErrorCode::Unsupported};
   }
   if (sparse_entries && !has_sdir_)
     return corrupt("directory entries without the sparse-index extension");
@@ -306,7 +306,7 @@ Status IndexFile::parse_entries(const unsigned char*& p, const unsigned char* en
       fixed += 2;
     }
     if ((flags >> 12) & 3)
-      return Error{fmt::format("unsupported: unmerged entries (a merge in progress) in {}", name_)};
+      return Error{fmt::format("unsupported: unmerged entries (a merge in progress) in {}", name_), ErrorCode::Unsupported};
     const unsigned char* name = e + fixed;
     std::string_view path;
     if (version_ < 4) {

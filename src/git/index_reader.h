@@ -48,7 +48,7 @@ class IndexFile {
 
   // Maps and parses `path`. A split index's shared index is looked up as git does: in
   // `gitdir` (the repository's, or a linked worktree's, git directory), then next to `path`.
-  // Errors whose message starts with "unsupported:" mean the file uses a feature this reader
+  // Errors with ErrorCode::Unsupported mean the file uses a feature this reader
   // does not handle (unmerged entries, unusual modes or order) and libgit2 should be asked
   // instead; any other error means the file is unreadable, corrupt, or uses a mandatory
   // extension no reader here knows, and the message names it.

@@ -163,7 +163,7 @@ Result<StagedSet> staged_changes(git_repository* repo) {
   const char* force = std::getenv("KEYWARD_INDEX");
   if (!(force && std::strcmp(force, "libgit2") == 0)) {
     auto fast = staged_changes_fast(repo);
-    if (fast || fast.error().rfind("unsupported:", 0) != 0) return fast;
+    if (fast || fast.error_code() != ErrorCode::Unsupported) return fast;
   }
   return staged_changes_libgit2(repo);
 }

@@ -47,8 +47,8 @@ Result<TreePtr> head_tree(git_repository* repo);
 // and "theirs" blobs where they differ from HEAD's (against HEAD's blob at that path).
 Result<StagedSet> staged_changes_libgit2(git_repository* repo);
 
-// Fast path. Returns an Error whose message starts with "unsupported:" when the index uses
-// a feature it does not handle; callers then fall back to staged_changes_libgit2.
+// Fast path. Returns an Error with ErrorCode::Unsupported when the index uses a feature it
+// does not handle; callers then fall back to staged_changes_libgit2.
 Result<StagedSet> staged_changes_fast(git_repository* repo);
 
 // Fast path when it can, libgit2 otherwise ($KEYWARD_INDEX=libgit2 forces the reference).

@@ -4,15 +4,14 @@
 #include <cctype>
 #include <cstdint>
 
+#include <zlib.h>
+
 namespace keyward {
 
 uint32_t crc32(std::string_view s) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : s) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
+  // zlib's (linked already for the cache files): the same IEEE CRC-32 GitHub and npm use.
+  return static_cast<uint32_t>(
+      ::crc32_z(::crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(s.data()), static_cast<z_size_t>(s.size())));
 }
 
 std::string base62_fixed(uint32_t v, size_t width) {
@@ -431,7 +430,7 @@ Validation basic_auth(std::string_view s) {
 
 struct Entry {
   const char* name;
-  Validation (*fn)(std::string_view);
+  ValidatorFn fn;
 };
 
 const Entry kValidators[] = {
@@ -461,10 +460,15 @@ bool is_known_validator(const std::string& name) {
   return false;
 }
 
-Validation validate(const std::string& name, std::string_view secret) {
+ValidatorFn find_validator(const std::string& name) {
   for (auto& e : kValidators)
-    if (name == e.name) return e.fn(secret);
-  return {};
+    if (name == e.name) return e.fn;
+  return nullptr;
+}
+
+Validation validate(const std::string& name, std::string_view secret) {
+  ValidatorFn fn = find_validator(name);
+  return fn ? fn(secret) : Validation{};
 }
 
 }  // namespace keyward

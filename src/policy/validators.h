@@ -22,6 +22,10 @@ struct Validation {
 
 // name is a rule's `validator` field; unknown names are rejected when rules load.
 Validation validate(const std::string& name, std::string_view secret);
+// The validator called `name`, resolved once (the policy does so when rules load) so
+// candidates are not dispatched by string; nullptr for "" or an unknown name.
+using ValidatorFn = Validation (*)(std::string_view);
+ValidatorFn find_validator(const std::string& name);
 bool is_known_validator(const std::string& name);
 // Every validator name, for `keyward rules` and the docs.
 const std::vector<std::string>& validator_names();

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
@@ -28,7 +29,8 @@ namespace {
 constexpr size_t kParallelFrom = 32;
 
 struct FileJob {
-  std::string path;
+  std::string path;         // as `find PATH` prints it: what reports show
+  std::string policy_path;  // what allowlists judge (PolicyPaths)
   size_t size = 0;
   bool via_link = false;  // reached through a symbolic link: open follows it
   bool stream = false;    // a pipe named on the command line: read to its end, whatever its size
@@ -42,6 +44,80 @@ struct FileResult {
   std::string error;        // a scan failure (fails the whole run)
   size_t bytes = 0;         // as read
   bool scanned = false;
+};
+
+// Every path-dependent policy decision is taken on one normalised path: relative to the
+// repository root (or, outside a repository, the current directory) when the file lies
+// under it, however the scan named it (`cd sub && keyward .`, an absolute path, `./x`);
+// else the path as given without a leading "./". Only the argument named on the command
+// line is resolved (once); the walk below it appends names, so the rest is string work.
+class PolicyPaths {
+ public:
+  explicit PolicyPaths(const std::string& root) {
+    if (root.empty()) return;
+    if (char* r = ::realpath(root.c_str(), nullptr)) {
+      root_ = r;
+      std::free(r);
+      if (root_ == "/") root_.clear();  // every absolute path is under it: prefix "" + '/'
+      have_root_ = true;
+    }
+  }
+
+  // Called for each argument before walking it.
+  void start(const std::string& top) {
+    top_ = top;
+    inside_ = false;
+    if (!have_root_) return;
+    std::string p = top;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    size_t slash = p.rfind('/');
+    std::string base = slash == std::string::npos ? p : p.substr(slash + 1);
+    std::string canon;
+    // The argument itself is not resolved when it is a link: its place is where it is named.
+    if (base.empty() || base == "." || base == "..") {
+      canon = resolved(p);
+    } else {
+      std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : p.substr(0, slash);
+      canon = resolved(parent);
+      if (!canon.empty()) canon = (canon == "/" ? "" : canon) + "/" + base;
+    }
+    if (canon.empty()) return;
+    if (canon == root_ || root_.empty()) {
+      inside_ = true;
+      prefix_ = root_.empty() ? canon.substr(1) : "";
+    } else if (canon.size() > root_.size() && canon.compare(0, root_.size(), root_) == 0 &&
+               canon[root_.size()] == '/') {
+      inside_ = true;
+      prefix_ = canon.substr(root_.size() + 1);
+    }
+  }
+
+  // `path` is the argument given to start() or a path the walk built below it.
+  std::string of(const std::string& path) const {
+    if (!inside_ || path.compare(0, top_.size(), top_) != 0) {
+      std::string r = path;
+      while (r.rfind("./", 0) == 0) r.erase(0, 2);
+      return r;
+    }
+    std::string rest = path.substr(top_.size());
+    while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+    if (prefix_.empty()) return rest;
+    return rest.empty() ? prefix_ : prefix_ + "/" + rest;
+  }
+
+ private:
+  static std::string resolved(const std::string& p) {
+    char* r = ::realpath(p.c_str(), nullptr);
+    if (!r) return "";
+    std::string s = r;
+    std::free(r);
+    return s;
+  }
+  std::string root_;  // canonical, without a trailing '/'
+  bool have_root_ = false;
+  std::string top_;
+  bool inside_ = false;
+  std::string prefix_;  // the argument's path relative to root_
 };
 
 // Walking collects the files to read; it decides allowlists and checkpoint findings,
@@ -61,6 +137,7 @@ struct FileResult {
 struct Walker {
   const Engine& engine;
   Report& report;
+  PolicyPaths& policy_paths;
   std::vector<std::string>* unreadable;
   std::vector<std::string>* notices;
   std::vector<FileJob> files;
@@ -69,18 +146,11 @@ struct Walker {
   std::vector<std::string> git_dirs;  // .git directories (or files) met while walking, not scanned
   std::vector<std::string> names;  // every path walked: a name is uploaded like content
 
-  static std::string rel(const std::string& p) {
-    // Allowlists are written relative to the scan root: drop a leading "./".
-    std::string r = p;
-    while (r.rfind("./", 0) == 0) r.erase(0, 2);
-    return r;
-  }
-
   void verbose_note(const std::string& text) { report.stats.notes.push_back(text); }
 
   void file(const std::string& path, const struct stat& st, bool via_link, bool stream) {
-    std::string r = rel(path);
-    if (engine.scanner().path_allowed(r)) return;
+    std::string r = policy_paths.of(path);
+    if (engine.scanner().policy().path_allowed(r)) return;
     auto [it, first] = seen_files.emplace(std::make_pair(st.st_dev, st.st_ino), path);
     if (!first) {
       verbose_note(fmt::format("{}: the same file as {}, scanned once", path, it->second));
@@ -89,12 +159,12 @@ struct Walker {
     if (via_link)
       verbose_note(fmt::format("{}: a symbolic link to a {}", path,
                                stream ? "pipe, read to its end" : "file, its target scanned"));
-    if (engine.config().block_checkpoints && is_checkpoint_path(r)) report.findings.push_back(checkpoint_finding(path));
-    files.push_back({path, static_cast<size_t>(st.st_size), via_link, stream});
+    if (engine.scanner().policy().checkpoint_at(r)) report.findings.push_back(checkpoint_finding(path));
+    files.push_back({path, r, static_cast<size_t>(st.st_size), via_link, stream});
   }
 
   Status walk(const std::string& path, bool top) {
-    if (!engine.scanner().path_allowed(rel(path))) names.push_back(path);
+    if (!engine.scanner().policy().path_allowed(policy_paths.of(path))) names.push_back(path);
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) {
       if (top) return Error{fmt::format("cannot scan '{}': {}", path, std::strerror(errno))};
@@ -222,7 +292,7 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
   }
   ::close(fd);
   BlobFacts facts;
-  auto found = scanner.scan(job.path, data, scratch, &facts);
+  auto found = scanner.scan(job.path, data, scratch, &facts, true, job.policy_path);
   if (map) ::munmap(map, size);
   if (!found) {
     out.error = fmt::format("'{}': {}", job.path, found.error());
@@ -237,10 +307,14 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
 }  // namespace
 
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
-                  std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs) {
-  Walker w{engine, report, unreadable, notices, {}, {}, {}, {}, {}};
-  for (auto& p : paths)
+                  std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs,
+                  const std::string& policy_root) {
+  PolicyPaths policy_paths(policy_root);
+  Walker w{engine, report, policy_paths, unreadable, notices, {}, {}, {}, {}, {}};
+  for (auto& p : paths) {
+    policy_paths.start(p);
     if (auto e = w.walk(p, true)) return e;
+  }
   // git's own directory holds the repository, not the files being uploaded: skipped, and
   // said, since it can hold credentials (a remote URL with a token in .git/config).
   for (auto& g : w.git_dirs)

@@ -16,8 +16,11 @@ namespace keyward {
 // listed in *unreadable (the caller fails closed); things that hold nothing to scan but
 // are worth saying (a dangling link, a pipe met while walking) in *notices. Files are
 // scanned on `jobs` threads (0 = every core) when there are many; results keep the
-// walk's order.
+// walk's order. Allowlists judge each file's path relative to `policy_root` (the
+// repository whose configuration is in force, or the current directory) when it lies
+// under it, else the path as given without a leading "./".
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
-                  std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs = 0);
+                  std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs = 0,
+                  const std::string& policy_root = "");
 
 }  // namespace keyward

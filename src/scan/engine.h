@@ -22,6 +22,12 @@ struct EngineOptions {
 class Engine {
  public:
   static Result<std::unique_ptr<Engine>> create(EngineOptions opts);
+  // The matcher and scanner hold references into config_, rules_ and db_: moving or
+  // copying an engine would leave them pointing at the old one.
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  Engine(Engine&&) = delete;
+  Engine& operator=(Engine&&) = delete;
   const RuleSet& rules() const { return rules_; }
   const Config& config() const { return config_; }
   const Matcher& matcher() const { return *matcher_; }
@@ -30,6 +36,7 @@ class Engine {
   const std::string& note() const { return note_; }  // for --verbose, one note per line
 
  private:
+  Engine() = default;  // only create() makes one
   Config config_;
   RuleSet rules_;
   HsDatabase db_;

@@ -22,14 +22,14 @@ namespace {
 
 // The global path allowlist alone: a blob only ever at such paths need not be read.
 std::function<bool(std::string_view)> allow_fn(const Engine& engine) {
-  const Scanner* s = &engine.scanner();
+  const Policy* s = &engine.scanner().policy();
   return [s](std::string_view p) { return s->path_allowed(p); };
 }
 
 // Every path allowlist, judged per finding at each place the blob lives.
 DroppedAtFn dropped_fn(const Engine& engine) {
-  const Scanner* s = &engine.scanner();
-  return [s](const Finding& f, std::string_view p) { return s->dropped_at(f, p); };
+  const Policy* s = &engine.scanner().policy();
+  return [s](const Finding& f, std::string_view p) { return s->allowed_at(f.rule_id, p); };
 }
 
 // libgit2 re-hashes every object it reads (SHA-1 with collision detection) to verify it:

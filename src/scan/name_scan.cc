@@ -33,7 +33,7 @@ Status scan_names(const Scanner& scanner, const std::vector<std::string>& names,
     const std::string& n = names[i];
     std::string_view rel = n;
     while (rel.substr(0, 2) == "./") rel.remove_prefix(2);  // allowlists are relative to the root
-    if (files && scanner.dropped_at(f, rel)) continue;
+    if (files && scanner.policy().allowed_at(f.rule_id, rel)) continue;
     f.offset -= starts[i];
     f.end_offset = std::min(f.end_offset - starts[i], n.size());
     f.path = n;

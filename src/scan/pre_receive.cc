@@ -148,7 +148,7 @@ Status scan_pre_receive(git_repository* repo, const Engine& engine, const PreRec
       if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, tree_entry, &walk) != 0)
         return Error{fmt::format("tree {} that {} names cannot be read: {}", oid_hex(id), ref, git_error_text())};
       for (auto& [bid, path] : walk.blobs)
-        if (!engine.scanner().path_allowed(path)) todo.emplace_back(bid, ref + ":" + path);
+        if (!engine.scanner().policy().path_allowed(path)) todo.emplace_back(bid, ref + ":" + path);
     }
     OidMap<bool> seen;
     std::vector<BlobJob> jobs;

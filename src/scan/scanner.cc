@@ -1,16 +1,10 @@
 #include "scanner.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <set>
 #include <tuple>
-
-#include "filters.h"
-#include "fingerprint.h"
-#include "glob.h"
-#include "validators.h"
 
 namespace keyward {
 namespace {
@@ -41,18 +35,35 @@ int specificity(const RuleSet& rules, const std::string& id) {
   return 2;
 }
 
+// A finding is dropped when it overlaps a kept finding more specific than it. Judged rank
+// by rank, most specific first, against the kept spans of the ranks above merged into
+// disjoint runs sorted by start: one binary search per finding, not a pass over all pairs.
 void drop_overlaps(const RuleSet& rules, std::vector<Finding>& out) {
   if (out.size() < 2) return;
   std::vector<int> rank(out.size());
   for (size_t i = 0; i < out.size(); ++i) rank[i] = specificity(rules, out[i].rule_id);
   std::vector<bool> drop(out.size(), false);
-  for (size_t i = 0; i < out.size(); ++i)
-    for (size_t j = 0; j < out.size(); ++j) {
-      if (i == j || drop[i] || drop[j]) continue;
-      bool overlap = out[i].offset < out[j].end_offset && out[j].offset < out[i].end_offset;
-      if (!overlap) continue;
-      if (rank[i] < rank[j]) drop[i] = true;
+  std::vector<std::pair<size_t, size_t>> runs;  // disjoint, by start; ends ascend too
+  auto overlaps_run = [&](const Finding& f) {
+    // The last run starting before f ends has the largest end of those that could overlap.
+    auto it = std::lower_bound(runs.begin(), runs.end(), std::make_pair(f.end_offset, size_t{0}));
+    return it != runs.begin() && std::prev(it)->second > f.offset;
+  };
+  for (int r = 2; r >= 0; --r) {
+    for (size_t i = 0; i < out.size(); ++i)
+      if (rank[i] == r && overlaps_run(out[i])) drop[i] = true;
+    for (size_t i = 0; i < out.size(); ++i)
+      if (rank[i] == r && !drop[i]) runs.emplace_back(out[i].offset, out[i].end_offset);
+    std::sort(runs.begin(), runs.end());
+    std::vector<std::pair<size_t, size_t>> merged;
+    for (auto& run : runs) {
+      if (!merged.empty() && run.first < merged.back().second)
+        merged.back().second = std::max(merged.back().second, run.second);
+      else
+        merged.push_back(run);
     }
+    runs = std::move(merged);
+  }
   std::vector<Finding> kept;
   for (size_t i = 0; i < out.size(); ++i)
     if (!drop[i]) kept.push_back(std::move(out[i]));
@@ -62,57 +73,8 @@ void drop_overlaps(const RuleSet& rules, std::vector<Finding>& out) {
 }  // namespace
 
 Scanner::Scanner(const Matcher& matcher, const Config& config)
-    : matcher_(matcher), config_(config), allow_(config), fingerprints_(config.fingerprint_keys) {
-  re2::RE2::Options opt;
-  opt.set_log_errors(false);
-  opt.set_encoding(re2::RE2::Options::EncodingLatin1);
-  for (auto& r : config.allow_regexes) {
-    auto re = std::make_unique<re2::RE2>(r, opt);
-    if (re->ok()) allow_regexes_.push_back(std::move(re));
-  }
-}
+    : matcher_(matcher), config_(config), policy_(config, matcher.rules()) {}
 Scanner::~Scanner() = default;
-
-bool Scanner::path_allowed(std::string_view path) const {
-  for (auto& p : config_.allow_paths)
-    if (glob_match_path(p, path)) return true;
-  return false;
-}
-
-bool Scanner::rule_path_allowed(const std::string& rule_id, std::string_view path) const {
-  if (auto it = config_.overrides.find(rule_id); it != config_.overrides.end())
-    for (auto& p : it->second.allow_paths)
-      if (glob_match_path(p, path)) return true;
-  return allow_.allows_path(rule_id, path);
-}
-
-bool Scanner::dropped_at(const Finding& f, std::string_view path) const {
-  return path_allowed(path) || rule_path_allowed(f.rule_id, path);
-}
-
-bool Scanner::keep(const Rule& rule, std::string_view path, std::string_view secret, std::string* validation,
-                   bool apply_path_policy) const {
-  double min_entropy = rule.min_entropy;
-  if (auto it = config_.overrides.find(rule.id); it != config_.overrides.end())
-    if (it->second.min_entropy >= 0) min_entropy = it->second.min_entropy;
-  if (apply_path_policy && rule_path_allowed(rule.id, path)) return false;
-  if (allow_.allows_secret(rule.id, secret)) return false;
-  if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
-  for (auto& re : allow_regexes_)
-    if (re2::RE2::PartialMatch(re2::StringPiece(secret.data(), secret.size()), *re)) return false;
-  Validation v;
-  if (!rule.validator.empty()) {
-    v = validate(rule.validator, secret);
-    if (v.validity == Validity::Invalid) return false;
-    if (v.validity == Validity::Valid) *validation = v.kind;
-  }
-  // A valid checksum is proof the value was issued, whatever its random part spells
-  // ("Fake", "xxxx", "abcdef" turn up in about one real token in 10^5); a valid structure
-  // (a PEM's DER, a JWT's JSON) is not, so placeholders of those shapes are still dropped.
-  bool checksummed = v.validity == Validity::Valid && v.kind == "checksum";
-  if (!checksummed && rule.check_placeholders && looks_like_placeholder(secret)) return false;
-  return true;
-}
 
 namespace {
 
@@ -240,7 +202,9 @@ void locate_bytes_in_wide(const View& whole, std::string_view data, std::vector<
 
 // A bug on some input (an exception) fails this blob, by name, instead of the process.
 Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_view data, MatchScratch& scratch,
-                                           BlobFacts* facts_out, bool apply_path_policy) const try {
+                                           BlobFacts* facts_out, bool apply_path_policy,
+                                           std::string_view policy_path) const try {
+  if (policy_path.empty()) policy_path = path;
   BlobFacts local;
   BlobFacts& facts = facts_out ? *facts_out : local;
   std::vector<View> views = decode_blob(path, data, facts);
@@ -265,12 +229,15 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       const Rule& rule = rules[m.rule];
       std::string_view secret = v.text.substr(m.secret_begin, m.secret_end - m.secret_begin);
       std::string validation;
-      if (!keep(rule, path, secret, &validation, apply_path_policy)) continue;
+      // Policy order (policy.h): the secret, then (unless judged per place by the caller)
+      // the rule's path allowlists, then the inline comment, then the fingerprint.
+      if (!policy_.keep_secret(m.rule, secret, &validation)) continue;
+      if (apply_path_policy && policy_.rule_allowed_at(rule.id, policy_path)) continue;
       // An inline allow comment on any line the match touches silences it.
       size_t mb = v.to_orig(m.begin, false), me = v.to_orig(m.end, true);
       bool allowed = false;
       for (size_t at = mb;;) {
-        if (has_allow_comment(line_at(data, at))) { allowed = true; break; }
+        if (policy_.allowed_by_comment(line_at(data, at))) { allowed = true; break; }
         size_t next = data.find('\n', at);
         if (next == std::string_view::npos || next + 1 >= me) break;
         at = next + 1;
@@ -284,16 +251,11 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       f.secret = std::string(secret);
       f.offset = ob;
       f.end_offset = oe;
-      f.fingerprint = fingerprints_(rule.id, secret);
-      f.fingerprint_forms = fingerprints_.other_forms(rule.id, secret);
+      f.fingerprint = policy_.fingerprints()(rule.id, secret);
+      f.fingerprint_forms = policy_.fingerprints().other_forms(rule.id, secret);
       f.decoded = v.decoded;
       f.validation = validation;
-      bool fp_allowed = false;
-      for (auto& a : config_.allow_fingerprints) {
-        fp_allowed |= (a == f.fingerprint);
-        for (auto& form : f.fingerprint_forms) fp_allowed |= (a == form);
-      }
-      if (fp_allowed) continue;
+      if (policy_.fingerprint_allowed(f)) continue;
       out.push_back(std::move(f));
     }
   }

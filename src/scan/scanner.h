@@ -11,11 +11,8 @@
 #include "finding.h"
 #include "fingerprint.h"
 #include "matcher.h"
+#include "policy.h"
 #include "result.h"
-
-namespace re2 {
-class RE2;
-}
 
 namespace keyward {
 
@@ -27,25 +24,22 @@ class Scanner {
   // Findings in one blob, sorted by position. Thread-safe given one scratch per thread.
   // Without apply_path_policy the path allowlists are left to the caller (dropped_at): a
   // history blob that lives at several paths is scanned once and judged at each place.
+  // policy_path, when given, is the normalised path the path allowlists judge (a disk scan
+  // reports `./sub/x` but judges `sub/x` relative to the repository root); `path` is what
+  // findings show and what decoders go by.
   Result<std::vector<Finding>> scan(std::string_view path, std::string_view data, MatchScratch& scratch,
-                                    BlobFacts* facts = nullptr, bool apply_path_policy = true) const;
+                                    BlobFacts* facts = nullptr, bool apply_path_policy = true,
+                                    std::string_view policy_path = {}) const;
 
-  // True if the config allowlists this path for every rule.
-  bool path_allowed(std::string_view path) const;
-  // True if a path allowlist (global, or the finding's rule's own) drops `f` at `path`.
-  bool dropped_at(const Finding& f, std::string_view path) const;
+  // Every decision after a match (policy.h); sources ask it per place.
+  const Policy& policy() const { return policy_; }
   const Matcher& matcher() const { return matcher_; }
   const Config& config() const { return config_; }
 
  private:
-  bool keep(const Rule& rule, std::string_view path, std::string_view secret, std::string* validation,
-            bool apply_path_policy) const;
-  bool rule_path_allowed(const std::string& rule_id, std::string_view path) const;
   const Matcher& matcher_;
   const Config& config_;
-  std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
-  AllowMatcher allow_;  // path regexes and per-rule regex allowlists
-  Fingerprinter fingerprints_;
+  Policy policy_;
 };
 
 // Fills line/column/context fields of findings whose offset/end_offset are set. masks are

@@ -108,7 +108,7 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
   const bool rejudge_renames = has_path_allowlists(engine.config());
   auto plain_rename = [&](const StagedChange& c) { return !c.renamed_from.empty() && !rejudge_renames; };
   auto skipped = [&](const StagedChange& c) {
-    return c.new_mode == GIT_FILEMODE_COMMIT || scanner.path_allowed(c.path) || plain_rename(c);
+    return c.new_mode == GIT_FILEMODE_COMMIT || scanner.policy().path_allowed(c.path) || plain_rename(c);
   };
 
   std::vector<size_t> wanted;
@@ -139,8 +139,8 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
       report.stats.notes.push_back(fmt::format("{}: submodule (gitlink) not scanned", c.path));
       continue;
     }
-    if (scanner.path_allowed(c.path) || plain_rename(c)) continue;
-    if (engine.config().block_checkpoints && is_checkpoint_path(c.path) && c.kind == StagedChange::Kind::Added)
+    if (scanner.policy().path_allowed(c.path) || plain_rename(c)) continue;
+    if (engine.scanner().policy().checkpoint_at(c.path) && c.kind == StagedChange::Kind::Added)
       report.findings.push_back(checkpoint_finding(c.path));
 
     Outcome own;
@@ -164,7 +164,7 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
       if (!sc) return Error{sc.error()};
       for (const std::string& old_path : c.renamed_from) {
         if (o.found.empty()) break;
-        if (scanner.path_allowed(old_path)) continue;
+        if (scanner.policy().path_allowed(old_path)) continue;
         Outcome before;
         if (auto e = scan_one(repo, scanner, c, limits, **sc, before, &old_path)) return e;
         auto& v = o.found;
@@ -196,7 +196,7 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
   // New paths (added, renamed or copied files, submodules) publish their names.
   std::vector<std::string> names;
   for (const StagedChange& c : changes)
-    if (c.kind == StagedChange::Kind::Added && !scanner.path_allowed(c.path)) names.push_back(c.path);
+    if (c.kind == StagedChange::Kind::Added && !scanner.policy().path_allowed(c.path)) names.push_back(c.path);
   if (auto e = scan_names(scanner, names, kFileName, report)) return e;
   if (!staged->conflicted.empty()) {
     // Said on every run, not only with -v: a conflicted index is not what a commit records.

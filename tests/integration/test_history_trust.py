@@ -270,6 +270,8 @@ class AllowlistPerPlaceTest(PushCase):
     CONFIGS = {
         "per-rule allow_paths": f'[rule.{RULE}]\nallow_paths = ["tests/"]\n',
         "global path_regexes": "[allowlist]\npath_regexes = ['^tests/']\n",
+        # issue 12: a whole-path allowlist, which the walk judges before reading the blob.
+        "global paths": '[allowlist]\npaths = ["tests/**"]\n',
     }
 
     def history_with_the_blob_at_two_places(self, config):

@@ -1,0 +1,90 @@
+#include "policy.h"
+
+#include <re2/re2.h>
+
+#include "checkpoint.h"
+#include "filters.h"
+#include "glob.h"
+
+namespace keyward {
+
+Policy::Policy(const Config& config, const RuleSet& rules)
+    : config_(config), rules_(rules), allow_(config), fingerprints_(config.fingerprint_keys) {
+  validators_.reserve(rules.size());
+  min_entropy_.reserve(rules.size());
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    validators_.push_back(find_validator(r.validator));
+    double e = r.min_entropy;
+    if (auto it = config.overrides.find(r.id); it != config.overrides.end())
+      if (it->second.min_entropy >= 0) e = it->second.min_entropy;
+    min_entropy_.push_back(e);
+  }
+  re2::RE2::Options opt;
+  opt.set_log_errors(false);
+  opt.set_encoding(re2::RE2::Options::EncodingLatin1);
+  for (auto& r : config.allow_regexes) {
+    auto re = std::make_unique<re2::RE2>(r, opt);
+    if (re->ok()) allow_regexes_.push_back(std::move(re));
+  }
+}
+Policy::~Policy() = default;
+
+bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string* validation) const {
+  const Rule& rule = rules_[rule_index];
+  if (allow_.allows_secret(rule.id, secret)) return false;
+  double min_entropy = min_entropy_[rule_index];
+  if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
+  for (auto& re : allow_regexes_)
+    if (re2::RE2::PartialMatch(re2::StringPiece(secret.data(), secret.size()), *re)) return false;
+  Validation v;
+  if (ValidatorFn fn = validators_[rule_index]) {
+    v = fn(secret);
+    if (v.validity == Validity::Invalid) return false;
+    if (v.validity == Validity::Valid) *validation = v.kind;
+  }
+  // A valid checksum is proof the value was issued, whatever its random part spells
+  // ("Fake", "xxxx", "abcdef" turn up in about one real token in 10^5); a valid structure
+  // (a PEM's DER, a JWT's JSON) is not, so placeholders of those shapes are still dropped.
+  bool checksummed = v.validity == Validity::Valid && v.kind == "checksum";
+  if (!checksummed && rule.check_placeholders && looks_like_placeholder(secret)) return false;
+  return true;
+}
+
+bool Policy::allowed_by_comment(std::string_view line) const { return has_allow_comment(line); }
+
+bool Policy::fingerprint_allowed(const Finding& f) const {
+  for (auto& a : config_.allow_fingerprints) {
+    if (a == f.fingerprint) return true;
+    for (auto& form : f.fingerprint_forms)
+      if (a == form) return true;
+  }
+  return false;
+}
+
+bool Policy::path_allowed(std::string_view path) const {
+  for (auto& p : config_.allow_paths)
+    if (glob_match_path(p, path)) return true;
+  return false;
+}
+
+bool Policy::rule_allowed_at(const std::string& rule_id, std::string_view path) const {
+  if (auto it = config_.overrides.find(rule_id); it != config_.overrides.end())
+    for (auto& p : it->second.allow_paths)
+      if (glob_match_path(p, path)) return true;
+  return allow_.allows_path(rule_id, path);
+}
+
+bool Policy::allowed_at(const std::string& rule_id, std::string_view path) const {
+  return path_allowed(path) || rule_allowed_at(rule_id, path);
+}
+
+bool Policy::checkpoint_at(std::string_view path) const {
+  return config_.block_checkpoints && is_checkpoint_path(path);
+}
+
+std::vector<std::string> Policy::apply_baseline(const Baseline& b, std::vector<Finding>& findings) const {
+  return keyward::apply_baseline(b, findings);
+}
+
+}  // namespace keyward

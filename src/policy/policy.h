@@ -1,0 +1,78 @@
+// The policy: every decision taken after a rule matched, in one place and one order.
+//
+//   content (the secret and its blob, no path; judged once per blob):
+//     1. config secret allowlists: the rule's allow_regexes, stopwords, values; global
+//        stopwords and values; global `regexes`
+//     2. the rule's minimum entropy (the config's override, else the rule's)
+//     3. the rule's offline validator (an invalid value is dropped; a valid checksum is
+//        remembered) and the placeholder filter (skipped for a valid checksum)
+//     4. an inline allow comment on a line the match touches (`keyward:allow`, ...)
+//     5. the fingerprint allowlist (every form of the fingerprint)
+//   per place (each normalised, repository-relative path the blob is found at):
+//     6. config path allowlists: global `paths`/`path_regexes` (whole path, every rule),
+//        the rule's allow_paths/allow_path_regexes
+//     7. the checkpoint hygiene finding (a path under .ipynb_checkpoints/)
+//   per report:
+//     8. the baseline
+// Sources and the scanner ask; nothing else decides whether a finding is reported.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "baseline.h"
+#include "config.h"
+#include "finding.h"
+#include "fingerprint.h"
+#include "rule_set.h"
+#include "validators.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace keyward {
+
+class Policy {
+ public:
+  // Resolves each rule's validator and entropy threshold once; config and rules must
+  // outlive the policy.
+  Policy(const Config& config, const RuleSet& rules);
+  ~Policy();
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
+  // Steps 1-3 for rules[rule_index]. *validation is set to the validator's kind when the
+  // value is confirmed.
+  bool keep_secret(size_t rule_index, std::string_view secret, std::string* validation) const;
+  // Step 4, on one line of the blob.
+  bool allowed_by_comment(std::string_view line) const;
+  // Step 5.
+  bool fingerprint_allowed(const Finding& f) const;
+  const Fingerprinter& fingerprints() const { return fingerprints_; }
+
+  // Step 6. True if the config allowlists this path for every rule (a blob at such a path
+  // need not be read).
+  bool path_allowed(std::string_view path) const;
+  // True if a path allowlist, global or the rule's own, drops the rule's findings at path.
+  bool allowed_at(const std::string& rule_id, std::string_view path) const;
+  // Only the rule's own path allowlists (the whole-path ones decided before reading).
+  bool rule_allowed_at(const std::string& rule_id, std::string_view path) const;
+  // Step 7.
+  bool checkpoint_at(std::string_view path) const;
+
+  // Step 8: drops baselined findings; returns the entries that matched nothing.
+  std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings) const;
+
+ private:
+  const Config& config_;
+  const RuleSet& rules_;
+  std::vector<ValidatorFn> validators_;  // per rule index; nullptr = none
+  std::vector<double> min_entropy_;      // per rule index
+  std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
+  AllowMatcher allow_;  // path regexes and per-rule regex allowlists
+  Fingerprinter fingerprints_;
+};
+
+}  // namespace keyward
