@@ -1,5 +1,7 @@
 #include "filters.h"
 
+#include <algorithm>
+
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -119,6 +121,14 @@ bool looks_like_placeholder(std::string_view secret) {
     if (distinct <= 4) return true;
   }
   return false;
+}
+
+std::vector<size_t> allow_comment_positions(std::string_view line) {
+  std::vector<size_t> out;
+  for (std::string_view marker : {"keyward:allow", "gitleaks:allow", "pragma: allowlist secret"})
+    for (size_t at = line.find(marker); at != std::string_view::npos; at = line.find(marker, at + 1)) out.push_back(at);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 bool has_allow_comment(std::string_view line) {

@@ -2,6 +2,7 @@
 // values, inline allow comments. Each is a pure function so it can be tested alone.
 #pragma once
 #include <string_view>
+#include <vector>
 
 namespace keyward {
 
@@ -18,5 +19,7 @@ bool looks_like_placeholder(std::string_view secret);
 // True if the line carries an inline allow comment: keyward:allow, or the spellings of
 // the tools people migrate from (gitleaks:allow, pragma: allowlist secret).
 bool has_allow_comment(std::string_view line);
+// Where each allow marker starts in line, in order.
+std::vector<size_t> allow_comment_positions(std::string_view line);
 
 }  // namespace keyward

@@ -53,6 +53,10 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
 
 bool Policy::allowed_by_comment(std::string_view line) const { return has_allow_comment(line); }
 
+std::vector<size_t> Policy::allow_marker_positions(std::string_view line) const {
+  return allow_comment_positions(line);
+}
+
 bool Policy::fingerprint_allowed(const Finding& f) const {
   for (auto& a : config_.allow_fingerprints) {
     if (a == f.fingerprint) return true;

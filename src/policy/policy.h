@@ -48,6 +48,8 @@ class Policy {
   bool keep_secret(size_t rule_index, std::string_view secret, std::string* validation) const;
   // Step 4, on one line of the blob.
   bool allowed_by_comment(std::string_view line) const;
+  // Where allow markers stand in a line (offsets of each occurrence).
+  std::vector<size_t> allow_marker_positions(std::string_view line) const;
   // Step 5.
   bool fingerprint_allowed(const Finding& f) const;
   const Fingerprinter& fingerprints() const { return fingerprints_; }

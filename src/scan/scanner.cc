@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -200,6 +201,54 @@ void locate_bytes_in_wide(const View& whole, std::string_view data, std::vector<
 
 }  // namespace
 
+// Inline allow markers (`keyward:allow` and the other scanners' spellings): each silences
+// one finding on its line, the nearest before it (`x = "..."  # keyward:allow`) or, with
+// none before it, the nearest after it, so a marker inside one value of a minified line
+// cannot silence every other secret on it. A match spanning lines (a PEM key) counts on
+// each line it touches. Only the lines that hold findings are searched.
+void Scanner::apply_allow_markers(std::string_view data, std::vector<Finding>& out,
+                                  const std::vector<std::pair<size_t, size_t>>& spans) const {
+  if (out.empty()) return;
+  std::set<size_t> markers;  // blob offsets
+  std::set<size_t> lines_seen;
+  for (auto& [mb, me] : spans)
+    for (size_t at = mb;;) {
+      size_t lb = 0;
+      std::string_view line = line_at(data, at, &lb);
+      if (lines_seen.insert(lb).second)
+        for (size_t p : policy_.allow_marker_positions(line)) markers.insert(lb + p);
+      size_t next = data.find('\n', at);
+      if (next == std::string_view::npos || next + 1 >= me) break;
+      at = next + 1;
+    }
+  if (markers.empty()) return;
+  std::vector<bool> silenced(out.size(), false);
+  for (size_t p : markers) {
+    size_t lb = 0;
+    std::string_view line = line_at(data, p, &lb);
+    size_t le = lb + line.size();
+    std::optional<size_t> before, after;
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto [mb, me] = spans[i];
+      if (me < lb || mb > le) continue;  // not on this line
+      if (mb < p) {
+        if (!before || mb > spans[*before].first) before = i;
+      } else if (!after || mb < spans[*after].first) {
+        after = i;
+      }
+    }
+    std::optional<size_t> chosen = before ? before : after;
+    if (!chosen) continue;
+    // The same secret found by two rules (a provider's and the generic one) is one finding.
+    for (size_t i = 0; i < out.size(); ++i)
+      if (out[i].offset < out[*chosen].end_offset && out[*chosen].offset < out[i].end_offset) silenced[i] = true;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!silenced[i]) out[k++] = std::move(out[i]);
+  out.resize(k);
+}
+
 // A bug on some input (an exception) fails this blob, by name, instead of the process.
 Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_view data, MatchScratch& scratch,
                                            BlobFacts* facts_out, bool apply_path_policy,
@@ -215,6 +264,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
   std::vector<std::pair<size_t, size_t>> candidates;
   std::set<std::tuple<uint32_t, size_t, size_t>> seen;
   std::vector<RawMatch> matches;
+  std::vector<std::pair<size_t, size_t>> match_spans;  // per finding in out: its whole match
   for (const View& v : views) {
     matches.clear();
     if (auto e = matcher_.scan(v.text, scratch, matches)) return *e;
@@ -233,16 +283,8 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       // the rule's path allowlists, then the inline comment, then the fingerprint.
       if (!policy_.keep_secret(m.rule, secret, &validation)) continue;
       if (apply_path_policy && policy_.rule_allowed_at(rule.id, policy_path)) continue;
-      // An inline allow comment on any line the match touches silences it.
+      // Inline allow markers are applied below, once every finding of the blob is known.
       size_t mb = v.to_orig(m.begin, false), me = v.to_orig(m.end, true);
-      bool allowed = false;
-      for (size_t at = mb;;) {
-        if (policy_.allowed_by_comment(line_at(data, at))) { allowed = true; break; }
-        size_t next = data.find('\n', at);
-        if (next == std::string_view::npos || next + 1 >= me) break;
-        at = next + 1;
-      }
-      if (allowed) continue;
       Finding f;
       f.rule_id = rule.id;
       f.description = rule.description;
@@ -257,8 +299,10 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       f.validation = validation;
       if (policy_.fingerprint_allowed(f)) continue;
       out.push_back(std::move(f));
+      match_spans.emplace_back(mb, std::max(me, mb));
     }
   }
+  apply_allow_markers(data, out, match_spans);
   drop_overlaps(rules, out);
   // A blob that is text in another encoding (UTF-16) is located in its decoding, so lines,
   // columns and the excerpt read as the text a person sees.

@@ -37,6 +37,8 @@ class Scanner {
   const Config& config() const { return config_; }
 
  private:
+  void apply_allow_markers(std::string_view data, std::vector<Finding>& out,
+                           const std::vector<std::pair<size_t, size_t>>& spans) const;
   const Matcher& matcher_;
   const Config& config_;
   Policy policy_;
