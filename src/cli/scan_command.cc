@@ -93,7 +93,7 @@ Result<Config> find_staged_config(const Options& o, git_repository* repo, const 
     if (text != **staged)
       std::cerr << "keyward: note: .keyward.toml has changes that are not staged; the staged version is used\n";
   }
-  return parse_config(**staged, worktree + " (staged)");
+  return parse_config(**staged, worktree);  // errors name the file as the user knows it
 }
 
 // What a migrated gitleaks configuration could not carry over: all of it with -v (and in

@@ -402,7 +402,7 @@ class ConfigAndCacheTest(BadInputCase):
         self.fresh_repo()
         self.write(".keyward.toml", "[allowlist]\npaths = [\"docs/**\"\nregexes = 3\n")
         self.write("a.txt", "clean\n")
-        self.git("add", "a.txt")
+        self.git("add", "a.txt", ".keyward.toml")  # the hook takes the staged config
         before = self.head()
         r = self.commit()
         self.assertBlocked(r)
@@ -420,7 +420,8 @@ class ConfigAndCacheTest(BadInputCase):
         os.makedirs(os.path.join(self.repo, ".keyward.toml"))
         self.write("a.txt", f"token = {self.secret}\n")
         self.git("add", "a.txt")
-        r = self.keyward("--hook", "pre-commit")
+        # Run by hand, keyward reads the working tree's config (the hook reads the staged one).
+        r = self.keyward()
         self.assertCleanError(r, ".keyward.toml")
         r = self.keyward("--hook", "pre-commit", "--config", os.path.join(self.tmp, "missing.toml"))
         self.assertCleanError(r, "missing.toml")

@@ -231,12 +231,14 @@ class CheckpointRuleTest(RepoTestCase):
         self.assertIn("ipynb-checkpoint", r.all)
         self.assertIn("git rm -r --cached 'models/exp 1/.ipynb_checkpoints'", r.all)
         self.write(".keyward.toml", '[rules_config]\ndisable = ["ipynb-checkpoint"]\n')
+        self.git("add", ".keyward.toml")  # the hook takes the staged config
         r = self.commit("checkpoint")
         self.assertEqual(r.rc, 0, r.all)
 
     def test_disable_with_rule_table(self):
         self.init_repo()
         self.write(".keyward.toml", '[rule.ipynb-checkpoint]\ndisable = true\n')
+        self.git("add", ".keyward.toml")  # the hook takes the staged config
         self.stage_checkpoint(".ipynb_checkpoints/a-checkpoint.ipynb")
         r = self.commit("checkpoint")
         self.assertEqual(r.rc, 0, r.all)
