@@ -412,6 +412,7 @@ class ConfigAndCacheTest(BadInputCase):
         self.assertRegex(r.err, r"\.keyward\.toml:\d+")
         # Unknown sections are errors too, not silently ignored settings.
         self.write(".keyward.toml", "[allowlst]\npaths = []\n")
+        self.git("add", ".keyward.toml")
         self.assertCleanError(self.keyward("--hook", "pre-commit"), ".keyward.toml:1")
 
     def test_unreadable_config(self):
