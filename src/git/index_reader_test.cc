@@ -416,7 +416,7 @@ TEST_CASE("fast staged path reads split indexes (link extension, shared index, E
     CHECK(got.rfind("error", 0) != 0);
     split += had;
   }
-  CHECK(split >= static_cast<int>(random_repos(12) * 3 / 4));  // the comparison means little if git rarely wrote a split index
+  CHECK(split >= static_cast<int>(random_repos(12) / 2));  // the comparison means little if git rarely wrote a split index
 
   TempDir dir;
   std::string base =
