@@ -244,8 +244,11 @@ void Scanner::apply_allow_markers(std::string_view data, std::vector<Finding>& o
       if (out[i].offset < out[*chosen].end_offset && out[*chosen].offset < out[i].end_offset) silenced[i] = true;
   }
   size_t k = 0;
-  for (size_t i = 0; i < out.size(); ++i)
-    if (!silenced[i]) out[k++] = std::move(out[i]);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (silenced[i]) continue;
+    if (k != i) out[k] = std::move(out[i]);  // never onto itself: a self-move empties it
+    ++k;
+  }
   out.resize(k);
 }
 

@@ -129,3 +129,14 @@ TEST_CASE("scanner: fingerprints use the key in force and accept the other forms
   CHECK(f.fingerprint_forms[0] == keyed_fingerprint("second-key-0123456789", f.rule_id, a));
   CHECK(f.fingerprint_forms[1] == legacy_fingerprint(f.rule_id, a));
 }
+
+TEST_CASE("scanner: an allow marker silences the nearest finding before it, and only that one", "[scanner]") {
+  std::string a = testing::fake_hf_token(71), b = testing::fake_hf_token(72), c = testing::fake_hf_token(73);
+  Config cfg;
+  auto e = hf_engine(cfg);
+  auto fs = scan(*e, "min.json", "{\"x\":\"" + a + "\",\"note\":\"keyward:allow\",\"y\":\"" + b + "\",\"z\":\"" + c + "\"}");
+  REQUIRE(fs.size() == 2);
+  CHECK(fs[0].secret == b);
+  CHECK(fs[1].secret == c);
+  for (auto& f : fs) CHECK_FALSE(f.rule_id.empty());  // the findings kept are whole
+}
