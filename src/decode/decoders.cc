@@ -75,6 +75,15 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   // A decoder stops once its view reaches the budget it was given: a view that large may
   // be cut short, so the blob is reported as not fully scanned rather than passed.
   auto add = [&](View&& v, size_t given) {
+    // A view whose offsets would point past the blob is a decoder bug: fail closed (the
+    // blob is reported as not scanned, exit 2), never locate a finding outside the file.
+    v.text = v.storage;
+    if (v.to_orig(v.text.size(), true) > data.size() || v.to_orig(0, false) > data.size()) {
+      if (facts.incomplete.empty())
+        facts.incomplete = fmt::format("its {} decoding maps outside the file (a keyward bug: please report it); "
+                                       "not scanned in full", v.decoded);
+      return;
+    }
     if (v.storage.size() >= given && facts.incomplete.empty())
       facts.incomplete = fmt::format("its decoded views ({}) exceed the {} MiB decoding budget for a blob of {} "
                                      "bytes; not scanned in full", v.decoded, total >> 20, data.size());
