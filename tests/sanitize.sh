@@ -3,9 +3,9 @@
 # instrumented for libFuzzer, so tests/fuzz/run.sh uses the same build), then the tests
 # that exercise keyward's C++ parsing under the sanitizers: every unit test, and the
 # integration tests that feed index files, packs, notebooks, encodings, configs and bad
-# input through the binary. Any sanitizer report aborts the process that hit it, which
-# fails its test. Tests that measure rather than exercise (every rule's examples, linear
-# time) run only in the release build.
+# input through the binary (ctest labels `unit` and `parsers`). Any sanitizer report
+# aborts the process that hit it, which fails its test. Tests that measure rather than
+# exercise (every rule's examples, linear time) run only in the release build.
 #
 #   tests/sanitize.sh                  build, then the sanitizer test selection
 #   tests/sanitize.sh --build-only [cmake args]
@@ -28,8 +28,7 @@ export KEYWARD_RULES="${KEYWARD_RULES:-$src/patterns}"
 # once before the tests start in parallel.
 export KEYWARD_CACHE_DIR="$build/test-cache"
 "$build/keyward" rules >/dev/null
-if [ $# -eq 0 ]; then
-  set -- -E "^rules\.examples$|linear time" \
-    -R "^[^i]|integration\.test_(bad_input|encodings|notebooks|config|baseline|precommit|history|range|no_leak|no_silent_pass)$"
-fi
+# The selection is by label (CMakeLists.txt): the unit tests and the parser integration tests.
+[ $# -eq 0 ] && set -- -L '^(unit|parsers)$'
+
 ctest --preset sanitize -j "$jobs" "$@"

@@ -5,7 +5,7 @@
 # $FUZZ_WORK/<name>/artifacts.
 #
 #   tests/fuzz/run.sh                 every target, FUZZ_SECONDS (default 60) each: the long run
-#   FUZZ_SECONDS=8 tests/fuzz/run.sh  the smoke run tests/run.sh does
+#   FUZZ_SECONDS=6 FUZZ_JOBS=2 tests/fuzz/run.sh   the smoke run tests/run.sh does
 #   tests/fuzz/run.sh matcher         one target
 #   FUZZ_MERGE=1 tests/fuzz/run.sh    also fold new coverage back into tests/fuzz/corpus
 set -eu
@@ -28,8 +28,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # The matcher target loads every rule: compile them into the cache once, outside the clock.
 "$build/matcher_fuzz" -runs=0 "$here/corpus/matcher" >/dev/null 2>&1 || true
 
-status=0
-for t in $targets; do
+# One target: run it, report its last stats line, or why it failed. FUZZ_JOBS targets run
+# side by side (each libFuzzer process is single-threaded).
+fuzz_one() {
+  t=$1
   mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
   seeds="$here/corpus/$t"
   [ -d "$seeds" ] || mkdir -p "$seeds"
@@ -41,10 +43,26 @@ for t in $targets; do
   else
     echo "fuzz: $t FAILED; reproducer and log in $work/$t" >&2
     grep -E "ERROR:|SUMMARY:|runtime error" "$work/$t/log" | head -5 >&2
-    status=1
+    return 1
   fi
   if [ "${FUZZ_MERGE:-0}" = 1 ]; then
     "$build/${t}_fuzz" -merge=1 "$seeds" "$work/$t/corpus" >/dev/null 2>&1 || true
   fi
+}
+
+status=0
+jobs=${FUZZ_JOBS:-1}
+pids=""
+running=0
+for t in $targets; do
+  fuzz_one "$t" &
+  pids="$pids $!"
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    for p in $pids; do wait "$p" || status=1; done
+    pids=""
+    running=0
+  fi
 done
+for p in $pids; do wait "$p" || status=1; done
 exit $status
