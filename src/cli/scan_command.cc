@@ -491,7 +491,7 @@ int run_scan(const Options& o) {
     // current directory), wherever the scan is run from.
     std::string policy_root = root;
     if (policy_root.empty()) policy_root = ".";
-    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs, policy_root);
+    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs, policy_root, ho.progress);
     if (!o.quiet)
       for (auto& n : notices) std::cerr << "keyward: note: " << n << '\n';
   } else if (o.all_history) {
