@@ -58,8 +58,7 @@ int fail(const Options& o, const std::string& message) {
   else if (o.hook == "commit-msg")
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
-  else if (o.command == Options::Command::Scan && o.paths.empty() && !o.stdin_input && !o.all_history &&
-           o.ranges.empty())
+  else if (o.hook == "pre-commit")  // run by hand, nothing is blocked and nothing needs a bypass
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
   return 2;
@@ -475,7 +474,7 @@ int run_scan(const Options& o) {
   ho.strict = o.strict;
   Status st;
   if (o.hook == "pre-push") {
-    report.mode = "range";
+    report.mode = "pre-push";
     // git runs the hook with the remote's name (or its URL, pushing to a URL) and URL.
     std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     std::istringstream in(input);
@@ -572,7 +571,10 @@ int run_scan(const Options& o) {
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
   // With -o the terminal shows nothing else, so the summary says where the report went.
-  bool summary = !o.output.empty() || (format == "text" && report.mode != "pre-commit" && report.mode != "pre-merge-commit");
+  // A clean hook run is silent: a clean push is as quiet as a clean commit.
+  bool quiet_when_clean = report.mode == "pre-commit" || report.mode == "pre-merge-commit" || report.mode == "pre-push" ||
+                   report.mode == "staged";
+  bool summary = !o.output.empty() || (format == "text" && !quiet_when_clean);
   if (summary && !o.quiet && report.stats.errors.empty()) {
     size_t k = report.findings.size();
     std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: {}{}\n", report.stats.blobs,
