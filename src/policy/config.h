@@ -72,6 +72,7 @@ struct Config {
   bool block_checkpoints = true;           // [checkpoints] block = true
   bool checkpoints_configured = false;     // [checkpoints] block given: also blocks outside git
   std::string fingerprint_key;             // fingerprint_key = "..." ("" = not set)
+  std::string baseline;                    // baseline = "..." (relative to this file's directory)
   // The keys fingerprints are computed with, chosen by the caller (scan_command.cc) from
   // fingerprint_key, the baseline and the repository: [0] is the key in force, the others
   // are accepted when matching. Empty: the legacy unkeyed form.
