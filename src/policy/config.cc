@@ -18,6 +18,7 @@
 
 #include "gitleaks_config.h"
 #include "fingerprint.h"
+#include "nearest.h"
 #include "glob.h"
 #include "rule_set.h"
 
@@ -343,7 +344,8 @@ Result<Config> load_config(const std::string& path) {
   return parse_config(ss.str(), path);
 }
 
-Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known) {
+Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known,
+                      const std::vector<std::string>& ids) {
   std::set<std::string> unknown;
   for (auto& [id, line] : cfg.rule_refs) {
     // The built-in hygiene check is disabled like a rule (`keyward rules` lists it).
@@ -353,8 +355,11 @@ Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>
     }
     if (known(id)) continue;
     if (!cfg.migrated)
-      return Error{fmt::format("{}:{}: unknown rule '{}' (list the ids with 'keyward rules')", cfg.origin, line,
-                                     shown_name(id))};
+    {
+      std::string near = nearest_word(id, ids);
+      return Error{fmt::format("{}:{}: unknown rule '{}'{} (list the ids with 'keyward rules')", cfg.origin, line,
+                               shown_name(id), near.empty() ? std::string() : "; did you mean '" + near + "'?")};
+    }
     cfg.notes.push_back(fmt::format("{}:{}: rule '{}' is not a keyward rule; its settings were dropped", cfg.origin,
                                     line, shown_name(id)));
     unknown.insert(id);

@@ -94,8 +94,10 @@ Result<Config> parse_config(const std::string& text, const std::string& origin);
 Result<Config> load_config(const std::string& path);
 
 // Checks that every rule id the config names exists (known(id)); an unknown id is an error
-// naming the file and line, or, in a migrated config, a note (the id is dropped).
-Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known);
+// naming the file and line (with the nearest of ids, if one is near), or, in a migrated
+// config, a note (the id is dropped).
+Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known,
+                      const std::vector<std::string>& ids = {});
 
 
 // Why RE2 rejects pattern, in words that never quote the pattern (it may hold a secret),

@@ -265,6 +265,34 @@ class PrivateKeyMaskTest(RepoTestCase):
             self.assertNotIn(body[-20:], r.all)
 
 
+class MistypedTest(RepoTestCase):
+    def setUp(self):
+        super().setUp()
+        os.makedirs(self.repo)
+        self.write("a.py", "x = 1\n")
+
+    def test_mistyped_rule_id_in_config(self):
+        for text in ('[rules_config]\ndisable = ["huggingface-user-tokn"]\n',
+                     '[rule.huggingface-user-tokn]\ndisable = true\n'):
+            self.write(".keyward.toml", text)
+            r = self.keyward("a.py")
+            self.assertEqual(r.rc, 2, r.all)
+            self.assertIn("did you mean 'huggingface-user-token'?", r.err)
+        self.write(".keyward.toml", '[rules_config]\ndisable = ["ipynb-checkpiont"]\n')
+        r = self.keyward("a.py")
+        self.assertEqual(r.rc, 2, r.all)
+        self.assertIn("did you mean 'ipynb-checkpoint'?", r.err)
+
+    def test_unknown_word_names_the_commands(self):
+        r = self.keyward("bogus")
+        self.assertEqual(r.rc, 2, r.all)
+        self.assertIn("not a keyward command", r.err)
+        self.assertIn("install", r.err)
+        r = self.keyward("help", "bogus")
+        self.assertEqual(r.rc, 2, r.all)
+        self.assertIn("no help on 'bogus'", r.err)
+
+
 class BaselineWithoutFlagsTest(RepoTestCase):
     def setUp(self):
         super().setUp()
