@@ -4,7 +4,25 @@
 
 namespace keyward {
 
+namespace {
+
+// "-----BEGIN OPENSSH PRIVATE KEY-----" when s starts with a PEM header, else "". The header
+// names the kind of key and holds none of it, so it can be shown whole.
+std::string_view pem_header(std::string_view s) {
+  constexpr std::string_view kBegin = "-----BEGIN ";
+  if (s.substr(0, kBegin.size()) != kBegin) return {};
+  size_t end = s.find("-----", kBegin.size());
+  if (end == std::string_view::npos || end > kBegin.size() + 48) return {};
+  for (size_t i = kBegin.size(); i < end; ++i)
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == ' ')) return {};
+  return s.substr(0, end + 5);
+}
+
+}  // namespace
+
 std::string mask_secret(std::string_view s) {
+  // A private key shows its kind and nothing of the key: its first characters are the header.
+  if (std::string_view header = pem_header(s); !header.empty()) return std::string(header) + " \xE2\x80\xA6";
   // Reveal less of shorter secrets: what is shown must leave most of the entropy hidden.
   size_t head, tail;
   if (s.size() >= 32) { head = 5; tail = 3; }

@@ -21,6 +21,15 @@ TEST_CASE("short secrets reveal less", "[mask]") {
   CHECK(mask_secret(std::string(20, 'q')).substr(0, 4) == "qqqq");
 }
 
+TEST_CASE("a private key is masked showing its kind", "[mask]") {
+  std::string body = keyward::testing::fake_token("b3Bl", keyward::testing::kLetters, 200, 2);
+  std::string key = "-----" "BEGIN OPENSSH PRIVATE KEY-----\n" + body + "\n-----" "END OPENSSH PRIVATE KEY-----\n";
+  CHECK(mask_secret(key) == "-----" "BEGIN OPENSSH PRIVATE KEY----- \xE2\x80\xA6");
+  // JSON-escaped (a service-account file), and a header that is not a key's label.
+  CHECK(mask_secret("-----" "BEGIN PRIVATE KEY-----\\n" + body) == "-----" "BEGIN PRIVATE KEY----- \xE2\x80\xA6");
+  CHECK(mask_secret("-----" "BEGIN " + body).find(body.substr(5, 10)) == std::string::npos);
+}
+
 TEST_CASE("control bytes in a secret are not echoed", "[mask]") {
   std::string s = "ab\x1b[31mcdefghijklmnopqrstuvwxyz0123";
   CHECK(mask_secret(s).find('\x1b') == std::string::npos);

@@ -10,3 +10,12 @@ TEST_CASE("progress line shows objects, bytes, rate and ETA") {
   CHECK(l.find("ETA 0:02") != std::string::npos);
   CHECK(keyward::progress_line(0, 100, 0, 0).find("ETA --:--") != std::string::npos);
 }
+
+TEST_CASE("progress counts up without a percentage until the total is final") {
+  std::string l = keyward::progress_line(500, 300, 1 << 20, 1.0, false);
+  CHECK(l.find('%') == std::string::npos);
+  CHECK(l.find("500 blobs scanned") != std::string::npos);
+  CHECK(keyward::progress_line(3, 10, 0, 1.0, true, "files").find("3/10 files") != std::string::npos);
+  // More done than the total ever said (a file grew a sibling): never past 100%.
+  CHECK(keyward::progress_line(12, 10, 0, 1.0).find("100%") != std::string::npos);
+}

@@ -186,6 +186,10 @@ Result<Options> parse_args(int argc, char** argv) {
       std::string near = closest_match(c, kCommands);
       if (!near.empty() && ::stat(c.c_str(), &st) != 0)
         return Error{fmt::format("'{}' is not a keyward command or an existing path; did you mean '{}'?", c, near)};
+      // A bare word that names nothing: say both what it is not and what the commands are.
+      if (near.empty() && ::stat(c.c_str(), &st) != 0 && c.find_first_of("/.") == std::string::npos)
+        return Error{fmt::format("'{}' is not a keyward command or an existing path (commands: rules, install, "
+                                 "uninstall, baseline, help, version)", c)};
     }
   }
   bool only_paths = false;

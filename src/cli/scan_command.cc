@@ -58,8 +58,7 @@ int fail(const Options& o, const std::string& message) {
   else if (o.hook == "commit-msg")
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
-  else if (o.command == Options::Command::Scan && o.paths.empty() && !o.stdin_input && !o.all_history &&
-           o.ranges.empty())
+  else if (o.hook == "pre-commit")  // run by hand, nothing is blocked and nothing needs a bypass
     std::cerr << "keyward: the commit is blocked. To bypass on purpose: git commit --no-verify "
                  "(or KEYWARD_SKIP=1 git commit)\n";
   return 2;
@@ -181,6 +180,64 @@ Result<Config> server_config(const Options& o, git_repository* repo) {
 std::string dir_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// The baseline a run uses, first found of: --baseline; `baseline = "..."` in the
+// configuration (relative to its directory); .keyward-baseline at the repository root. So
+// the hook needs no flag. The pre-commit hook reads a file inside the repository as it is
+// staged, like its configuration: an unstaged baseline cannot accept the secret being
+// committed. `from` says which was used ("" = none).
+struct ChosenBaseline {
+  Baseline baseline;
+  std::string from;
+};
+
+Result<ChosenBaseline> find_baseline(const Options& o, const Config& cfg, git_repository* repo,
+                                     const std::string& root, bool staged) {
+  ChosenBaseline c;
+  if (!o.baseline.empty()) {
+    auto b = load_baseline(o.baseline);
+    if (!b) return Error{b.error()};
+    c.baseline = std::move(*b);
+    c.from = o.baseline + " (--baseline)";
+    return c;
+  }
+  std::string path, why;
+  bool required = false;
+  if (!cfg.baseline.empty()) {
+    path = cfg.baseline[0] == '/' ? cfg.baseline : dir_of(cfg.origin) + "/" + cfg.baseline;
+    why = fmt::format("baseline = \"{}\" in {}", cfg.baseline, cfg.origin);
+    required = true;  // named on purpose: a missing file is an error, not silence
+  } else {
+    // Outside a repository, where the configuration is looked for too: the current directory.
+    path = (root.empty() ? std::string(".") : root) + "/.keyward-baseline";
+    why = root.empty() ? "found in the current directory" : "found at the repository root";
+  }
+  std::string rel;
+  if (!root.empty() && path.rfind(root + "/", 0) == 0) rel = path.substr(root.size() + 1);
+  if (staged && repo && !rel.empty()) {
+    auto text = staged_file_text(repo, rel);
+    if (!text) return Error{text.error()};
+    if (!*text) {
+      if (required && !file_exists(path))
+        return Error{fmt::format("cannot read baseline '{}' named by {}", path, why)};
+      if (file_exists(path) && !o.quiet)
+        std::cerr << fmt::format("keyward: note: {} is not staged, so this commit is checked without it "
+                                 "(git add {} to use it)\n", rel, rel);
+      return c;
+    }
+    auto b = parse_baseline(**text, rel);
+    if (!b) return Error{b.error()};
+    c.baseline = std::move(*b);
+    c.from = rel + " (staged; " + why + ")";
+    return c;
+  }
+  if (!required && !file_exists(path)) return c;
+  auto b = load_baseline(path);
+  if (!b) return Error{required ? fmt::format("{} (named by {})", b.error(), why) : b.error()};
+  c.baseline = std::move(*b);
+  c.from = path + " (" + why + ")";
+  return c;
 }
 
 // The keys fingerprints are computed with, in order: fingerprint_key in the config, then
@@ -319,12 +376,10 @@ int run_commit_msg(const Options& o) {
   if (!root.empty() && root.back() == '/') root.pop_back();
   auto cfg = find_config(o, root);
   if (!cfg) return fail(o, cfg.error());
-  Baseline given;
-  if (!o.baseline.empty()) {
-    auto b = load_baseline(o.baseline);
-    if (!b) return fail(o, b.error());
-    given = std::move(*b);
-  }
+  auto chosen = find_baseline(o, *cfg, repo.get(), root, false);
+  if (!chosen) return fail(o, chosen.error());
+  const Baseline& given = chosen->baseline;
+  if (o.verbose && !chosen->from.empty()) std::cerr << "keyward: note: baseline " << chosen->from << '\n';
   std::vector<std::string> candidates{given.key};
   if (!root.empty()) candidates.push_back(baseline_key(root + "/.keyward-baseline"));
   if (auto st = choose_fingerprint_keys(*cfg, candidates, false, repo.get())) return fail(o, st->message);
@@ -341,7 +396,7 @@ int run_commit_msg(const Options& o) {
   auto found = scan_message_text(**engine, text);
   if (!found) return fail(o, found.error());
   report.findings = std::move(*found);
-  if (!o.baseline.empty()) (*engine)->scanner().policy().apply_baseline(given, report.findings);
+  if (!chosen->from.empty()) (*engine)->scanner().policy().apply_baseline(given, report.findings);
   if (report.findings.empty()) return 0;
   ReportOptions ro;
   ro.show_secrets = o.show_secrets;
@@ -432,12 +487,15 @@ int run_scan(const Options& o) {
                                                   : find_config(o, git_mode ? root : (root.empty() ? "." : root));
   if (!cfg) return fail(o, cfg.error());
   // Read before scanning: a wrong file fails fast, and its key computes the fingerprints.
-  Baseline given;
-  if (!o.baseline.empty()) {
-    auto b = load_baseline(o.baseline);
-    if (!b) return fail(o, b.error());
-    given = std::move(*b);
+  // Writing a baseline reads none: it records every current finding.
+  ChosenBaseline chosen;
+  if (o.command != Options::Command::Baseline || !o.baseline.empty()) {
+    auto c = find_baseline(o, *cfg, repo.get(), root, staged_mode);
+    if (!c) return fail(o, c.error());
+    chosen = std::move(*c);
   }
+  const Baseline& given = chosen.baseline;
+  if (o.verbose && !o.quiet && !chosen.from.empty()) std::cerr << "keyward: note: baseline " << chosen.from << '\n';
   // The key in force, first found of: fingerprint_key in the config; the key of the
   // baseline being rewritten; of --baseline; of the repository's .keyward-baseline; a new
   // random one when writing a baseline; else a salt from the repository's identity. The
@@ -475,7 +533,7 @@ int run_scan(const Options& o) {
   ho.strict = o.strict;
   Status st;
   if (o.hook == "pre-push") {
-    report.mode = "range";
+    report.mode = "pre-push";
     // git runs the hook with the remote's name (or its URL, pushing to a URL) and URL.
     std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     std::istringstream in(input);
@@ -491,7 +549,7 @@ int run_scan(const Options& o) {
     // current directory), wherever the scan is run from.
     std::string policy_root = root;
     if (policy_root.empty()) policy_root = ".";
-    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs, policy_root);
+    st = scan_paths(o.paths, e, report, &unreadable, &notices, o.jobs, policy_root, ho.progress);
     if (!o.quiet)
       for (auto& n : notices) std::cerr << "keyward: note: " << n << '\n';
   } else if (o.all_history) {
@@ -501,12 +559,13 @@ int run_scan(const Options& o) {
     report.mode = "range";
     st = scan_ranges(repo.get(), e, ho, report);
   } else {
-    report.mode = o.hook == "pre-merge-commit" ? "pre-merge-commit" : "pre-commit";
+    // "staged": run by hand, the same scan, but no commit is being blocked.
+    report.mode = o.hook == "pre-merge-commit" ? "pre-merge-commit" : o.hook == "pre-commit" ? "pre-commit" : "staged";
     st = scan_staged(repo.get(), e, report);
   }
   if (st) return fail(o, st->message);
 
-  if (!o.baseline.empty()) {
+  if (!chosen.from.empty()) {
     auto unused = e.scanner().policy().apply_baseline(given, report.findings);
     if (o.report_unused) report.unused_baseline = unused;
   }
@@ -572,7 +631,10 @@ int run_scan(const Options& o) {
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
   // With -o the terminal shows nothing else, so the summary says where the report went.
-  bool summary = !o.output.empty() || (format == "text" && report.mode != "pre-commit" && report.mode != "pre-merge-commit");
+  // A clean hook run is silent: a clean push is as quiet as a clean commit.
+  bool quiet_when_clean = report.mode == "pre-commit" || report.mode == "pre-merge-commit" || report.mode == "pre-push" ||
+                   report.mode == "staged";
+  bool summary = !o.output.empty() || (format == "text" && !quiet_when_clean);
   if (summary && !o.quiet && report.stats.errors.empty()) {
     size_t k = report.findings.size();
     std::cerr << fmt::format("keyward: scanned {} blob{}, {:.1f} MiB in {:.2f} s: {}{}\n", report.stats.blobs,

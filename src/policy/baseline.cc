@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -16,8 +18,15 @@ Result<Baseline> load_baseline(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     return Error{fmt::format("baseline '{}' is a directory, not a baseline file", path)};
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Error{fmt::format("cannot read baseline '{}' (write one with 'keyward baseline -o {}')", path, path)};
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Error{fmt::format("cannot read baseline '{}'", path)};
+  return parse_baseline(text, path);
+}
+
+Result<Baseline> parse_baseline(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   Baseline b;
   std::string line;
   int n = 0;
@@ -49,7 +58,6 @@ Result<Baseline> load_baseline(const std::string& path) {
                                "id; write one with 'keyward baseline -o {}')", path, n, lead + 1, path)};
     b.fingerprints.insert(fp);
   }
-  if (in.bad()) return Error{fmt::format("cannot read baseline '{}'", path)};
   // Nothing but blanks and comments, and not written by keyward: some other file, named by
   // mistake, would silently baseline nothing.
   if (b.fingerprints.empty() && !header)

@@ -18,6 +18,9 @@ struct Baseline {
 };
 
 Result<Baseline> load_baseline(const std::string& path);
+// The same from a baseline's text (the staged one, in the pre-commit hook); path names it
+// in messages.
+Result<Baseline> parse_baseline(const std::string& text, const std::string& path);
 // Drops baselined findings (an entry matches a finding's fingerprint or any of its other
 // forms); returns the baseline entries that matched nothing.
 std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings);

@@ -18,6 +18,7 @@
 
 #include "gitleaks_config.h"
 #include "fingerprint.h"
+#include "nearest.h"
 #include "glob.h"
 #include "rule_set.h"
 
@@ -212,10 +213,10 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   for (auto& [key, node] : doc) {
     std::string k(key.str());
     if (k != "rules" && k != "rules_config" && k != "allowlist" && k != "rule" && k != "checkpoints" &&
-        k != "server" && k != "version" && k != "fingerprint_key")
+        k != "server" && k != "version" && k != "fingerprint_key" && k != "baseline")
       return Error{fmt::format("{}:{}: unknown section '{}' (known: allowlist, rules_config, rules, rule, "
-                               "checkpoints, server, fingerprint_key)", origin, pos(node), shown_name(k))};
-    if (k != "rules" && k != "version" && k != "fingerprint_key" && !node.is_table())
+                               "checkpoints, server, fingerprint_key, baseline)", origin, pos(node), shown_name(k))};
+    if (k != "rules" && k != "version" && k != "fingerprint_key" && k != "baseline" && !node.is_table())
       return Error{fmt::format("{}:{}: '{}' must be a table ([{}])", origin, pos(node), k, k)};
   }
   if (auto fk = doc.get("fingerprint_key")) {
@@ -224,6 +225,13 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     std::string why = fingerprint_key_problem(*s);
     if (!why.empty()) return Error{fmt::format("{}:{}: fingerprint_key {}", origin, pos(*fk), why)};
     cfg.fingerprint_key = *s;
+  }
+  if (auto b = doc.get("baseline")) {
+    auto s = b->value<std::string>();
+    if (!s || s->empty())
+      return Error{fmt::format("{}:{}: baseline must be a file name (relative to {}'s directory)", origin, pos(*b),
+                               origin)};
+    cfg.baseline = *s;
   }
   if (auto v = doc.get("version"); v && v->value<int64_t>() != int64_t{1})
     return Error{fmt::format("{}:{}: version must be 1", origin, pos(*v))};
@@ -336,7 +344,8 @@ Result<Config> load_config(const std::string& path) {
   return parse_config(ss.str(), path);
 }
 
-Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known) {
+Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known,
+                      const std::vector<std::string>& ids) {
   std::set<std::string> unknown;
   for (auto& [id, line] : cfg.rule_refs) {
     // The built-in hygiene check is disabled like a rule (`keyward rules` lists it).
@@ -346,8 +355,11 @@ Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>
     }
     if (known(id)) continue;
     if (!cfg.migrated)
-      return Error{fmt::format("{}:{}: unknown rule '{}' (list the ids with 'keyward rules')", cfg.origin, line,
-                                     shown_name(id))};
+    {
+      std::string near = nearest_word(id, ids);
+      return Error{fmt::format("{}:{}: unknown rule '{}'{} (list the ids with 'keyward rules')", cfg.origin, line,
+                               shown_name(id), near.empty() ? std::string() : "; did you mean '" + near + "'?")};
+    }
     cfg.notes.push_back(fmt::format("{}:{}: rule '{}' is not a keyward rule; its settings were dropped", cfg.origin,
                                     line, shown_name(id)));
     unknown.insert(id);

@@ -72,6 +72,7 @@ struct Config {
   bool block_checkpoints = true;           // [checkpoints] block = true
   bool checkpoints_configured = false;     // [checkpoints] block given: also blocks outside git
   std::string fingerprint_key;             // fingerprint_key = "..." ("" = not set)
+  std::string baseline;                    // baseline = "..." (relative to this file's directory)
   // The keys fingerprints are computed with, chosen by the caller (scan_command.cc) from
   // fingerprint_key, the baseline and the repository: [0] is the key in force, the others
   // are accepted when matching. Empty: the legacy unkeyed form.
@@ -93,8 +94,10 @@ Result<Config> parse_config(const std::string& text, const std::string& origin);
 Result<Config> load_config(const std::string& path);
 
 // Checks that every rule id the config names exists (known(id)); an unknown id is an error
-// naming the file and line, or, in a migrated config, a note (the id is dropped).
-Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known);
+// naming the file and line (with the nearest of ids, if one is near), or, in a migrated
+// config, a note (the id is dropped).
+Status check_rule_ids(Config& cfg, const std::function<bool(const std::string&)>& known,
+                      const std::vector<std::string>& ids = {});
 
 
 // Why RE2 rejects pattern, in words that never quote the pattern (it may hold a secret),

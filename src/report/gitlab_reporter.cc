@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "advice.h"
 #include "json_writer.h"
 #include "rule_set.h"
 #include "sha256.h"
@@ -54,7 +55,7 @@ void write_gitlab(std::ostream& out, const Report& report, const ReportOptions& 
     std::string desc = f.description;
     if (!f.secret.empty()) desc += fmt::format(": {}", shown_secret(f, masked));
     if (f.cell) desc += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : f.cell_attachment ? " attachment" : "", f.cell_line);
-    if (!f.advice.empty()) desc += ". " + f.advice;
+    desc += ". " + advice_for(f, report.mode);  // chosen for the place (advice.h)
     out << "{\"id\": " << json_string(finding_id(f)) << ", \"category\": \"secret_detection\", \"name\": "
         << json_string(f.description) << ", \"description\": " << json_string(desc)
         << ", \"severity\": " << json_string(severity(f))

@@ -6,17 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "advice.h"
+#include "display_width.h"
 #include "mask.h"
 #include "path_mask.h"
 
 namespace keyward {
 namespace {
-
-size_t display_width(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 struct Style {
   bool on;
@@ -25,11 +21,42 @@ struct Style {
   }
 };
 
-std::string default_advice(const Finding& f) {
-  if (f.rule_id == "ipynb-checkpoint")
-    return "Unstage it (git rm --cached -r .ipynb_checkpoints) and add .ipynb_checkpoints/ to .gitignore.";
-  return "Revoke this credential at the provider (it is compromised once committed anywhere), then read it "
-         "from an environment variable or a secret manager instead of the file.";
+// text as lines of at most `width` columns, each indented by two spaces.
+std::string wrapped(std::string_view text, size_t width = 94) {
+  std::string out, line;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t sp = text.find(' ', at);
+    std::string_view word = text.substr(at, sp == std::string_view::npos ? std::string_view::npos : sp - at);
+    if (!line.empty() && line.size() + 1 + word.size() > width) out += "  " + line + "\n", line.clear();
+    line += (line.empty() ? "" : " ") + std::string(word);
+    at = sp == std::string_view::npos ? text.size() : sp + 1;
+  }
+  if (!line.empty()) out += "  " + line + "\n";
+  return out;
+}
+
+// What to do with a finding that is not a secret: an inline comment only where one can be
+// written (advice.h); elsewhere its fingerprint (printed with each finding) in the
+// configuration, or the baseline. Empty when only hygiene findings remain.
+std::string not_a_secret(const Report& report, bool server) {
+  size_t secrets = 0, inline_ok = 0;
+  for (auto& f : report.findings) {
+    if (f.rule_id == "ipynb-checkpoint") continue;
+    ++secrets;
+    inline_ok += inline_allow_possible(f);
+  }
+  if (secrets == 0) return "";
+  std::string instead = server ? "ask the server's admin to allowlist its fingerprint (shown above)"
+                               : "list its fingerprint (shown above) under [allowlist] fingerprints in .keyward.toml, "
+                                 "or record it in the baseline ('keyward baseline' writes .keyward-baseline, which "
+                                 "every run reads)";
+  if (inline_ok == secrets) return wrapped("Not a secret? Add '# keyward:allow' to its line, or " + instead + ".");
+  if (inline_ok == 0)
+    return wrapped("Not a secret? No comment fits where it is (JSON, a notebook's output, a binary or decoded "
+                   "form): " + instead + ".");
+  return wrapped("Not a secret? Add '# keyward:allow' to its line. Where no comment fits (JSON, a notebook's "
+                 "output, a binary or decoded form), " + instead + ".");
 }
 
 }  // namespace
@@ -115,7 +142,9 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
         }
       }
     }
-    out << "      " << st("1;36", "help:") << ' ' << (f.advice.empty() ? default_advice(f) : f.advice) << "\n\n";
+    // The fingerprint, so allowlisting it needs no second run (a hygiene finding has no secret).
+    if (f.rule_id != "ipynb-checkpoint" && !f.fingerprint.empty()) out << "      = fingerprint " << f.fingerprint << '\n';
+    out << "      " << st("1;36", "help:") << ' ' << advice_for(f, report.mode) << "\n\n";
   }
   if (opts.verbose)
     for (auto& n : report.stats.notes) out << "note: " << sanitize_for_terminal(n) << '\n';
@@ -125,6 +154,7 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
                        per_file.size(), per_file.size() == 1 ? "" : "s");
     if (report.mode == "pre-commit" || report.mode == "commit-msg") out << "; commit blocked";
     if (report.mode == "pre-merge-commit") out << "; merge blocked";
+    if (report.mode == "pre-push") out << "; push blocked";
     if (report.mode == "pre-receive") out << "; push refused, no ref was updated";
     out << ".\n";
     if (report.mode == "pre-receive") {
@@ -135,7 +165,17 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
              "  'git rebase -i <commit>^' (mark it 'edit'). A secret in a commit message: 'git commit\n"
              "  --amend' (or 'reword' in the rebase). Then push again.\n"
              "  Revoke the secret at its provider regardless: it has left your machine.\n"
-             "  Not a secret? Add '# keyward:allow' to the line, or ask the server's admin to allowlist it.\n";
+          << not_a_secret(report, true);
+    }
+    if (report.mode == "pre-push") {
+      // Nothing has left the machine yet; the secret is in local commits, so fixing the
+      // working tree is not enough: those commits are what would be pushed.
+      out << "  The secret is in the commits being pushed: remove it from each of them, not only from the\n"
+             "  latest one. Fix the last commit with 'git commit --amend'; an older one with\n"
+             "  'git rebase -i <commit>^' (mark it 'edit'). Then push again.\n"
+             "  Revoke the secret at its provider if it was ever pushed or shared anywhere else.\n"
+          << not_a_secret(report, false)
+          << "  To bypass this check once, on purpose: git push --no-verify   (or KEYWARD_SKIP=1 git push)\n";
     }
     if (report.mode == "pre-merge-commit") {
       // The secret is in the branch being merged: fixing it here would leave it in that branch.
@@ -147,11 +187,13 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
       out << "  Remove the secret from the commit message and commit again. To bypass this check once,\n"
              "  on purpose: git commit --no-verify   (or KEYWARD_SKIP=1 git commit)\n";
     }
-    if (report.mode == "pre-commit") {
-      out << "  Remove the secret from the staged file (git add it again), or, if it is not a secret,\n"
-             "  add '# keyward:allow' to the line. To bypass this check once, on purpose:\n"
-             "  git commit --no-verify   (or KEYWARD_SKIP=1 git commit)\n";
+    if (report.mode == "pre-commit" || report.mode == "staged") {
+      out << "  Remove the secret from the staged file (git add it again).\n" << not_a_secret(report, false);
+      // Only the hook blocks a commit; run by hand, keyward has nothing to bypass.
+      if (report.mode == "pre-commit")
+        out << "  To bypass this check once, on purpose: git commit --no-verify   (or KEYWARD_SKIP=1 git commit)\n";
     }
+    if (report.mode == "disk" || report.mode == "history" || report.mode == "range") out << not_a_secret(report, false);
   }
 }
 

@@ -319,6 +319,7 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   Status produced = producer(queue);
   queue.close();
+  progress.total_known();  // every blob is queued: the percentage can only grow from here
   if (produced) fail(produced->message);
   worker();
   for (auto& t : pool) t.join();

@@ -20,6 +20,7 @@
 
 #include "checkpoint.h"
 #include "name_scan.h"
+#include "progress.h"
 
 namespace keyward {
 namespace {
@@ -308,7 +309,7 @@ void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch
 
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
                   std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs,
-                  const std::string& policy_root) {
+                  const std::string& policy_root, bool progress) {
   PolicyPaths policy_paths(policy_root);
   Walker w{engine, report, policy_paths, unreadable, notices, {}, {}, {}, {}, {}};
   for (auto& p : paths) {
@@ -333,10 +334,15 @@ Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, R
     scratches.push_back(std::move(*s));
   }
   std::atomic<size_t> next{0};
+  // The walk is done, so the total is final from the start.
+  Progress bar(w.files.size(), progress, "files");
+  bar.total_known();
   auto work = [&](size_t t) {
     std::string buffer;
-    for (size_t i = next++; i < w.files.size(); i = next++)
+    for (size_t i = next++; i < w.files.size(); i = next++) {
       scan_file(engine.scanner(), w.files[i], scratches[t], buffer, results[i]);
+      bar.add(results[i].bytes);
+    }
   };
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);

@@ -18,9 +18,10 @@ namespace keyward {
 // scanned on `jobs` threads (0 = every core) when there are many; results keep the
 // walk's order. Allowlists judge each file's path relative to `policy_root` (the
 // repository whose configuration is in force, or the current directory) when it lies
-// under it, else the path as given without a leading "./".
+// under it, else the path as given without a leading "./". With progress, a long sweep
+// draws the same progress line as a history sweep (files instead of blobs).
 Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, Report& report,
                   std::vector<std::string>* unreadable, std::vector<std::string>* notices, int jobs = 0,
-                  const std::string& policy_root = "");
+                  const std::string& policy_root = "", bool progress = false);
 
 }  // namespace keyward

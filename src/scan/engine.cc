@@ -65,7 +65,10 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
     }
     if (auto err = e->rules_.add(r)) return *err;
   }
-  if (auto err = check_rule_ids(e->config_, [&](const std::string& id) { return e->rules_.find(id) != nullptr; }))
+  std::vector<std::string> ids{"ipynb-checkpoint"};  // for "did you mean" on a mistyped id
+  for (auto& r : e->rules_.rules()) ids.push_back(r.id);
+  if (auto err = check_rule_ids(e->config_, [&](const std::string& id) { return e->rules_.find(id) != nullptr; },
+                                ids))
     return *err;
   for (auto& r : e->rules_.rules())
     if (!is_known_validator(r.validator))

@@ -341,6 +341,17 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       if (f.cell_line == 0) f.cell_line = 1;
     }
   }
+  // What a cell printed can hold no comment: an allow marker in the cell's source covers
+  // that cell's outputs too (the source that printed a test token says it is one).
+  std::set<int> allowed_cells;
+  for (auto& c : facts.cells)
+    if (!c.output && !c.attachment && c.begin < c.end && c.end <= data.size() &&
+        !policy_.allow_marker_positions(data.substr(c.begin, c.end - c.begin)).empty())
+      allowed_cells.insert(c.cell);
+  if (!allowed_cells.empty())
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](const Finding& f) { return f.cell_output && allowed_cells.count(f.cell); }),
+              out.end());
   return out;
 } catch (const std::exception& e) {
   return Error{std::string("internal error while scanning (") + e.what() + ")"};

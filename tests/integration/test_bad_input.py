@@ -423,7 +423,7 @@ class ConfigAndCacheTest(BadInputCase):
         self.git("add", "a.txt")
         # Run by hand, keyward reads the working tree's config (the hook reads the staged one).
         r = self.keyward()
-        self.assertCleanError(r, ".keyward.toml")
+        self.assertCleanError(r, ".keyward.toml", bypass=False)  # by hand: no commit to bypass
         r = self.keyward("--hook", "pre-commit", "--config", os.path.join(self.tmp, "missing.toml"))
         self.assertCleanError(r, "missing.toml")
         if os.geteuid() != 0:
