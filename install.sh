@@ -36,8 +36,9 @@ case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
 esac
 packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev"
 # The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
-# runtimes, and node for the SARIF schema validator.
-test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time"
+# runtimes, node for the SARIF schema validator, dpkg-dev (dpkg-shlibdeps) for the .deb
+# test and zsh to check the zsh completion.
+test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time dpkg-dev zsh"
 [ "$test_deps" = 1 ] && packages="$packages $test_packages"
 
 # Tools that may come from elsewhere (a NodeSource nodejs ships its own npm and conflicts
