@@ -91,8 +91,8 @@ esac
 packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev"
 # The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
 # runtimes, node for the SARIF schema validator, dpkg-dev (dpkg-shlibdeps) for the .deb
-# test and zsh to check the zsh completion.
-test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time dpkg-dev zsh"
+# test, zsh to check the zsh completion and jq for the documented report merge.
+test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time dpkg-dev zsh jq"
 [ "$test_deps" = 1 ] && packages="$packages $test_packages"
 
 # Tools that may come from elsewhere (a NodeSource nodejs ships its own npm and conflicts
