@@ -7,6 +7,9 @@
 #   ./install.sh --deps-only     only the packages (add --test-deps for the test suite's)
 #   ./install.sh --prefix DIR    install under DIR (default /usr/local as root, else ~/.local)
 #   ./install.sh --no-demo       skip the demo
+#   ./install.sh --uninstall     remove what install.sh installed (same --prefix); hooks stay:
+#                                run `keyward uninstall` in a repository first to remove them
+#   ./install.sh --install-only --build-dir DIR   install a tree already built (no packages, no build)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 prefix=""
@@ -14,6 +17,8 @@ deps_only=0
 test_deps=0
 demo=1
 hook_repo=""
+uninstall=0
+install_only=0
 build_dir="$here/build-install"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,10 +28,59 @@ while [ $# -gt 0 ]; do
     --no-demo) demo=0; shift ;;
     --hook) hook_repo="$2"; shift 2 ;;
     --build-dir) build_dir="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --uninstall) uninstall=1; shift ;;
+    --install-only) install_only=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (see ./install.sh --help)" >&2; exit 2 ;;
   esac
 done
+
+if [ -z "$prefix" ]; then
+  if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+fi
+# What was installed, one path a line relative to the prefix: what --uninstall removes.
+manifest_rel=share/keyward/install-manifest.txt
+
+# --- uninstall ----------------------------------------------------------------------------
+if [ "$uninstall" = 1 ]; then
+  manifest="$prefix/$manifest_rel"
+  if [ ! -f "$manifest" ]; then
+    echo "install.sh: nothing to uninstall under $prefix (no $manifest_rel; another --prefix?)" >&2
+    exit 2
+  fi
+  removed=0
+  while IFS= read -r rel; do
+    case "$rel" in ''|/*|*..*) continue ;; esac   # only plain paths inside the prefix
+    if [ -e "$prefix/$rel" ] || [ -L "$prefix/$rel" ]; then rm -f "$prefix/$rel"; removed=$((removed + 1)); fi
+    # Folders left empty go too, up to (not including) the prefix.
+    d=$(dirname "$rel")
+    while [ "$d" != . ] && rmdir "$prefix/$d" 2>/dev/null; do d=$(dirname "$d"); done
+  done < "$manifest"
+  rm -f "$manifest"
+  d=$(dirname "$manifest_rel")
+  while [ "$d" != . ] && rmdir "$prefix/$d" 2>/dev/null; do d=$(dirname "$d"); done
+  echo "install.sh: removed $removed files of keyward from $prefix"
+  echo "install.sh: hooks in repositories stay (keyward uninstall removes them); the rule cache is in ${XDG_CACHE_HOME:-$HOME/.cache}/keyward"
+  exit 0
+fi
+
+# Installs the built tree under $prefix and writes the manifest. Staged first (DESTDIR), so
+# the manifest lists exactly what this install put there.
+install_built_tree() {
+  local stage
+  stage="$(mktemp -d)"
+  DESTDIR="$stage" cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+  mkdir -p "$prefix"
+  cp -R -P "$stage$prefix/." "$prefix/"
+  mkdir -p "$prefix/$(dirname "$manifest_rel")"
+  (cd "$stage$prefix" && find . \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort) > "$prefix/$manifest_rel"
+  rm -rf "$stage"
+}
+if [ "$install_only" = 1 ]; then
+  install_built_tree
+  echo "install.sh: installed $prefix/bin/keyward ($("$prefix/bin/keyward" version))"
+  exit 0
+fi
 
 # --- packages -------------------------------------------------------------------------
 # Hyperscan is x86-only; Vectorscan provides the same hs.h elsewhere.
@@ -36,8 +90,9 @@ case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
 esac
 packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev"
 # The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
-# runtimes, and node for the SARIF schema validator.
-test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time"
+# runtimes, node for the SARIF schema validator, dpkg-dev (dpkg-shlibdeps) for the .deb
+# test, zsh to check the zsh completion and jq for the documented report merge.
+test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time dpkg-dev zsh jq"
 [ "$test_deps" = 1 ] && packages="$packages $test_packages"
 
 # Tools that may come from elsewhere (a NodeSource nodejs ships its own npm and conflicts
@@ -69,14 +124,11 @@ fi
 [ "$deps_only" = 1 ] && exit 0
 
 # --- build and install -------------------------------------------------------------------
-if [ -z "$prefix" ]; then
-  if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
-fi
 # Users need neither Catch2 nor Python: the tests are not built here.
 cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
   -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 ninja -C "$build_dir" keyward
-cmake --install "$build_dir" >/dev/null
+install_built_tree
 bin="$prefix/bin/keyward"
 echo "install.sh: installed $bin ($("$bin" version)) with $("$bin" rules | tail -n 1)"
 case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "install.sh: add $prefix/bin to PATH" ;; esac

@@ -1,5 +1,7 @@
 #include "hook_installer.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -91,6 +93,16 @@ Result<std::string> install_one(const std::string& dir, const std::string& name,
   std::string replaced = hook + ".keyward-replaced";
   std::string what;
   std::string text = render_hook(templ, o.binary);
+  // `pre-commit install` (the framework) moves a hook it finds to <name>.legacy and runs it
+  // from its own: keyward is then installed already, and chaining the framework's hook
+  // would run keyward twice.
+  std::string legacy = hook + ".legacy";
+  if (exists(hook) && !is_ours(hook) && exists(legacy) && is_ours(legacy)) {
+    if (read_all(legacy) == text && ::access(legacy.c_str(), X_OK) == 0)
+      return fmt::format("already installed: {} (the pre-commit framework's {} hook runs it)", legacy, name);
+    if (auto e = write_hook(legacy, text)) return *e;
+    return fmt::format("updated {} (the pre-commit framework's {} hook runs it)", legacy, name);
+  }
   if (exists(hook) && is_ours(hook)) {
     // Re-running install is harmless and says so; an older keyward's script is rewritten.
     if (read_all(hook) == text && ::access(hook.c_str(), X_OK) == 0)
@@ -120,6 +132,22 @@ Result<std::string> uninstall_one(const std::string& dir, const std::string& nam
   std::string hook = dir + "/" + name;
   std::string chained = hook + ".keyward-chained";
   std::string replaced = hook + ".keyward-replaced";
+  std::string legacy = hook + ".legacy";
+  if (exists(hook) && !is_ours(hook) && exists(legacy) && is_ours(legacy)) {
+    // `pre-commit install` moved keyward's hook to <name>.legacy; a hook keyward had chained
+    // goes back there, so the framework keeps running it.
+    if (::unlink(legacy.c_str()) != 0)
+      return Error{fmt::format("cannot remove '{}': {}", legacy, std::strerror(errno))};
+    std::string what = fmt::format("removed {} (keyward's hook, moved there by `pre-commit install`)", legacy);
+    for (auto& saved : {chained, replaced}) {
+      if (exists(saved)) {
+        if (exists(legacy) || ::rename(saved.c_str(), legacy.c_str()) != 0)
+          return Error{fmt::format("cannot restore '{}' as '{}': {}", saved, legacy, std::strerror(errno))};
+        what += fmt::format("; restored the previous {} hook as {}", name, legacy);
+      }
+    }
+    return what;
+  }
   if (!exists(hook) || !is_ours(hook)) {
     if (exists(chained) || exists(replaced))
       return Error{fmt::format("'{}' is not keyward's, yet keyward's saved hook is beside it; resolve by hand", hook)};
@@ -178,6 +206,78 @@ std::string global_setting(const std::string& key) {
   return out;
 }
 
+// git's own template directory (what `git init` copies when init.templateDir is unset):
+// $GIT_TEMPLATE_DIR, else <prefix>/share/git-core/templates beside git's exec path.
+std::string default_git_template_dir() {
+  if (const char* t = std::getenv("GIT_TEMPLATE_DIR"); t && *t) return t;
+  std::string exec;
+  if (run_git({"--exec-path"}, &exec) != 0) return "";
+  while (!exec.empty() && (exec.back() == '\n' || exec.back() == '/')) exec.pop_back();
+  // <prefix>/lib/git-core or <prefix>/libexec/git-core
+  for (int up = 0; up < 2; ++up) {
+    auto slash = exec.rfind('/');
+    if (slash == std::string::npos) return "";
+    exec.erase(slash);
+  }
+  std::string dir = exec + "/share/git-core/templates";
+  struct stat st;
+  return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? dir : "";
+}
+
+// Copies regular files and folders of src into dst, keeping whatever dst already has.
+Status copy_tree(const std::string& src, const std::string& dst) {
+  if (auto e = mkdirs(dst)) return e;
+  DIR* d = ::opendir(src.c_str());
+  if (!d) return Error{fmt::format("cannot read '{}': {}", src, std::strerror(errno))};
+  std::unique_ptr<DIR, int (*)(DIR*)> closer(d, ::closedir);
+  while (dirent* ent = ::readdir(d)) {
+    std::string name = ent->d_name;
+    if (name == "." || name == "..") continue;
+    std::string from = src + "/" + name, to = dst + "/" + name;
+    struct stat st;
+    if (::stat(from.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (auto e = copy_tree(from, to)) return e;
+    } else if (S_ISREG(st.st_mode) && !exists(to)) {
+      std::ifstream in(from, std::ios::binary);
+      std::ofstream out(to, std::ios::binary);
+      out << in.rdbuf();
+      if (!out) return Error{fmt::format("cannot write '{}'", to)};
+      ::chmod(to.c_str(), st.st_mode & 0777);
+    }
+  }
+  return std::nullopt;
+}
+
+// When core.hooksPath points into the working tree at a folder git tracks, installing
+// changes files the whole team gets: say so, and what to do instead.
+std::string tracked_hooks_warning(const std::string& start, const std::string& dir) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) != 0) return "";
+  RepoPtr repo(raw);
+  const char* wd = git_repository_workdir(repo.get());
+  if (!wd) return "";
+  char a[PATH_MAX], b[PATH_MAX];
+  if (!::realpath(wd, a) || !::realpath(dir.c_str(), b)) return "";
+  std::string root = a, hooks = b;
+  if (hooks.size() <= root.size() || hooks.compare(0, root.size(), root) != 0 || hooks[root.size()] != '/') return "";
+  std::string rel = hooks.substr(root.size() + 1) + "/";
+  git_index* rawidx = nullptr;
+  if (git_repository_index(&rawidx, repo.get()) != 0) return "";
+  IndexPtr index(rawidx);
+  bool tracked = false;
+  for (size_t i = 0, n = git_index_entrycount(index.get()); i < n && !tracked; ++i)
+    tracked = std::string(git_index_get_byindex(index.get(), i)->path).rfind(rel, 0) == 0;
+  if (!tracked) return "";
+  return fmt::format(
+      "\nwarning: core.hooksPath is {}, a folder tracked in this repository: the hooks above are files the "
+      "team shares through git, and committing them blocks commits of anyone without keyward installed.\n"
+      "  To protect only yourself, undo it ('keyward uninstall') and list keyward in .pre-commit-config.yaml "
+      "(the pre-commit framework), or add 'keyward --hook pre-commit || exit $?' to the team's own hook "
+      "once everyone has keyward.",
+      rel.substr(0, rel.size() - 1));
+}
+
 struct GlobalTarget {
   std::string hooks_dir;
   std::string key;       // the git setting that points at it
@@ -209,6 +309,10 @@ Result<GlobalTarget> global_target(bool create) {
     if (!create) return Error{"no global hooks directory is configured (neither core.hooksPath nor init.templateDir)"};
     td = base + "/git-template";
     if (auto e = mkdirs(td)) return *e;
+    // init.templateDir replaces git's own templates: start from a copy of them, so new
+    // repositories still get info/exclude, description and the sample hooks.
+    if (std::string git_td = default_git_template_dir(); !git_td.empty())
+      if (auto e = copy_tree(git_td, td)) return *e;
     if (run_git({"config", "--global", "init.templateDir", td}, nullptr) != 0)
       return Error{"cannot set init.templateDir in the global git configuration (git config --global failed)"};
     std::ofstream(t.set_by_us) << td << '\n';
@@ -264,6 +368,7 @@ Result<std::string> install_hooks(const InstallOptions& o) {
     auto d = hooks_dir_for(o.start_dir);
     if (!d) return Error{d.error()};
     dir = *d;
+    note = tracked_hooks_warning(o.start_dir, dir);
   }
   if (auto e = mkdirs(dir)) return *e;
   // A bare repository is a server's (pushes arrive: pre-receive) or a dotfiles store
