@@ -114,6 +114,10 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
           out << '\n';
         }
       }
+    } else if (!f.places.empty()) {  // outside history: a module's bytecode holding the same secret
+      out << fmt::format("      = also in {}\n", sanitize_for_terminal(shown_path(f.places[0].path)));
+      for (size_t i = 1; i < f.places.size() && i < 10; ++i)
+        out << fmt::format("        and {}\n", sanitize_for_terminal(shown_path(f.places[i].path)));
     }
     out << "      " << st("1;36", "help:") << ' ' << (f.advice.empty() ? default_advice(f) : f.advice) << "\n\n";
   }
