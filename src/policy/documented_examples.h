@@ -4,6 +4,8 @@
 // vocabulary.h); a value that differs from an entry in one character is still reported.
 #pragma once
 #include <memory>
+#include <string>
+#include <vector>
 #include <string_view>
 #include <unordered_set>
 
@@ -27,6 +29,7 @@ class DocumentedExamples {
   bool is_example(std::string_view secret, std::string_view after = {}) const;
 
  private:
+  std::vector<std::string> forms_;  // the values, and the percent-decoded form of those with %XX
   std::unordered_set<std::string_view> values_;
   std::unique_ptr<re2::RE2> secret_re_, after_re_;  // the patterns as one alternation each
 };

@@ -65,3 +65,15 @@ TEST_CASE("documented examples: example-marking patterns", "[policy][examples]")
   CHECK_FALSE(ex.is_example("s3cr3tPassw0rdZ", " # see user@example.com"));
   CHECK_FALSE(ex.is_example("s3cr3tPassw0rdZ"));
 }
+
+TEST_CASE("documented examples: a piece of one followed by its rest, and URL-decoded forms", "[policy][examples]") {
+  DocumentedExamples ex(shipped());
+  std::string jwt_head = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9";  // RFC 7519's header
+  std::string rest = ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+                     "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+  CHECK(ex.is_example(jwt_head, rest + "\""));
+  CHECK_FALSE(ex.is_example(jwt_head, rest.substr(0, rest.size() - 1) + "l"));
+  CHECK_FALSE(ex.is_example(jwt_head));
+  CHECK(ex.is_example("wOJIO9A2W5mFwDgiDvZbTSMK", "%2FPY%3D\""));  // RFC 5849's signature up to its %2F
+  CHECK(ex.is_example("wOJIO9A2W5mFwDgiDvZbTSMK/PY="));            // and URL-decoded
+}

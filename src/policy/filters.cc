@@ -109,7 +109,10 @@ bool looks_like_placeholder(std::string_view secret) {
     word = word || found(body, w, false);
   }
   if (word && covered_by_words(body)) return true;
-  static constexpr std::string_view kMarks[] = {"<", ">", "${", "{{", "}}", "****", "...", "%s", "$("};
+  // "%v", "%w", "%q", "%T": Go's format verbs, whose strings sit glued together in a Go
+  // binary (`secret%v...`); none is a percent-encoding, whose digits are hex.
+  static constexpr std::string_view kMarks[] = {"<",  ">",  "${", "{{", "}}", "****", "...",
+                                                "%s", "$(", "%v", "%w", "%q", "%T",   "%+v"};
   for (auto m : kMarks)
     if (secret.find(m) != std::string_view::npos) return true;
   if (body.size() >= 8 && has_run(body, 6)) return true;
