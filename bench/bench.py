@@ -507,10 +507,112 @@ def print_table(rows):
     print("\n".join(out))
 
 
+# ---------------------------------------------------------------------------------------
+# Precision: findings in large bodies of text nobody here wrote
+
+def go_binaries(dirs):
+    """Executables built by Go (they carry Go's build-info marker), one per program (kubectl, not
+    also kubectl.1.27 ...)."""
+    out, seen = [], set()
+    for d in dirs:
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            p = os.path.join(d, name)
+            if name.split(".")[0] in seen or not os.path.isfile(p) or os.path.islink(p) or not os.access(p, os.X_OK):
+                continue
+            try:
+                with open(p, "rb") as f:
+                    if f.read(4) != b"\x7fELF":
+                        continue
+                    go, tail = False, b""
+                    for chunk in iter(lambda: f.read(1 << 22), b""):
+                        if b"\xff Go buildinf:" in tail + chunk:
+                            go = True
+                            break
+                        tail = chunk[-16:]
+            except OSError:
+                continue
+            if go:
+                seen.add(name.split(".")[0])
+                out.append(p)
+    return out
+
+
+def precision_bodies(args):
+    """(label, [paths]) of every default body present, plus --repo and --precision-path."""
+    home = os.path.expanduser("~")
+    bodies = [
+        ("Debian documentation (/usr/share/doc)", ["/usr/share/doc"]),
+        ("system Python packages (dist-packages)", ["/usr/lib/python3/dist-packages"]),
+        ("Python standard library (/usr/lib/python3.11)", ["/usr/lib/python3.11"]),
+        ("Node packages", ["/usr/lib/node_modules", "/usr/local/lib/node_modules", "/usr/share/javascript",
+                           os.path.join(home, ".npm")]),
+        ("Go module trees", ["/usr/share/gocode", "/usr/lib/go", os.path.join(home, "go", "pkg", "mod")]),
+        ("Go binaries", go_binaries(["/usr/local/bin", "/usr/lib/google-cloud-sdk/bin"])),
+    ]
+    if args.repo:
+        bodies.append(("repository " + os.path.basename(os.path.abspath(args.repo)), [os.path.abspath(args.repo)]))
+    for p in args.precision_path or []:
+        bodies.append((p, [os.path.abspath(p)]))
+    return [(label, [p for p in paths if os.path.exists(p)]) for label, paths in bodies]
+
+
+def precision(args, kw):
+    """Scans each body with `keyward --format json PATH...` (never changing anything) and
+    prints the findings per rule and each finding (secrets masked, as keyward prints them)."""
+    env = clean_env({"KEYWARD_RULES": args.rules,
+                     "KEYWARD_CACHE_DIR": os.path.join(os.path.abspath(args.work), "cache-precision")})
+    rows, per_rule, listing, failed = [], {}, [], []
+    for label, paths in precision_bodies(args):
+        if not paths:
+            rows.append((label, "absent", "", "", ""))
+            continue
+        t0 = time.perf_counter()
+        p = subprocess.run([kw, "--format", "json", "--quiet", *paths], env=env, capture_output=True, cwd="/")
+        secs = time.perf_counter() - t0
+        if p.returncode not in (0, 1):
+            err = p.stderr.decode(errors="replace").strip().splitlines()
+            failed.append((label, p.returncode, err[-3:]))
+        try:
+            report = json.loads(p.stdout or b"{}")
+        except ValueError:
+            report = {}
+        findings = report.get("findings", [])
+        stats = report.get("stats", {})
+        rows.append((label, str(len(findings)), str(stats.get("blobs", "")),
+                     "%.0f" % (stats.get("bytes", 0) / 1048576), "%.1f" % secs))
+        for f in findings:
+            per_rule[f["rule"]] = per_rule.get(f["rule"], 0) + 1
+            listing.append((f["rule"], "%s:%s" % (f["path"], f.get("line", "")), f.get("secret", ""),
+                            f.get("decoded", "")))
+    head = ("body", "findings", "files", "MiB", "seconds")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print("\nfindings per rule (total %d):" % len(listing))
+    for rule, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0])):
+        print("  %5d  %s" % (n, rule))
+    print("\nevery finding (secret masked):")
+    for rule, where, secret, decoded in sorted(listing):
+        print("  %s  %s  %s%s" % (rule, where, secret, "  (%s)" % decoded if decoded else ""))
+    for label, rc, err in failed:
+        print("\nbench: %s: keyward exited %d: %s" % (label, rc, " / ".join(err)), file=sys.stderr)
+    out = args.json or os.path.join(os.path.abspath(args.work), "precision.json")
+    with open(out, "w") as f:
+        json.dump({"version": 1, "keyward": kw, "bodies": rows, "per_rule": per_rule,
+                   "findings": [dict(zip(("rule", "where", "secret", "decoded"), x)) for x in listing]}, f, indent=1)
+    log(f"bench: precision results in {out}")
+    return 2 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", help="an existing clone to measure instead of the generated repository "
-                                   "(its worktree is reset with git reset --hard and git clean -fd!)")
+                                   "(its worktree is reset with git reset --hard and git clean -fd!); with "
+                                   "--precision, a repository or folder to scan as well (read only)")
     ap.add_argument("--keyward", default=os.environ.get("KEYWARD_BIN"),
                     help="keyward binary (default: $KEYWARD_BIN, else build one under the work dir)")
     ap.add_argument("--rules", default=os.environ.get("KEYWARD_RULES", os.path.join(SRC, "patterns")))
@@ -520,7 +622,18 @@ def main():
     ap.add_argument("--reps", type=int, default=7, help="repetitions of the fast modes (heavy ones use half)")
     ap.add_argument("--modes", default="1,2,3,4,5,6", help="comma-separated subset of 1-6 (6: pre-receive)")
     ap.add_argument("--json", help="where to write results (default: WORK/results.json)")
+    ap.add_argument("--precision", action="store_true",
+                    help="instead of timing: scan large bodies of text nobody here wrote (Debian's docs, the "
+                         "system Python's packages, Node and Go trees present, --repo when given, read only) "
+                         "and print every finding, per rule")
+    ap.add_argument("--precision-path", action="append", metavar="PATH",
+                    help="with --precision: one more file or directory to scan (repeatable)")
     args = ap.parse_args()
+    if args.precision:
+        os.makedirs(os.path.abspath(args.work), exist_ok=True)
+        args.rules = os.path.abspath(args.rules)
+        kw = os.path.abspath(args.keyward) if args.keyward else build_keyward(os.path.abspath(args.work))
+        sys.exit(precision(args, kw))
 
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)

@@ -27,6 +27,7 @@
 #include "json_reporter.h"
 #include "message_source.h"
 #include "pre_push.h"
+#include "pyc_duplicates.h"
 #include "repository_open.h"
 #include "pre_receive.h"
 #include "rules_command.h"
@@ -564,6 +565,8 @@ int run_scan(const Options& o) {
     st = scan_staged(repo.get(), e, report);
   }
   if (st) return fail(o, st->message);
+  // A module's secret found again in its __pycache__ bytecode is one finding.
+  merge_pyc_duplicates(report.findings);
 
   if (!chosen.from.empty()) {
     auto unused = e.scanner().policy().apply_baseline(given, report.findings);

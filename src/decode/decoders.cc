@@ -6,6 +6,7 @@
 
 #include "base64_decoder.h"
 #include "compressed_decoder.h"
+#include "data_uri.h"
 #include "escape_decoder.h"
 #include "line_decoders.h"
 #include "notebook_decoder.h"
@@ -69,6 +70,8 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   View joined;
   const size_t total = limits.base_decoded_bytes + limits.per_byte * data.size();
   if (is_notebook_path(path)) parse_notebook(data, facts, total, &joined);
+  // Inline binary files (data:audio/wav;base64,... in HTML, notebook outputs, CSS).
+  add_binary_data_uris(data, facts.skip);
   std::sort(facts.skip.begin(), facts.skip.end());
 
   size_t budget = total;

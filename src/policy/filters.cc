@@ -109,7 +109,10 @@ bool looks_like_placeholder(std::string_view secret) {
     word = word || found(body, w, false);
   }
   if (word && covered_by_words(body)) return true;
-  static constexpr std::string_view kMarks[] = {"<", ">", "${", "{{", "}}", "****", "...", "%s", "$("};
+  // "%v", "%w", "%q", "%T": Go's format verbs, whose strings sit glued together in a Go
+  // binary (`secret%v...`); none is a percent-encoding, whose digits are hex.
+  static constexpr std::string_view kMarks[] = {"<",  ">",  "${", "{{", "}}", "****", "...",
+                                                "%s", "$(", "%v", "%w", "%q", "%T",   "%+v"};
   for (auto m : kMarks)
     if (secret.find(m) != std::string_view::npos) return true;
   if (body.size() >= 8 && has_run(body, 6)) return true;
@@ -123,18 +126,52 @@ bool looks_like_placeholder(std::string_view secret) {
   return false;
 }
 
+namespace {
+
+// Markers, lower case; a line is compared with them case-insensitively (GITLEAKS:ALLOW,
+// Pragma: Allowlist Secret). detect-secrets also reads "pragma:allowlist secret" and its
+// older "whitelist" spelling.
+constexpr std::string_view kAllowMarkers[] = {
+    "keyward:allow",     "gitleaks:allow",           "betterleaks:allow",       "trufflehog:ignore",
+    "kingfisher:ignore", "pragma: allowlist secret", "pragma:allowlist secret", "pragma: whitelist secret"};
+constexpr std::string_view kNextlineMarkers[] = {"pragma: allowlist nextline secret",
+                                                 "pragma:allowlist nextline secret"};
+
+// Where marker (lower case) occurs in line, ignoring case; from `from` on.
+size_t find_folded(std::string_view line, std::string_view marker, size_t from) {
+  if (marker.size() > line.size()) return std::string_view::npos;
+  for (size_t at = from; at + marker.size() <= line.size(); ++at) {
+    size_t k = 0;
+    while (k < marker.size() && std::tolower(static_cast<unsigned char>(line[at + k])) == marker[k]) ++k;
+    if (k == marker.size()) return at;
+  }
+  return std::string_view::npos;
+}
+
+// Cheap rejection: every marker holds a ':'; most lines do not.
+bool may_hold_marker(std::string_view line) { return line.find(':') != std::string_view::npos; }
+
+}  // namespace
+
+std::string_view random_part(std::string_view secret) { return body_of(secret); }
+
 std::vector<size_t> allow_comment_positions(std::string_view line) {
   std::vector<size_t> out;
-  for (std::string_view marker : {"keyward:allow", "gitleaks:allow", "pragma: allowlist secret"})
-    for (size_t at = line.find(marker); at != std::string_view::npos; at = line.find(marker, at + 1)) out.push_back(at);
+  if (!may_hold_marker(line)) return out;
+  for (std::string_view marker : kAllowMarkers)
+    for (size_t at = find_folded(line, marker, 0); at != std::string_view::npos; at = find_folded(line, marker, at + 1))
+      out.push_back(at);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-bool has_allow_comment(std::string_view line) {
-  return line.find("keyward:allow") != std::string_view::npos ||
-         line.find("gitleaks:allow") != std::string_view::npos ||
-         line.find("pragma: allowlist secret") != std::string_view::npos;
+bool has_allow_comment(std::string_view line) { return !allow_comment_positions(line).empty(); }
+
+bool has_nextline_allow_comment(std::string_view line) {
+  if (!may_hold_marker(line)) return false;
+  for (std::string_view marker : kNextlineMarkers)
+    if (find_folded(line, marker, 0) != std::string_view::npos) return true;
+  return false;
 }
 
 }  // namespace keyward

@@ -16,10 +16,18 @@ double shannon_entropy(std::string_view s);
 // whose checksum is valid.
 bool looks_like_placeholder(std::string_view secret);
 
+// The random part of a secret: what follows a provider prefix such as "hf_", "sk-proj-".
+std::string_view random_part(std::string_view secret);
+
 // True if the line carries an inline allow comment: keyward:allow, or the spellings of
-// the tools people migrate from (gitleaks:allow, pragma: allowlist secret).
+// the scanners a repository may already carry (gitleaks:allow, betterleaks:allow,
+// trufflehog:ignore, kingfisher:ignore, detect-secrets' pragma: allowlist secret), in any
+// letter case.
 bool has_allow_comment(std::string_view line);
 // Where each allow marker starts in line, in order.
 std::vector<size_t> allow_comment_positions(std::string_view line);
+// True if the line carries detect-secrets' `pragma: allowlist nextline secret`, which
+// allowlists the line after it.
+bool has_nextline_allow_comment(std::string_view line);
 
 }  // namespace keyward

@@ -55,3 +55,13 @@ TEST_CASE("inline allow comments in the spellings people use", "[filters]") {
   CHECK(has_allow_comment("pw = 'x'  # pragma: allowlist secret"));
   CHECK_FALSE(has_allow_comment("token = load()"));
 }
+
+TEST_CASE("placeholders: Go format strings glued together in a binary", "[filters][placeholder]") {
+  CHECK(looks_like_placeholder("%vInvalidClientExceptionentitledApplicationArn"));
+  CHECK(looks_like_placeholder("%wtf_aws.iam_client.endpointSTS"));
+  CHECK(looks_like_placeholder("cannot fetch token: %v"));
+  CHECK(looks_like_placeholder("%qconfig_invalid"));
+  CHECK(looks_like_placeholder("type %T is not"));
+  // Percent-encoding is hex: a URL-encoded secret is not a format string.
+  CHECK_FALSE(looks_like_placeholder("Zq8Lw3Rt7Yp2%2FNm5Kd9Hs4Gf6Jb1%3D"));
+}

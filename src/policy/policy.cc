@@ -19,7 +19,13 @@ Policy::Policy(const Config& config, const RuleSet& rules)
     if (auto it = config.overrides.find(r.id); it != config.overrides.end())
       if (it->second.min_entropy >= 0) e = it->second.min_entropy;
     min_entropy_.push_back(e);
+    bool exempt = !r.check_placeholders;
+    for (auto& g : rules.vocabulary().word_exempt_rules) exempt = exempt || glob_match_path(g, r.id);
+    word_filtered_.push_back(!exempt);
   }
+  // Both are cheap to build (a few thousand words, one regex each way).
+  words_ = std::make_unique<WordFilter>(rules.vocabulary().words);
+  examples_ = std::make_unique<DocumentedExamples>(rules.vocabulary());
   re2::RE2::Options opt;
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
@@ -30,9 +36,12 @@ Policy::Policy(const Config& config, const RuleSet& rules)
 }
 Policy::~Policy() = default;
 
-bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string* validation) const {
+bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string* validation,
+                         std::string_view after) const {
   const Rule& rule = rules_[rule_index];
   if (allow_.allows_secret(rule.id, secret)) return false;
+  // A published example is public whatever its checksum says.
+  if (examples_->is_example(secret, after)) return false;
   double min_entropy = min_entropy_[rule_index];
   if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
   for (auto& re : allow_regexes_)
@@ -48,6 +57,7 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   // (a PEM's DER, a JWT's JSON) is not, so placeholders of those shapes are still dropped.
   bool checksummed = v.validity == Validity::Valid && v.kind == "checksum";
   if (!checksummed && rule.check_placeholders && looks_like_placeholder(secret)) return false;
+  if (!checksummed && word_filtered_[rule_index] && words_->made_of_words(secret)) return false;
   return true;
 }
 
@@ -56,6 +66,8 @@ bool Policy::allowed_by_comment(std::string_view line) const { return has_allow_
 std::vector<size_t> Policy::allow_marker_positions(std::string_view line) const {
   return allow_comment_positions(line);
 }
+
+bool Policy::allows_next_line(std::string_view line) const { return has_nextline_allow_comment(line); }
 
 bool Policy::fingerprint_allowed(const Finding& f) const {
   for (auto& a : config_.allow_fingerprints) {

@@ -4,8 +4,10 @@
 //     1. config secret allowlists: the rule's allow_regexes, stopwords, values; global
 //        stopwords and values; global `regexes`
 //     2. the rule's minimum entropy (the config's override, else the rule's)
-//     3. the rule's offline validator (an invalid value is dropped; a valid checksum is
-//        remembered) and the placeholder filter (skipped for a valid checksum)
+//     3. published documentation examples (patterns/documented-examples.txt), the rule's
+//        offline validator (an invalid value is dropped; a valid checksum is remembered),
+//        then, skipped for a valid checksum, the placeholder filter and the word filter
+//        (patterns/words.txt; not for rules whose values people choose, such as passwords)
 //     4. an inline allow comment on a line the match touches (`keyward:allow`, ...)
 //     5. the fingerprint allowlist (every form of the fingerprint)
 //   per place (each normalised, repository-relative path the blob is found at):
@@ -26,7 +28,9 @@
 #include "finding.h"
 #include "fingerprint.h"
 #include "rule_set.h"
+#include "documented_examples.h"
 #include "validators.h"
+#include "word_filter.h"
 
 namespace re2 {
 class RE2;
@@ -44,12 +48,16 @@ class Policy {
   Policy& operator=(const Policy&) = delete;
 
   // Steps 1-3 for rules[rule_index]. *validation is set to the validator's kind when the
-  // value is confirmed.
-  bool keep_secret(size_t rule_index, std::string_view secret, std::string* validation) const;
+  // value is confirmed. after: the text following the secret on its line (what example
+  // markers such as `@example.com` are looked for in), empty when unknown.
+  bool keep_secret(size_t rule_index, std::string_view secret, std::string* validation,
+                   std::string_view after = {}) const;
   // Step 4, on one line of the blob.
   bool allowed_by_comment(std::string_view line) const;
   // Where allow markers stand in a line (offsets of each occurrence).
   std::vector<size_t> allow_marker_positions(std::string_view line) const;
+  // True if line allowlists the line after it (`pragma: allowlist nextline secret`).
+  bool allows_next_line(std::string_view line) const;
   // Step 5.
   bool fingerprint_allowed(const Finding& f) const;
   const Fingerprinter& fingerprints() const { return fingerprints_; }
@@ -74,6 +82,9 @@ class Policy {
   std::vector<double> min_entropy_;      // per rule index
   std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
   AllowMatcher allow_;  // path regexes and per-rule regex allowlists
+  std::vector<bool> word_filtered_;  // per rule index: the word filter applies
+  std::unique_ptr<WordFilter> words_;
+  std::unique_ptr<DocumentedExamples> examples_;
   Fingerprinter fingerprints_;
 };
 

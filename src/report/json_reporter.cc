@@ -33,7 +33,7 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
     if (!f.in_name.empty()) out << ", \"in_name\": " << json_string(f.in_name);
     if (!f.decoded.empty()) out << ", \"decoded\": " << json_string(f.decoded);
     if (!f.validation.empty()) out << ", \"validation\": " << json_string(f.validation);
-    if (!f.commit.empty()) {
+    if (!f.commit.empty() || !f.places.empty()) {  // places without a commit: a module's bytecode
       out << fmt::format(", \"places\": {}, \"other_places\": [", f.places.size());
       for (size_t i = 0; i < f.places.size(); ++i)
         out << (i ? ", " : "") << "{\"commit\": " << json_string(f.places[i].commit)

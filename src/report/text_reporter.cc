@@ -141,6 +141,10 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
           out << '\n';
         }
       }
+    } else if (!f.places.empty()) {  // outside history: a module's bytecode holding the same secret
+      out << fmt::format("      = also in {}\n", sanitize_for_terminal(shown_path(f.places[0].path)));
+      for (size_t i = 1; i < f.places.size() && i < 10; ++i)
+        out << fmt::format("        and {}\n", sanitize_for_terminal(shown_path(f.places[i].path)));
     }
     // The fingerprint, so allowlisting it needs no second run (a hygiene finding has no secret).
     if (f.rule_id != "ipynb-checkpoint" && !f.fingerprint.empty()) out << "      = fingerprint " << f.fingerprint << '\n';

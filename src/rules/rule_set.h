@@ -8,6 +8,7 @@
 
 #include "result.h"
 #include "rule.h"
+#include "vocabulary.h"
 
 namespace re2 {
 class RE2;
@@ -36,6 +37,10 @@ class RuleSet {
   const Rule& operator[](size_t i) const { return rules_[i]; }
   const Rule* find(const std::string& id) const;
 
+  // The word and example vocabularies the filters use (vocabulary.h), loaded beside the rules.
+  const Vocabulary& vocabulary() const { return *vocabulary_; }
+  void set_vocabulary(Vocabulary v) { vocabulary_ = std::make_shared<const Vocabulary>(std::move(v)); }
+
   // The confirming program for rule i; thread-safe. Null with *error set if RE2 rejects it.
   const re2::RE2* confirmer(size_t i, std::string* error = nullptr) const;
 
@@ -43,6 +48,7 @@ class RuleSet {
   struct Lazy;
   std::vector<Rule> rules_;
   std::unique_ptr<std::vector<std::unique_ptr<Lazy>>> lazy_;
+  std::shared_ptr<const Vocabulary> vocabulary_ = std::make_shared<const Vocabulary>();
   void ensure_lazy();
 };
 

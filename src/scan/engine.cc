@@ -56,6 +56,9 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   auto rules = load_rules(dir, opts.cache_dir, &rules_key, &e->note_);
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
+  auto vocabulary = load_vocabulary(dir);
+  if (!vocabulary) return Error{vocabulary.error()};
+  e->rules_.set_vocabulary(std::move(*vocabulary));
   for (auto& r : e->config_.rules) {
     // A migrated gitleaks rule whose id keyward already has: keyward's own rule stays.
     if (e->config_.migrated && e->rules_.find(r.id)) {

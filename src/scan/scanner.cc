@@ -205,13 +205,17 @@ void locate_bytes_in_wide(const View& whole, std::string_view data, std::vector<
 // one finding on its line, the nearest before it (`x = "..."  # keyward:allow`) or, with
 // none before it, the nearest after it, so a marker inside one value of a minified line
 // cannot silence every other secret on it. A match spanning lines (a PEM key) counts on
-// each line it touches. Only the lines that hold findings are searched.
+// each line it touches. Only the lines that hold findings are searched. detect-secrets'
+// `pragma: allowlist nextline secret` on the line before a finding's first line silences
+// every finding starting on that line, as detect-secrets does.
 void Scanner::apply_allow_markers(std::string_view data, std::vector<Finding>& out,
                                   const std::vector<std::pair<size_t, size_t>>& spans) const {
   if (out.empty()) return;
   std::set<size_t> markers;  // blob offsets
   std::set<size_t> lines_seen;
-  for (auto& [mb, me] : spans)
+  std::vector<bool> silenced(out.size(), false);
+  for (size_t i = 0; i < spans.size(); ++i) {
+    auto [mb, me] = spans[i];
     for (size_t at = mb;;) {
       size_t lb = 0;
       std::string_view line = line_at(data, at, &lb);
@@ -221,8 +225,16 @@ void Scanner::apply_allow_markers(std::string_view data, std::vector<Finding>& o
       if (next == std::string_view::npos || next + 1 >= me) break;
       at = next + 1;
     }
-  if (markers.empty()) return;
-  std::vector<bool> silenced(out.size(), false);
+    // The line before the one the secret starts on.
+    size_t lb = 0;
+    line_at(data, out[i].offset, &lb);
+    if (lb > 0) {
+      size_t prev_end = lb - 1;  // where the previous line ends: its '\n' (or lone '\r')
+      if (prev_end > 0 && data[prev_end] == '\n' && data[prev_end - 1] == '\r') --prev_end;
+      if (policy_.allows_next_line(line_at(data, prev_end))) silenced[i] = true;
+    }
+  }
+  if (markers.empty() && std::find(silenced.begin(), silenced.end(), true) == silenced.end()) return;
   for (size_t p : markers) {
     size_t lb = 0;
     std::string_view line = line_at(data, p, &lb);
@@ -284,7 +296,10 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       std::string validation;
       // Policy order (policy.h): the secret, then (unless judged per place by the caller)
       // the rule's path allowlists, then the inline comment, then the fingerprint.
-      if (!policy_.keep_secret(m.rule, secret, &validation)) continue;
+      // What follows the secret on its line, for example markers (`pass@example.com`).
+      std::string_view after = v.text.substr(m.secret_end, 256);
+      after = after.substr(0, std::min(after.find('\n'), after.size()));
+      if (!policy_.keep_secret(m.rule, secret, &validation, after)) continue;
       if (apply_path_policy && policy_.rule_allowed_at(rule.id, policy_path)) continue;
       // Inline allow markers are applied below, once every finding of the blob is known.
       size_t mb = v.to_orig(m.begin, false), me = v.to_orig(m.end, true);

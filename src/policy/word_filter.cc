@@ -1,0 +1,69 @@
+#include "word_filter.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "filters.h"
+
+namespace keyward {
+
+namespace {
+
+bool upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool lower(char c) { return c >= 'a' && c <= 'z'; }
+
+}  // namespace
+
+WordFilter::WordFilter(const std::vector<std::string>& words) {
+  words_.reserve(words.size());
+  for (const std::string& w : words) {
+    if (w.size() < kMinWord) continue;  // shorter ones turn up in any random text
+    words_.insert(w);
+    longest_ = std::max(longest_, w.size());
+  }
+}
+
+size_t WordFilter::covered_in_piece(std::string_view piece) const {
+  // best[i]: most letters of piece[0, i) covered by whole words.
+  size_t n = piece.size();
+  std::vector<size_t> best(n + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    best[i + 1] = std::max(best[i + 1], best[i]);
+    for (size_t len = kMinWord; len <= longest_ && i + len <= n; ++len)
+      if (words_.count(piece.substr(i, len))) best[i + len] = std::max(best[i + len], best[i] + len);
+  }
+  return best[n];
+}
+
+double WordFilter::coverage(std::string_view body) const {
+  if (body.empty() || words_.empty()) return 0.0;
+  for (char c : body)
+    if (!upper(c) && !lower(c)) return 0.0;
+  // Identifier pieces: a capital starts one (Cache), an upper-case run is one (HTTP) but
+  // for its last capital when lower case follows (HTTPServer: HTTP, Server).
+  std::string piece;
+  size_t covered = 0;
+  auto flush = [&] {
+    if (!piece.empty()) covered += covered_in_piece(piece);
+    piece.clear();
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (i > 0 && upper(c)) {
+      bool prev_lower = lower(body[i - 1]);
+      bool run_ends = upper(body[i - 1]) && i + 1 < body.size() && lower(body[i + 1]);
+      if (prev_lower || run_ends) flush();
+    }
+    piece += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  flush();
+  return static_cast<double>(covered) / static_cast<double>(body.size());
+}
+
+bool WordFilter::made_of_words(std::string_view secret) const {
+  std::string_view body = random_part(secret);
+  if (body.size() < kMinLetters) return false;
+  return coverage(body) >= kMinCoverage;
+}
+
+}  // namespace keyward

@@ -1,0 +1,40 @@
+// The word filter: a letter-only token whose random part is mostly words or identifier
+// pieces (`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`, a generated class name) is not a secret.
+// Real tokens are not made of words: their letters change case at random, so the pieces
+// between case changes are one or two letters long and no word list covers them.
+//
+// How it judges: the random part (after a provider prefix) must be letters only, at least
+// kMinLetters of them. It is cut into identifier pieces at case changes (`Pretrained`,
+// `Cache`, `HTTP`, `Server` in `HTTPServer`), and each piece, lower-cased, is segmented
+// into vocabulary words of three letters or more by dynamic programming (the most letters
+// covered). The token is words when they cover at least kMinCoverage of its letters.
+#pragma once
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace keyward {
+
+class WordFilter {
+ public:
+  static constexpr size_t kMinLetters = 12;
+  static constexpr double kMinCoverage = 0.8;
+  static constexpr size_t kMinWord = 3;
+
+  // words must outlive the filter (the rule set's vocabulary owns them).
+  explicit WordFilter(const std::vector<std::string>& words);
+
+  // Share of body's letters covered by vocabulary words (0 when body is not letters only).
+  double coverage(std::string_view body) const;
+  // True if secret's random part is made of words (see above).
+  bool made_of_words(std::string_view secret) const;
+  bool empty() const { return words_.empty(); }
+
+ private:
+  size_t covered_in_piece(std::string_view piece) const;  // piece is lower case
+  std::unordered_set<std::string_view> words_;
+  size_t longest_ = 0;
+};
+
+}  // namespace keyward

@@ -1,0 +1,73 @@
+// The word filter on identifiers made of words, and on random letter tokens of every case
+// style, which it must never drop (the measured rate is printed).
+#include "word_filter.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+
+#include "vocabulary.h"
+
+using namespace keyward;
+
+namespace {
+
+const Vocabulary& shipped() {
+  static const Vocabulary v = [] {
+    auto r = load_vocabulary(KEYWARD_SOURCE_PATTERNS_DIR);
+    if (!r) FAIL(r.error());
+    return std::move(*r);
+  }();
+  return v;
+}
+
+std::string random_letters(std::mt19937_64& rng, const std::string& alphabet, size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += alphabet[rng() % alphabet.size()];
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("word filter: identifiers made of words are not tokens", "[policy][words]") {
+  WordFilter w(shipped().words);
+  REQUIRE_FALSE(w.empty());
+  // hf_ + 34 letters, the shapes code generators and tests produce.
+  for (const char* s : {"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", "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",
+                        "hf_TokenizerFastConfigurationLoader", "hf_HTTPServerRequestHandlerFactory",
+                        "hf_AttentionMaskPaddingSideLeftRight", "hf_MultimodalProcessorImageFeature",
+                        "hf_LayerNormResidualDropoutEncoders"}) {
+    INFO(s);
+    CHECK(w.made_of_words(s));
+  }
+}
+
+TEST_CASE("word filter: what it does not judge", "[policy][words]") {
+  WordFilter w(shipped().words);
+  CHECK_FALSE(w.made_of_words("hf_ModelConfig"));                          // too short to judge
+  CHECK_FALSE(w.made_of_words("sk_PretrainedCache2CausalDefault"));        // a digit: not letters only
+  CHECK_FALSE(w.made_of_words("hf_PretrainedQxzvKwjJfhtRpqzWvmxQzpl"));   // words cover half
+  CHECK(w.coverage("PretrainedCache") == Approx(1.0));
+  CHECK(w.coverage("Pretrained_Cache") == 0.0);
+  WordFilter none({});
+  CHECK_FALSE(none.made_of_words("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"));
+}
+
+TEST_CASE("word filter: random letter tokens are never taken for words", "[policy][words]") {
+  WordFilter w(shipped().words);
+  std::mt19937_64 rng(20261201);
+  const std::string mixed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const std::string lower = "abcdefghijklmnopqrstuvwxyz", upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const int kPerStyle = 20000;
+  int dropped = 0;
+  double worst = 0;
+  for (const std::string* alphabet : {&mixed, &lower, &upper})
+    for (int i = 0; i < kPerStyle; ++i) {
+      std::string body = random_letters(rng, *alphabet, 34);
+      worst = std::max(worst, w.coverage(body));
+      if (w.made_of_words("hf_" + body)) ++dropped;
+    }
+  WARN("random 34-letter tokens taken for words: " << dropped << " of " << 3 * kPerStyle
+       << "; highest coverage seen " << worst);
+  CHECK(dropped == 0);
+}
