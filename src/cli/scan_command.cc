@@ -34,6 +34,7 @@
 #include "staged_file.h"
 #include "staged_source.h"
 #include "text_reporter.h"
+#include "verify_command.h"
 
 namespace keyward {
 namespace {
@@ -400,6 +401,7 @@ int run_scan(const Options& o) {
     if (!o.quiet) std::cerr << "keyward: note: KEYWARD_SKIP=1 is ignored: it skips only the git hooks\n";
   }
   if (o.hook == "commit-msg") return run_commit_msg(o);
+  warn_test_only_settings(std::cerr);
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
     return fail(o, fmt::format("cannot change to '{}': {}", o.chdir, std::strerror(errno)));
@@ -541,6 +543,17 @@ int run_scan(const Options& o) {
       std::cerr << "keyward: error: " << report.stats.errors[i] << '\n';
     return fail(o, report.stats.errors.back());
   };
+
+  if (o.command == Options::Command::Revoke) {
+    if (!report.stats.errors.empty()) return incomplete();
+    if (!unreadable.empty()) {
+      for (auto& u : unreadable) std::cerr << "keyward: cannot read " << u << '\n';
+      return fail(o, "some files could not be read, so the scan is incomplete; nothing was revoked");
+    }
+    return revoke_report(o, e.config().verify, report, std::cout, std::cerr);
+  }
+  // Opt-in, after every filter and the baseline: only what is reported is ever asked about.
+  if (verification_wanted(o, e.config().verify, std::cerr)) verify_report(e.config().verify, report, o.quiet, std::cerr);
 
   if (o.command == Options::Command::Baseline) {
     if (!report.stats.errors.empty()) return incomplete();

@@ -115,6 +115,15 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
         }
       }
     }
+    if (!f.verification.empty()) {
+      std::string v = f.verification == "live" ? st("1;31", "live") : f.verification;
+      std::string details;
+      for (auto& [k, val] : f.verification_identity) details += (details.empty() ? "" : ", ") + k + " " + val;
+      if (!f.verification_reason.empty()) details += (details.empty() ? "" : "; ") + f.verification_reason;
+      out << "      = verified: " << v
+          << (details.empty() ? std::string() : " (" + sanitize_for_terminal(shown_text(details, report, opts)) + ")")
+          << '\n';
+    }
     out << "      " << st("1;36", "help:") << ' ' << (f.advice.empty() ? default_advice(f) : f.advice) << "\n\n";
   }
   if (opts.verbose)
