@@ -19,7 +19,7 @@ import time
 import unittest
 import urllib.parse
 
-from kwtest import RepoTestCase, fake_hf_token, fake_token
+from kwtest import KEYWARD, RepoTestCase, fake_hf_token, fake_token
 
 LIVE_USER = "alice-test"
 
@@ -299,7 +299,116 @@ class VerifyResults(VerifyTestCase):
         self.assertEqual(self.fake.requests, [])
 
 
+class ConnectProxy:
+    """An HTTP CONNECT proxy on 127.0.0.1 that counts the tunnels it opens."""
+
+    def __init__(self):
+        self.tunnels = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.tunnel, args=(client,), daemon=True).start()
+
+    def tunnel(self, client):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                return client.close()
+            head += chunk
+        target = head.split(b" ")[1].decode()
+        self.tunnels.append(target)
+        host, port = target.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def pipe(a, b):
+            try:
+                while True:
+                    data = a.recv(65536)
+                    if not data:
+                        break
+                    b.sendall(data)
+            except OSError:
+                pass
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
+        back.start()
+        pipe(client, upstream)
+        back.join()
+        client.close()
+        upstream.close()
+
+    def stop(self):
+        self.sock.close()
+
+
+class Network(VerifyTestCase):
+    def test_https_proxy_is_honoured(self):
+        proxy = ConnectProxy()
+        self.addCleanup(proxy.stop)
+        token = self.token(80, "live")
+        self.write("a.env", f"HF_TOKEN={token}\n")
+        r = self.keyward("--verify", "--format", "json", "a.env",
+                         env={"HTTPS_PROXY": f"http://127.0.0.1:{proxy.port}", "NO_PROXY": None})
+        self.assertEqual(r.json()["findings"][0]["verification"], "live", r.all)
+        self.assertEqual(proxy.tunnels, [f"127.0.0.1:{self.fake.port}"])
+
+    def test_without_libcurl_says_so_once_and_reports_unknown(self):
+        # A libcurl.so.4 that cannot be loaded comes first on the library path.
+        libdir = os.path.join(self.tmp, "lib")
+        os.makedirs(libdir)
+        with open(os.path.join(libdir, "libcurl.so.4"), "w") as f:
+            f.write("not a library\n")
+        self.write("a.env", "".join(f"T{i}={self.token(90 + i, 'live')}\n" for i in range(3)))
+        r = self.keyward("--verify", "--format", "json", "a.env", env={"LD_LIBRARY_PATH": libdir})
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertEqual(r.err.count("verification is not available"), 1, r.err)
+        self.assertTrue(all(f["verification"] == "unknown" for f in r.json()["findings"]))
+        self.assertEqual(self.fake.requests, [])
+
+
 class Revoke(VerifyTestCase):
+    def revoke_on_a_terminal(self, answer, *args):
+        """keyward revoke with a terminal as standard input, the answer already typed."""
+        import pty
+        master, slave = pty.openpty()
+        try:
+            os.write(master, answer.encode())
+            e = dict(self.env)
+            p = subprocess.run([KEYWARD, "revoke", *args], cwd=self.repo, stdin=slave, env=e,
+                               capture_output=True, text=True, timeout=120)
+        finally:
+            os.close(slave)
+            os.close(master)
+        return p
+
+    def test_revoke_asks_on_a_terminal(self):
+        token = self.token(62, "live")
+        self.write("a.env", f"HF_TOKEN={token}\n")
+        p = self.revoke_on_a_terminal("n\n", "a.env")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("[y/N]", p.stderr)
+        self.assertIn("nothing was revoked", p.stderr)
+        self.assertEqual(self.fake.requests, [])
+        p = self.revoke_on_a_terminal("y\n", "a.env")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(len(self.fake.paths("/api/credentials/revoke")), 1)
+
     def test_revoke_yes_sends_exactly_the_documented_request(self):
         token = self.token(60, "live")
         self.write("notebook.env", f"HF_TOKEN={token}\nAGAIN={token}\n")
