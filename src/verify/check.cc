@@ -92,13 +92,14 @@ std::string xml_at(const std::string& body, const std::string& tag) {
   return e == std::string::npos ? "" : body.substr(b, e - b);
 }
 
-// What a remote server said, made fit to print: printable ASCII only, bounded, and never
-// anything holding the secret.
+// What a remote server said, made fit to print: no control bytes (an escape sequence
+// could rewrite the terminal), bounded, and never anything holding the secret. UTF-8 is
+// kept (a team name); the reporters repair what the bound cuts.
 std::string harmless(std::string v, const std::string& secret) {
   if (!secret.empty() && v.find(secret) != std::string::npos) return "";
   std::string out;
   for (unsigned char c : v)
-    if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    if (c >= 0x20 && c != 0x7f) out += static_cast<char>(c);
   if (out.size() > 120) out = out.substr(0, 117) + "...";
   return out;
 }
