@@ -248,6 +248,9 @@ int run_pre_receive(const Options& o) {
   if (const char* n = std::getenv("GIT_PUSH_OPTION_COUNT"); n && std::atoi(n) > 0)
     std::cerr << fmt::format("keyward: note: {} push option{} given; keyward ignores push options (only the server's "
                              "admin can bypass the check)\n", std::atoi(n), std::atoi(n) == 1 ? " was" : "s were");
+  if (o.verify && !o.quiet)
+    std::cerr << "keyward: note: --verify is ignored in the pre-receive hook (a server never sends the pushed "
+                 "secrets anywhere)\n";
   auto refs = parse_pre_receive(std::cin);
   if (!refs) return refuse(refs.error());
   std::string baseline = o.baseline;

@@ -18,10 +18,22 @@ import threading
 import time
 import unittest
 import urllib.parse
+import zlib
 
 from kwtest import KEYWARD, RepoTestCase, fake_hf_token, fake_token
 
 LIVE_USER = "alice-test"
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def github_pat(seed):
+    """A classic GitHub token whose last 6 characters are the base62 CRC32 of its body."""
+    body = fake_token("", 30, string.ascii_letters + string.digits, seed=seed)
+    v, tail = zlib.crc32(body.encode()), []
+    for _ in range(6):
+        tail.append(B62[v % 62])
+        v //= 62
+    return "gh" + "p_" + body + "".join(reversed(tail))
 
 
 class FakeProviders:
@@ -78,6 +90,12 @@ class FakeProviders:
                     if b == "malformed":
                         return self.reply(200, b"<html>not json", "text/html")
                     return self.reply(401, b'{"error": "Invalid credentials in Authorization header"}')
+                if self.path == "/user":
+                    token = (self.headers.get("Authorization") or "").replace("token ", "", 1)
+                    if fake.behaviour.get(token) == "live":
+                        return self.reply(200, b'{"login": "octo-test", "id": 1}',
+                                          headers=[("X-OAuth-Scopes", "repo, read:org")])
+                    return self.reply(401, b'{"message": "Bad credentials"}')
                 if self.path == "/api/credentials/revoke":
                     return self.reply(202, b'{"message": "Revocation requested"}')
                 if self.path == "/" and self.command == "POST":
@@ -230,6 +248,18 @@ class VerifyResults(VerifyTestCase):
         self.assertEqual(len(findings), 100)
         self.assertTrue(all(f["verification"] == "live" for f in findings))
         self.assertEqual(len(self.fake.requests), 10)
+
+    def test_github_login_and_scopes(self):
+        live, dead = github_pat(1), github_pat(2)
+        self.fake.behaviour[live] = "live"
+        self.write("ci.env", f"GITHUB_TOKEN={live}\nOLD_TOKEN={dead}\n")
+        r, found = self.verify_json("ci.env")
+        first, second = r.json()["findings"]
+        self.assertEqual(first["verification"], "live", r.all)
+        self.assertEqual(first["verification_identity"], {"login": "octo-test", "scopes": "repo, read:org"})
+        self.assertEqual(second["verification"], "invalid")
+        self.assertEqual(sorted(q["headers"]["authorization"] for q in self.fake.paths("/user")),
+                         sorted([f"token {live}", f"token {dead}"]))
 
     def test_aws_pair_is_signed_and_the_secret_key_never_sent(self):
         key_id = "AKIA" + fake_token("", 16, alphabet=string.ascii_uppercase + "234567", seed=5)
@@ -466,6 +496,16 @@ class Hooks(VerifyTestCase):
         self.git("remote", "add", "origin", remote)
         r = self.git("push", "origin", "main", check=False)
         self.assertNotEqual(r.rc, 0, r.all)
+        self.assertEqual(self.fake.requests, [])
+
+    def test_pre_receive_never_verifies(self):
+        bare = os.path.join(self.tmp, "server.git")
+        self.run_cmd(["git", "init", "-q", "--bare", bare], cwd=self.tmp, check=True)
+        with open(os.path.join(bare, "keyward.toml"), "w") as f:
+            f.write("[verify]\nin_hooks = true\n")
+        r = self.keyward("--hook", "pre-receive", "--verify", cwd=bare, input="")
+        self.assertEqual(r.rc, 0, r.all)
+        self.assertIn("--verify is ignored in the pre-receive hook", r.err)
         self.assertEqual(self.fake.requests, [])
 
     def test_in_hooks_true_verifies_in_the_pre_commit_hook(self):
