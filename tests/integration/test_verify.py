@@ -498,6 +498,19 @@ class Hooks(VerifyTestCase):
         self.assertNotEqual(r.rc, 0, r.all)
         self.assertEqual(self.fake.requests, [])
 
+    def test_a_hook_never_loads_libcurl(self):
+        # Not linked (ldd) and not loaded at run time (the dynamic loader's own trace).
+        ldd = subprocess.run(["ldd", KEYWARD], capture_output=True, text=True)
+        self.assertNotIn("libcurl", ldd.stdout)
+        self.init_repo()
+        self.write("app.env", f"HF_TOKEN={self.token(72, 'live')}\n")
+        self.git("add", "-A")
+        r = self.keyward("--hook", "pre-commit", env={"LD_DEBUG": "libs"})
+        self.assertEqual(r.rc, 1, r.out)
+        self.assertNotIn("libcurl", r.err)
+        r = self.keyward("--verify", "--format", "json", "app.env", env={"LD_DEBUG": "libs"})
+        self.assertIn("libcurl", r.err)  # the same trace does show it when asked for
+
     def test_pre_receive_never_verifies(self):
         bare = os.path.join(self.tmp, "server.git")
         self.run_cmd(["git", "init", "-q", "--bare", bare], cwd=self.tmp, check=True)
