@@ -88,11 +88,14 @@ case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
   amd64|x86_64|i386) hs_pkg=libhyperscan-dev ;;
   *) hs_pkg=libvectorscan-dev ;;
 esac
-packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev"
+# libcurl4: not linked, loaded at run time by --verify and `keyward revoke` only (the
+# prototypes are declared in src/verify/curl_library.h, so no -dev package is needed).
+packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev libcurl4"
 # The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
 # runtimes, node for the SARIF schema validator, dpkg-dev (dpkg-shlibdeps) for the .deb
-# test, zsh to check the zsh completion and jq for the documented report merge.
-test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time dpkg-dev zsh jq"
+# test, zsh to check the zsh completion, jq for the documented report merge, and openssl
+# for test_verify.py's throwaway certificate.
+test_packages="python3 catch2 pre-commit clang libclang-rt-14-dev npm time dpkg-dev zsh jq openssl"
 [ "$test_deps" = 1 ] && packages="$packages $test_packages"
 
 # Tools that may come from elsewhere (a NodeSource nodejs ships its own npm and conflicts

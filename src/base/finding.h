@@ -50,6 +50,15 @@ struct Finding {
   // "" when the secret is in the content; "file name" or "ref name" when it is in the name
   // itself: then `path` is that name (line 1 of it), and every report masks it (PathMasker).
   std::string in_name;
+  // The secret's other half when its rule captures one (an AWS access key id next to its
+  // secret key), for --verify. Raw like secret; never printed.
+  std::string pair;
+  // --verify: "live", "invalid" or "unknown" ("" = not asked); what the provider says the
+  // credential belongs to (harmless fields only: a user name, a role, an account id); and,
+  // for unknown or invalid, why.
+  std::string verification;
+  std::vector<std::pair<std::string, std::string>> verification_identity;
+  std::string verification_reason;
 };
 
 }  // namespace keyward

@@ -33,6 +33,8 @@ Scan options
     --report-unused       with --baseline, list baseline entries that matched nothing
     --rules <dir>         load rules from <dir> instead of the installed patterns
     -j, --jobs <n>        scan with <n> threads (history; default: every core)
+    --verify              ask each finding's provider whether it is live (sends the secret
+                          to its own provider over HTTPS; never in hooks; docs/verification.md)
     --strict              history, range, pre-push: what a shallow or partial clone lacks
                           is an error (exit 2), not a warning; any other missing or corrupt
                           object always is
@@ -49,6 +51,9 @@ Commands
                                      install the hooks into this repository (or globally)
     uninstall [--global]             remove exactly what install added
     baseline [-o <file>]             write a baseline of the current findings
+    revoke [--yes] [<scan options>] [<path>...]
+                                     scan, then revoke the Hugging Face tokens found
+                                     (after confirmation); say how to revoke the rest
     help [<command>]                 show help for a command
     version                          print the version
 
@@ -101,12 +106,26 @@ unless the file or .keyward.toml already has one). Scans what a plain `keyward` 
     -o, --output <file>   where to write (default: .keyward-baseline)
 )";
 
-const std::vector<std::string> kCommands = {"rules", "install", "uninstall", "baseline", "help", "version"};
+const char* kRevokeHelp = R"(usage: keyward revoke [--yes] [<scan options>] [<path>...]
+
+Scan exactly as `keyward` would (what is staged, --all-history, --range, paths, -), list
+the Hugging Face tokens found (masked), ask for confirmation, then send each one to the
+Hub's public revocation endpoint (POST https://huggingface.co/api/credentials/revoke) and
+say what the Hub answered. The token stops working everywhere and its owner is told by
+email. For every other finding, print how to revoke it at its provider.
+
+    --yes             do not ask (needed when standard input is not a terminal)
+
+Exit status: 0 every token found was sent for revocation, 1 findings remain that keyward
+cannot revoke, 2 a revocation failed or an error. See docs/verification.md.
+)";
+
+const std::vector<std::string> kCommands = {"rules", "install", "uninstall", "baseline", "revoke", "help", "version"};
 const std::vector<std::string> kOptions = {
     "--format", "--output", "--config", "--baseline", "--rules", "--jobs", "--color", "--range", "--hook",
     "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused",
     "--no-color", "--no-progress", "--quiet", "--verbose", "--help", "--version", "--test", "--pre-push",
-    "--pre-receive", "--force", "--global"};
+    "--pre-receive", "--force", "--global", "--verify", "--yes"};
 
 // Edit distance counting a swap of two neighbours as one edit ("rulse" is one from "rules").
 size_t edit_distance(const std::string& a, const std::string& b) {
@@ -150,13 +169,14 @@ std::string closest_match(const std::string& word, const std::vector<std::string
 
 bool is_help_topic(const std::string& command) {
   return command.empty() || command == "rules" || command == "install" || command == "uninstall" ||
-         command == "baseline" || command == "help" || command == "version" || command == "scan";
+         command == "baseline" || command == "revoke" || command == "help" || command == "version" || command == "scan";
 }
 
 std::string help_text(const std::string& command) {
   if (command == "rules") return kRulesHelp;
   if (command == "install" || command == "uninstall") return kInstallHelp;
   if (command == "baseline") return kBaselineHelp;
+  if (command == "revoke") return kRevokeHelp;
   return kOverview;
 }
 
@@ -170,11 +190,12 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (c == "install") o.command = Options::Command::Install, ++i;
     else if (c == "uninstall") o.command = Options::Command::Uninstall, ++i;
     else if (c == "baseline") o.command = Options::Command::Baseline, ++i;
+    else if (c == "revoke") o.command = Options::Command::Revoke, ++i;
     else if (c == "help") {
       o.command = Options::Command::Help;
       if (args.size() > 1) o.help_topic = args[1];
       if (!is_help_topic(o.help_topic))
-        return Error{fmt::format("no help on '{}' (topics: rules, install, uninstall, baseline){}", o.help_topic,
+        return Error{fmt::format("no help on '{}' (topics: rules, install, uninstall, baseline, revoke){}", o.help_topic,
                                  did_you_mean(o.help_topic, kCommands))};
       return o;
     } else if (c == "version") {
@@ -233,7 +254,8 @@ Result<Options> parse_args(int argc, char** argv) {
       o.help_topic = o.command == Options::Command::Rules ? "rules"
                      : o.command == Options::Command::Install ? "install"
                      : o.command == Options::Command::Uninstall ? "uninstall"
-                     : o.command == Options::Command::Baseline ? "baseline" : "";
+                     : o.command == Options::Command::Baseline ? "baseline"
+                     : o.command == Options::Command::Revoke ? "revoke" : "";
       o.command = Options::Command::Help;
       return o;
     } else if (a == "--version") {
@@ -275,6 +297,8 @@ Result<Options> parse_args(int argc, char** argv) {
     } else if (a == "--all-history") o.all_history = true;
     else if (a == "--all-objects") o.all_history = o.all_objects = true;
     else if (a == "--strict") o.strict = true;
+    else if (a == "--verify") o.verify = true;
+    else if ((a == "--yes" || a == "-y") && o.command == Options::Command::Revoke) o.yes = true;
     else if (a == "--show-secrets") o.show_secrets = true;
     else if (a == "--report-unused") o.report_unused = true;
     else if (a == "--no-color") o.color = "never";
@@ -297,10 +321,13 @@ Result<Options> parse_args(int argc, char** argv) {
     return Error{fmt::format("--color takes auto, always or never, not '{}'", o.color)};
   int modes = (o.all_history ? 1 : 0) + (!o.ranges.empty() ? 1 : 0) + (!o.paths.empty() ? 1 : 0) +
               (o.stdin_input ? 1 : 0);
-  if ((o.command == Options::Command::Scan || o.command == Options::Command::Baseline) && modes > 1)
+  if ((o.command == Options::Command::Scan || o.command == Options::Command::Baseline ||
+       o.command == Options::Command::Revoke) && modes > 1)
     return Error{"choose one of --all-history, --range, paths and - (standard input)"};
   if (!o.stdin_name.empty() && !o.stdin_input) return Error{"--stdin-name names standard input: use it with - or --stdin"};
   if (o.stdin_input && !o.hook.empty()) return Error{"- (standard input) cannot be used with --hook"};
+  if (o.command == Options::Command::Revoke && !o.hook.empty()) return Error{"'keyward revoke' cannot be used with --hook"};
+  if (o.command == Options::Command::Baseline && o.verify) return Error{"--verify does not apply to 'keyward baseline'"};
   if (o.hook == "commit-msg" && o.paths.size() != 1)
     return Error{"--hook commit-msg takes the message file git passes (one path)"};
   if (o.command == Options::Command::Rules && !o.paths.empty())

@@ -9,7 +9,7 @@
 namespace keyward {
 
 struct Options {
-  enum class Command { Scan, Rules, Install, Uninstall, Baseline, Help, Version };
+  enum class Command { Scan, Rules, Install, Uninstall, Baseline, Revoke, Help, Version };
   Command command = Command::Scan;
 
   // What to scan (Scan and Baseline): the staged index by default.
@@ -35,6 +35,8 @@ struct Options {
   bool progress = true;             // --no-progress turns the bar off
   int jobs = 0;                     // 0 = every core
   bool strict = false;              // --strict: what a shallow/partial clone lacks is an error
+  bool verify = false;              // --verify: ask each finding's provider (never implied in hooks)
+  bool yes = false;                 // revoke --yes: no confirmation question
 
   // rules
   bool rules_test = false;

@@ -33,7 +33,10 @@ int run(int argc, char** argv, std::string& what) {
       return keyward::run_install(*opts);
     case Options::Command::Scan:
     case Options::Command::Baseline:
-      what = opts->command == Options::Command::Scan ? "the scan" : "writing the baseline";
+    case Options::Command::Revoke:
+      what = opts->command == Options::Command::Scan       ? "the scan"
+             : opts->command == Options::Command::Revoke ? "keyward revoke"
+                                                           : "writing the baseline";
       return keyward::run_scan(*opts);
   }
   return 2;

@@ -67,6 +67,16 @@ void show_rule(std::ostream& out, const Rule& r) {
   list("examples", r.positive);
   list("negatives", r.negative);
   list("references", r.references);
+  // Where --verify and `keyward revoke` send this rule's secrets (docs/verification.md).
+  auto check = [&](const char* label, const HttpCheck& c) {
+    if (c.empty()) return;
+    out << fmt::format("{:<12} {}\n", label,
+                       c.kind == "offline" ? "nothing is sent: " + c.note
+                                           : fmt::format("{} {}{}", c.method, c.url,
+                                                         c.kind == "aws-sigv4" ? " (signed with AWS SigV4)" : ""));
+  };
+  check("verify", r.verify);
+  check("revoke", r.revoke);
   out << fmt::format("{:<12} {}\n", "origin", r.origin);
 }
 

@@ -35,6 +35,7 @@
 #include "staged_file.h"
 #include "staged_source.h"
 #include "text_reporter.h"
+#include "verify_command.h"
 
 namespace keyward {
 namespace {
@@ -305,6 +306,9 @@ int run_pre_receive(const Options& o) {
   if (const char* n = std::getenv("GIT_PUSH_OPTION_COUNT"); n && std::atoi(n) > 0)
     std::cerr << fmt::format("keyward: note: {} push option{} given; keyward ignores push options (only the server's "
                              "admin can bypass the check)\n", std::atoi(n), std::atoi(n) == 1 ? " was" : "s were");
+  if (o.verify && !o.quiet)
+    std::cerr << "keyward: note: --verify is ignored in the pre-receive hook (a server never sends the pushed "
+                 "secrets anywhere)\n";
   auto refs = parse_pre_receive(std::cin);
   if (!refs) return refuse(refs.error());
   std::string baseline = o.baseline;
@@ -456,6 +460,7 @@ int run_scan(const Options& o) {
     if (!o.quiet) std::cerr << "keyward: note: KEYWARD_SKIP=1 is ignored: it skips only the git hooks\n";
   }
   if (o.hook == "commit-msg") return run_commit_msg(o);
+  warn_test_only_settings(std::cerr);
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
     return fail(o, fmt::format("cannot change to '{}': {}", o.chdir, std::strerror(errno)));
@@ -603,6 +608,17 @@ int run_scan(const Options& o) {
       std::cerr << "keyward: error: " << report.stats.errors[i] << '\n';
     return fail(o, report.stats.errors.back());
   };
+
+  if (o.command == Options::Command::Revoke) {
+    if (!report.stats.errors.empty()) return incomplete();
+    if (!unreadable.empty()) {
+      for (auto& u : unreadable) std::cerr << "keyward: cannot read " << u << '\n';
+      return fail(o, "some files could not be read, so the scan is incomplete; nothing was revoked");
+    }
+    return revoke_report(o, e.config().verify, report, std::cout, std::cerr);
+  }
+  // Opt-in, after every filter and the baseline: only what is reported is ever asked about.
+  if (verification_wanted(o, e.config().verify, std::cerr)) verify_report(e.config().verify, report, o.quiet, std::cerr);
 
   if (o.command == Options::Command::Baseline) {
     if (!report.stats.errors.empty()) return incomplete();

@@ -213,9 +213,9 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   for (auto& [key, node] : doc) {
     std::string k(key.str());
     if (k != "rules" && k != "rules_config" && k != "allowlist" && k != "rule" && k != "checkpoints" &&
-        k != "server" && k != "version" && k != "fingerprint_key" && k != "baseline")
+        k != "server" && k != "version" && k != "fingerprint_key" && k != "baseline" && k != "verify")
       return Error{fmt::format("{}:{}: unknown section '{}' (known: allowlist, rules_config, rules, rule, "
-                               "checkpoints, server, fingerprint_key, baseline)", origin, pos(node), shown_name(k))};
+                               "checkpoints, server, verify, fingerprint_key, baseline)", origin, pos(node), shown_name(k))};
     if (k != "rules" && k != "version" && k != "fingerprint_key" && k != "baseline" && !node.is_table())
       return Error{fmt::format("{}:{}: '{}' must be a table ([{}])", origin, pos(node), k, k)};
   }
@@ -284,6 +284,25 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       cfg.server.fail_open = *v == "accept";
     }
   }
+  if (auto vf = doc["verify"].as_table()) {
+    if (auto e = only_keys(*vf, {"in_hooks", "timeout", "parallel"}, origin, "verify")) return *e;
+    if (auto b = vf->get("in_hooks")) {
+      if (!b->is_boolean()) return Error{fmt::format("{}:{}: 'in_hooks' must be true or false", origin, pos(*b))};
+      cfg.verify.in_hooks = *b->value<bool>();
+    }
+    if (auto b = vf->get("timeout")) {
+      auto v = b->value<double>();
+      if (!v || *v <= 0 || *v > 120)
+        return Error{fmt::format("{}:{}: 'timeout' must be a number of seconds (0 to 120)", origin, pos(*b))};
+      cfg.verify.timeout = *v;
+    }
+    if (auto b = vf->get("parallel")) {
+      auto v = b->value<int64_t>();
+      if (!v || *v < 1 || *v > 16)
+        return Error{fmt::format("{}:{}: 'parallel' must be a whole number from 1 to 16", origin, pos(*b))};
+      cfg.verify.parallel = static_cast<int>(*v);
+    }
+  }
   if (auto per = doc["rule"].as_table()) {
     for (auto& [id, node] : *per) {
       std::string section = fmt::format("rule.{}", shown_name(id.str()));
@@ -324,6 +343,9 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       return Error{fmt::format("{}:{}: 'rules' must be an array of tables ([[rules]])", origin,
                                pos(*doc.get("rules")))};
     if (auto e = RuleSet::parse_file(text, origin, cfg.rules)) return *e;
+    // A repository's own config must not choose where its secrets are sent: verification
+    // and revocation come only from the installed rule files.
+    for (auto& r : cfg.rules) r.verify = r.revoke = HttpCheck{};
   }
   return cfg;
 }

@@ -59,6 +59,14 @@ struct ServerPolicy {
   bool fail_open = false;         // on_error = "accept": an error lets the push through, logged
 };
 
+// [verify]: how --verify asks providers (docs/verification.md). Off in hook modes unless
+// in_hooks says otherwise.
+struct VerifySettings {
+  bool in_hooks = false;  // verify in hook modes too (never the default)
+  double timeout = 5.0;   // seconds per request, connecting included
+  int parallel = 4;       // requests in flight at once
+};
+
 struct Config {
   std::string origin;                      // file it came from ("" = defaults)
   std::vector<Rule> rules;                 // [[rules]]: extra rules, same schema as patterns/
@@ -78,6 +86,7 @@ struct Config {
   // are accepted when matching. Empty: the legacy unkeyed form.
   std::vector<std::string> fingerprint_keys;
   ServerPolicy server;                     // [server]
+  VerifySettings verify;                   // [verify]
 
   // Where each rule id named in disable/[rule.ID] appears (line), for errors on unknown ids.
   std::map<std::string, int> rule_refs;

@@ -212,3 +212,23 @@ TEST_CASE("config: a list of a million stopwords loads compactly and matches by 
   CHECK_FALSE(m.allows("r", "a.py", "ghp_w7919abc"));  // no such word
   CHECK_FALSE(m.allows("r", "a.py", "ghp_w7918x"));
 }
+
+TEST_CASE("config: [verify] settings, and extra rules never carry verification") {
+  auto c = parse_config("[verify]\ntimeout = 1.5\nparallel = 2\nin_hooks = true\n", ".keyward.toml");
+  REQUIRE(c);
+  CHECK(c->verify.timeout == 1.5);
+  CHECK(c->verify.parallel == 2);
+  CHECK(c->verify.in_hooks);
+  auto d = parse_config("", ".keyward.toml");
+  REQUIRE(d);
+  CHECK_FALSE(d->verify.in_hooks);  // hooks never verify by default
+  CHECK_FALSE(parse_config("[verify]\ntimeout = 0\n", ".keyward.toml"));
+  CHECK_FALSE(parse_config("[verify]\nin_hooks = \"yes\"\n", ".keyward.toml"));
+  CHECK_FALSE(parse_config("[verify]\nurl = \"https://x.invalid\"\n", ".keyward.toml"));
+  auto r = parse_config("[[rules]]\nid = \"team-token\"\ndescription = \"t\"\nregex = '''(tt_[a-z]{20})'''\n"
+                        "[rules.verify]\nurl = \"https://elsewhere.invalid/\"\n",
+                        ".keyward.toml");
+  REQUIRE(r);
+  REQUIRE(r->rules.size() == 1);
+  CHECK(r->rules[0].verify.empty());  // a repository cannot choose where its secrets go
+}

@@ -33,6 +33,19 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
     if (!f.in_name.empty()) out << ", \"in_name\": " << json_string(f.in_name);
     if (!f.decoded.empty()) out << ", \"decoded\": " << json_string(f.decoded);
     if (!f.validation.empty()) out << ", \"validation\": " << json_string(f.validation);
+    if (!f.verification.empty()) {
+      // --verify: the status as a string (the contract), the details beside it.
+      out << ", \"verification\": " << json_string(f.verification);
+      if (!f.verification_identity.empty()) {
+        out << ", \"verification_identity\": {";
+        for (size_t i = 0; i < f.verification_identity.size(); ++i)
+          out << (i ? ", " : "") << json_string(f.verification_identity[i].first) << ": "
+              << json_string(shown_text(f.verification_identity[i].second, report, opts));
+        out << "}";
+      }
+      if (!f.verification_reason.empty())
+        out << ", \"verification_reason\": " << json_string(shown_text(f.verification_reason, report, opts));
+    }
     if (!f.commit.empty() || !f.places.empty()) {  // places without a commit: a module's bytecode
       out << fmt::format(", \"places\": {}, \"other_places\": [", f.places.size());
       for (size_t i = 0; i < f.places.size(); ++i)

@@ -77,6 +77,18 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
     if (!f.in_name.empty()) prop("inName", json_string(f.in_name));
     if (!f.decoded.empty()) prop("decoded", json_string(f.decoded));
     if (!f.validation.empty()) prop("validation", json_string(f.validation));
+    if (!f.verification.empty()) {
+      prop("verification", json_string(f.verification));
+      if (!f.verification_identity.empty()) {
+        std::string id = "{";
+        for (size_t i = 0; i < f.verification_identity.size(); ++i)
+          id += (i ? ", " : "") + json_string(f.verification_identity[i].first) + ": " +
+                json_string(shown_text(f.verification_identity[i].second, report, opts));
+        prop("verificationIdentity", id + "}");
+      }
+      if (!f.verification_reason.empty())
+        prop("verificationReason", json_string(shown_text(f.verification_reason, report, opts)));
+    }
     out << "}}";
   }
   out << (first ? "" : "\n    ") << "]\n  }]\n}\n";

@@ -146,6 +146,15 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
       for (size_t i = 1; i < f.places.size() && i < 10; ++i)
         out << fmt::format("        and {}\n", sanitize_for_terminal(shown_path(f.places[i].path)));
     }
+    if (!f.verification.empty()) {
+      std::string v = f.verification == "live" ? st("1;31", "live") : f.verification;
+      std::string details;
+      for (auto& [k, val] : f.verification_identity) details += (details.empty() ? "" : ", ") + k + " " + val;
+      if (!f.verification_reason.empty()) details += (details.empty() ? "" : "; ") + f.verification_reason;
+      out << "      = verified: " << v
+          << (details.empty() ? std::string() : " (" + sanitize_for_terminal(shown_text(details, report, opts)) + ")")
+          << '\n';
+    }
     // The fingerprint, so allowlisting it needs no second run (a hygiene finding has no secret).
     if (f.rule_id != "ipynb-checkpoint" && !f.fingerprint.empty()) out << "      = fingerprint " << f.fingerprint << '\n';
     out << "      " << st("1;36", "help:") << ' ' << advice_for(f, report.mode) << "\n\n";

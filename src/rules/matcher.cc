@@ -55,7 +55,8 @@ void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t 
   const re2::RE2* re = rules_.confirmer(rule);
   if (!re) return;
   int group = rules_[rule].secret_group;
-  int n = std::max(group, 0) + 1;
+  int pair = rules_[rule].verify.pair_group;
+  int n = std::max({group, pair, 0}) + 1;
   std::vector<re2::StringPiece> sub(static_cast<size_t>(n));
   re2::StringPiece whole(text.data(), text.size());
   size_t pos = from;
@@ -68,6 +69,10 @@ void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t 
     const re2::StringPiece& sec = sub[static_cast<size_t>(group)].data() ? sub[static_cast<size_t>(group)] : sub[0];
     m.secret_begin = static_cast<size_t>(sec.data() - text.data());
     m.secret_end = m.secret_begin + sec.size();
+    if (pair > 0 && sub[static_cast<size_t>(pair)].data()) {
+      m.pair_begin = static_cast<size_t>(sub[static_cast<size_t>(pair)].data() - text.data());
+      m.pair_end = m.pair_begin + sub[static_cast<size_t>(pair)].size();
+    }
     if (m.secret_end > m.secret_begin) out.push_back(m);
     pos = m.end > pos ? m.end : pos + 1;
     // A match that consumed its trailing boundary byte must not hide the next secret

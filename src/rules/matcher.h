@@ -18,6 +18,7 @@ struct RawMatch {
   uint32_t rule = 0;
   size_t begin = 0, end = 0;                // the whole match
   size_t secret_begin = 0, secret_end = 0;  // the secret capture group
+  size_t pair_begin = 0, pair_end = 0;      // the rule's verify.pair_group (AWS key id), empty if none
 };
 
 // Per-thread state: Hyperscan scratch and reusable buffers.

@@ -81,3 +81,30 @@ TEST_CASE("hs_database: the cache key changes with any rule's regex", "[matcher]
   CHECK(HsDatabase::cache_key(a) != HsDatabase::cache_key(b));
   CHECK(HsDatabase::cache_key(a) == HsDatabase::cache_key(hf_rules()));
 }
+
+TEST_CASE("matcher: a rule's verify.pair_group span comes with the secret (an AWS key pair)", "[matcher]") {
+  const char* text = R"([[rules]]
+id = "pair"
+description = "pair"
+regex = '''(kid_[A-Z]{8}),(sec_[a-z]{10})'''
+secret_group = 2
+[rules.verify]
+kind = "aws-sigv4"
+url = "https://sts.amazonaws.com/"
+region = "us-east-1"
+service = "sts"
+pair_group = 1
+)";
+  std::vector<Rule> parsed;
+  REQUIRE_FALSE(RuleSet::parse_file(text, "pair.toml", parsed));
+  RuleSet rules;
+  for (auto& r : parsed) REQUIRE_FALSE(rules.add(r));
+  auto db = HsDatabase::compile(rules);
+  REQUIRE(db);
+  Matcher m(rules, *db);
+  std::string input = "x = kid_ABCDEFGH,sec_abcdefghij\n";
+  auto found = run(m, input);
+  REQUIRE(found.size() == 1);
+  CHECK(input.substr(found[0].secret_begin, found[0].secret_end - found[0].secret_begin) == "sec_abcdefghij");
+  CHECK(input.substr(found[0].pair_begin, found[0].pair_end - found[0].pair_begin) == "kid_ABCDEFGH");
+}

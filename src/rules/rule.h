@@ -7,6 +7,30 @@
 
 namespace keyward {
 
+// How to ask a provider about a secret (verify) or to revoke it: data from the rule file,
+// used only by src/verify/ and only when asked (--verify, `keyward revoke`). Templates
+// ({secret}, {pair}) are filled in there; nothing here sends anything.
+struct HttpCheck {
+  // "" = none; "http" = the request below; "aws-sigv4" = the request below signed with
+  // AWS Signature Version 4 (the pair is the access key id); "offline" = the provider has
+  // no endpoint to ask, the format is checked offline only (note says so).
+  std::string kind;
+  std::string method = "GET";
+  std::string url;                    // https:// only
+  std::vector<std::string> headers;   // "Name: value"
+  std::string body;
+  std::string basic_auth;             // "user:password", sent as Authorization: Basic
+  std::vector<int> live = {200};      // statuses that mean the credential works
+  std::vector<int> invalid = {401};   // statuses that mean it does not
+  std::string live_if;                // "json.path=value": a live status counts only with it
+  std::string reason_field;           // JSON field that says why (Slack's "error")
+  std::vector<std::string> identity;  // "label=source": a JSON path, "header:Name" or "xml:Tag"
+  int pair_group = 0;                 // capture group of the secret's other half (AWS key id)
+  std::string region, service;        // aws-sigv4
+  std::string note;                   // offline: why nothing is sent
+  bool empty() const { return kind.empty(); }
+};
+
 struct Rule {
   std::string id;           // kebab-case, stable: baselines and allow entries name it
   std::string description;  // one line, shown after the rule id
@@ -24,6 +48,8 @@ struct Rule {
   std::vector<std::string> positive;    // examples that must be found
   std::vector<std::string> negative;    // examples that must not be found
   std::string origin;                   // file the rule came from, for error messages
+  HttpCheck verify;                     // [rules.verify]: how --verify asks the provider
+  HttpCheck revoke;                     // [rules.revoke]: how `keyward revoke` revokes it
 };
 
 }  // namespace keyward

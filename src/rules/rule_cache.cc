@@ -13,7 +13,7 @@
 namespace keyward {
 namespace {
 
-constexpr char kMagic[] = "KWRULES3";  // 3: cache files end in a checksum
+constexpr char kMagic[] = "KWRULES4";  // 3: cache files end in a checksum; 4: verify/revoke
 
 void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, const std::string& s) {
@@ -23,6 +23,21 @@ void put_str(std::string& out, const std::string& s) {
 void put_list(std::string& out, const std::vector<std::string>& v) {
   put_u32(out, static_cast<uint32_t>(v.size()));
   for (auto& s : v) put_str(out, s);
+}
+
+void put_ints(std::string& out, const std::vector<int>& v) {
+  put_u32(out, static_cast<uint32_t>(v.size()));
+  for (int i : v) put_u32(out, static_cast<uint32_t>(i));
+}
+void put_check(std::string& out, const HttpCheck& c) {
+  for (auto* s : {&c.kind, &c.method, &c.url, &c.body, &c.basic_auth, &c.live_if, &c.reason_field, &c.region,
+                  &c.service, &c.note})
+    put_str(out, *s);
+  put_list(out, c.headers);
+  put_list(out, c.identity);
+  put_ints(out, c.live);
+  put_ints(out, c.invalid);
+  put_u32(out, static_cast<uint32_t>(c.pair_group));
 }
 
 struct Reader {
@@ -48,6 +63,24 @@ struct Reader {
     std::vector<std::string> v;
     for (uint32_t i = 0; ok && i < n; ++i) v.push_back(str());
     return v;
+  }
+  std::vector<int> ints() {
+    uint32_t n = u32();
+    std::vector<int> v;
+    for (uint32_t i = 0; ok && i < n && i < 1000; ++i) v.push_back(static_cast<int>(u32()));
+    return v;
+  }
+  HttpCheck check() {
+    HttpCheck c;
+    for (auto* s : {&c.kind, &c.method, &c.url, &c.body, &c.basic_auth, &c.live_if, &c.reason_field, &c.region,
+                    &c.service, &c.note})
+      *s = str();
+    c.headers = list();
+    c.identity = list();
+    c.live = ints();
+    c.invalid = ints();
+    c.pair_group = static_cast<int>(u32());
+    return c;
   }
 };
 
@@ -96,6 +129,8 @@ std::string serialize_rules(const std::vector<Rule>& rules) {
     put_u32(out, r.check_placeholders ? 1 : 0);
     put_str(out, r.severity);
     put_str(out, r.origin);
+    put_check(out, r.verify);
+    put_check(out, r.revoke);
   }
   put_str(out, "end");
   return out;
@@ -124,6 +159,8 @@ bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out) {
     r.check_placeholders = in.u32() != 0;
     r.severity = in.str();
     r.origin = in.str();
+    r.verify = in.check();
+    r.revoke = in.check();
     rules.push_back(std::move(r));
   }
   if (!in.ok || in.str() != "end" || in.pos != bytes.size()) return false;

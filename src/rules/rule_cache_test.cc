@@ -36,6 +36,41 @@ TEST_CASE("rules survive a round trip through the cache format", "[rule_cache]")
   CHECK(back[1].id == "y");
 }
 
+TEST_CASE("verification and revocation data survive the cache", "[rule_cache]") {
+  Rule a;
+  a.id = "x-token";
+  a.verify.kind = "aws-sigv4";
+  a.verify.method = "POST";
+  a.verify.url = "https://sts.amazonaws.com/";
+  a.verify.headers = {"Content-Type: x"};
+  a.verify.body = "Action=GetCallerIdentity";
+  a.verify.live = {200};
+  a.verify.invalid = {403};
+  a.verify.identity = {"account=xml:Account"};
+  a.verify.pair_group = 1;
+  a.verify.region = "us-east-1";
+  a.verify.service = "sts";
+  a.revoke.kind = "http";
+  a.revoke.url = "https://example.invalid/revoke";
+  a.revoke.live = {202};
+  std::vector<Rule> back;
+  REQUIRE(deserialize_rules(serialize_rules({a}), back));
+  REQUIRE(back.size() == 1);
+  const HttpCheck& v = back[0].verify;
+  CHECK(v.kind == "aws-sigv4");
+  CHECK(v.method == "POST");
+  CHECK(v.url == a.verify.url);
+  CHECK(v.headers == a.verify.headers);
+  CHECK(v.body == a.verify.body);
+  CHECK(v.invalid == std::vector<int>{403});
+  CHECK(v.identity == a.verify.identity);
+  CHECK(v.pair_group == 1);
+  CHECK(v.region == "us-east-1");
+  CHECK(v.service == "sts");
+  CHECK(back[0].revoke.url == a.revoke.url);
+  CHECK(back[0].revoke.live == std::vector<int>{202});
+}
+
 TEST_CASE("a truncated or corrupt cache is rejected, never half-read", "[rule_cache]") {
   Rule a;
   a.id = "x-token";

@@ -65,6 +65,67 @@ std::vector<std::string> strings(const toml::node_view<const toml::node>& n, con
   return out;
 }
 
+std::vector<int> statuses(const toml::node_view<const toml::node>& n, std::vector<int> dflt, const std::string& where,
+                          std::string* err) {
+  if (!n) return dflt;
+  std::vector<int> out;
+  auto arr = n.as_array();
+  if (!arr) {
+    *err = where + ": expected an array of HTTP statuses";
+    return out;
+  }
+  for (auto& el : *arr) {
+    auto v = el.value<int64_t>();
+    if (!v || *v < 100 || *v > 599) *err = where + ": expected HTTP statuses (100-599)";
+    else out.push_back(static_cast<int>(*v));
+  }
+  return out;
+}
+
+// [rules.verify] / [rules.revoke]. Only the shape is checked here; src/verify/ refuses
+// anything but https:// when it sends.
+HttpCheck parse_check(const toml::node_view<const toml::node>& n, const std::string& where, std::string* err) {
+  HttpCheck c;
+  if (!n) return c;
+  if (!n.as_table()) {
+    *err = where + ": must be a table";
+    return c;
+  }
+  static const char* known[] = {"kind", "method", "url", "headers", "body", "basic_auth", "live", "invalid",
+                                "live_if", "reason_field", "identity", "pair_group", "region", "service", "note", "accepted"};
+  for (auto& [key, node] : *n.as_table()) {
+    (void)node;
+    bool ok = false;
+    for (auto k : known) ok = ok || key.str() == k;
+    if (!ok) *err = fmt::format("{}: unknown key '{}'", where, key.str());
+  }
+  c.kind = n["kind"].value_or(std::string("http"));
+  c.method = n["method"].value_or(std::string("GET"));
+  c.url = n["url"].value_or(std::string());
+  c.headers = strings(n["headers"], where + ".headers", err);
+  c.body = n["body"].value_or(std::string());
+  c.basic_auth = n["basic_auth"].value_or(std::string());
+  c.live = statuses(n["live"], {200}, where + ".live", err);
+  c.invalid = statuses(n["invalid"], {401}, where + ".invalid", err);
+  if (n["accepted"]) c.live = statuses(n["accepted"], {}, where + ".accepted", err);  // [rules.revoke]
+  c.live_if = n["live_if"].value_or(std::string());
+  c.reason_field = n["reason_field"].value_or(std::string());
+  c.identity = strings(n["identity"], where + ".identity", err);
+  c.pair_group = static_cast<int>(n["pair_group"].value_or(int64_t{0}));
+  c.region = n["region"].value_or(std::string());
+  c.service = n["service"].value_or(std::string());
+  c.note = n["note"].value_or(std::string());
+  if (c.kind != "http" && c.kind != "aws-sigv4" && c.kind != "offline")
+    *err = where + ": kind must be \"http\", \"aws-sigv4\" or \"offline\"";
+  else if (c.kind != "offline" && c.url.rfind("https://", 0) != 0)
+    *err = where + ": url must start with https:// (a secret is only ever sent over TLS)";
+  else if (c.kind == "aws-sigv4" && (c.region.empty() || c.service.empty() || c.pair_group <= 0))
+    *err = where + ": aws-sigv4 needs region, service and pair_group";
+  for (auto& id : c.identity)
+    if (id.find('=') == std::string::npos) *err = where + ".identity: entries are \"label=source\"";
+  return c;
+}
+
 }  // namespace
 
 Status RuleSet::parse_file(const std::string& text, const std::string& origin,
@@ -100,6 +161,8 @@ Status RuleSet::parse_file(const std::string& text, const std::string& origin,
     r.references = strings(v["references"], where("references"), &err);
     r.positive = strings(v["examples"]["positive"], where("examples.positive"), &err);
     r.negative = strings(v["examples"]["negative"], where("examples.negative"), &err);
+    r.verify = parse_check(v["verify"], where("verify"), &err);
+    r.revoke = parse_check(v["revoke"], where("revoke"), &err);
     if (!err.empty()) return Error{err};
     if (!is_kebab(r.id))
       return Error{fmt::format("{}:{}: the rule id must be kebab-case (a-z, 0-9, -); it is a {}-character value, "
@@ -179,6 +242,10 @@ const re2::RE2* RuleSet::confirmer(size_t i, std::string* error) const {
     l.re = std::make_unique<re2::RE2>("(?m)" + rules_[i].regex, opt);
     if (!l.re->ok()) {
       l.error = l.re->error();
+      l.re.reset();
+    } else if (l.re->NumberOfCapturingGroups() < rules_[i].verify.pair_group) {
+      l.error = fmt::format("verify.pair_group {} but the regex has {} capture groups", rules_[i].verify.pair_group,
+                            l.re->NumberOfCapturingGroups());
       l.re.reset();
     } else if (l.re->NumberOfCapturingGroups() < rules_[i].secret_group) {
       l.error = fmt::format("secret_group {} but the regex has {} capture groups", rules_[i].secret_group,

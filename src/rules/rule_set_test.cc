@@ -78,3 +78,38 @@ TEST_CASE("rule_set: disabled rules are gone and find() knows the rest", "[rules
   CHECK(set.find("example-key") == nullptr);
   REQUIRE(set.find("example-other") != nullptr);
 }
+
+TEST_CASE("rule_set: [rules.verify] and [rules.revoke] load; only https:// is accepted", "[rules]") {
+  std::string rule = std::string(kOneRule) + R"(
+[rules.verify]
+url = "https://example.invalid/whoami"
+headers = ["Authorization: Bearer {secret}"]
+invalid = [401, 403]
+identity = ["user=name"]
+
+[rules.revoke]
+method = "POST"
+url = "https://example.invalid/revoke"
+body = '{"credentials": ["{secret}"]}'
+accepted = [202]
+)";
+  std::vector<Rule> rules;
+  REQUIRE_FALSE(RuleSet::parse_file(rule, "example.toml", rules));
+  REQUIRE(rules.size() == 1);
+  CHECK(rules[0].verify.kind == "http");
+  CHECK(rules[0].verify.method == "GET");
+  CHECK(rules[0].verify.headers == std::vector<std::string>{"Authorization: Bearer {secret}"});
+  CHECK(rules[0].verify.live == std::vector<int>{200});
+  CHECK(rules[0].verify.invalid == std::vector<int>{401, 403});
+  CHECK(rules[0].revoke.method == "POST");
+  CHECK(rules[0].revoke.live == std::vector<int>{202});
+
+  std::vector<Rule> plain;
+  auto st = RuleSet::parse_file(std::string(kOneRule) + "\n[rules.verify]\nurl = \"http://example.invalid/\"\n",
+                                "example.toml", plain);
+  REQUIRE(st);
+  CHECK(st->message.find("https://") != std::string::npos);
+  std::vector<Rule> unknown;
+  CHECK(RuleSet::parse_file(std::string(kOneRule) + "\n[rules.verify]\nurl = \"https://x.invalid/\"\nsend_to = 1\n",
+                            "example.toml", unknown));
+}

@@ -309,6 +309,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       f.advice = rule.advice;
       f.path = std::string(path);
       f.secret = std::string(secret);
+      if (m.pair_end > m.pair_begin) f.pair = std::string(v.text.substr(m.pair_begin, m.pair_end - m.pair_begin));
       f.offset = ob;
       f.end_offset = oe;
       f.fingerprint = policy_.fingerprints()(rule.id, secret);

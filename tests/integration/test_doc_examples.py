@@ -21,7 +21,7 @@ class DocConfigExamples(RepoTestCase):
                 continue
             for i, block in enumerate(toml_blocks(path)):
                 # A .keyward.toml has config sections; a rule file starts with `provider`.
-                if not re.search(r"^\[(allowlist|rules_config|rule\.|checkpoints|server)", block, flags=re.M):
+                if not re.search(r"^\[(allowlist|rules_config|rule\.|checkpoints|server|verify)", block, flags=re.M):
                     continue
                 cfg = os.path.join(self.tmp, f"example-{checked}.toml")
                 with open(cfg, "w") as f:
