@@ -29,15 +29,17 @@ Scan options
     --show-secrets        print secrets unmasked (they are masked by default)
     --config <file>       read configuration from <file> (default: .keyward.toml at the root;
                           a gitleaks/Betterleaks TOML file is accepted too)
-    --baseline <file>     do not report findings listed in <file>
-    --report-unused       with --baseline, list baseline entries that matched nothing
+    --baseline <file>     do not report findings listed in <file> (default: the file
+                          baseline = "..." in .keyward.toml names, else .keyward-baseline
+                          at the root, when present; -v names the one in use)
+    --report-unused       with a baseline, list baseline entries that matched nothing
     --rules <dir>         load rules from <dir> instead of the installed patterns
     -j, --jobs <n>        scan with <n> threads (history; default: every core)
     --strict              history, range, pre-push: what a shallow or partial clone lacks
                           is an error (exit 2), not a warning; any other missing or corrupt
                           object always is
     --color <when>        auto (default), always or never; NO_COLOR turns it off
-    --no-progress         no progress bar on long sweeps
+    --no-progress         no progress line on long sweeps (history and folders)
     -q, --quiet           print nothing but findings and errors
     -v, --verbose         also print notes (skipped submodules, LFS pointers, ...)
 
@@ -52,9 +54,11 @@ Commands
     help [<command>]                 show help for a command
     version                          print the version
 
-Exit status: 0 nothing found, 1 findings (the commit is blocked), 2 usage or runtime error
-(the commit is blocked too). To bypass the hook on purpose: git commit --no-verify, or
-KEYWARD_SKIP=1 git commit.
+Exit status: 0 nothing found, 1 findings, 2 usage or runtime error; in a hook either blocks
+the commit (or merge, or push). To bypass the hook on purpose: git commit --no-verify, or
+KEYWARD_SKIP=1 git commit. Not a secret? '# keyward:allow' on its line, or (where no comment
+fits: JSON, notebook outputs) its fingerprint, printed with each finding, under
+[allowlist] fingerprints in .keyward.toml.
 )";
 
 const char* kRulesHelp = R"(usage: keyward rules [<id>] [--test] [--format json] [--rules <dir>] [--config <file>]
