@@ -33,6 +33,7 @@ Scan options
                           baseline = "..." in .keyward.toml names, else .keyward-baseline
                           at the root, when present; -v names the one in use)
     --report-unused       with a baseline, list baseline entries that matched nothing
+    --no-baseline         use no baseline, not even the default one
     --rules <dir>         load rules from <dir> instead of the installed patterns
     -j, --jobs <n>        scan with <n> threads (history; default: every core)
     --strict              history, range, pre-push: what a shallow or partial clone lacks
@@ -108,7 +109,7 @@ unless the file or .keyward.toml already has one). Scans what a plain `keyward` 
 const std::vector<std::string> kCommands = {"rules", "install", "uninstall", "baseline", "help", "version"};
 const std::vector<std::string> kOptions = {
     "--format", "--output", "--config", "--baseline", "--rules", "--jobs", "--color", "--range", "--hook",
-    "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused",
+    "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused", "--no-baseline",
     "--no-color", "--no-progress", "--quiet", "--verbose", "--help", "--version", "--test", "--pre-push",
     "--pre-receive", "--force", "--global"};
 
@@ -281,6 +282,7 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (a == "--strict") o.strict = true;
     else if (a == "--show-secrets") o.show_secrets = true;
     else if (a == "--report-unused") o.report_unused = true;
+    else if (a == "--no-baseline") o.no_baseline = true;
     else if (a == "--no-color") o.color = "never";
     else if (a == "--no-progress") o.progress = false;
     else if (a == "-q" || a == "--quiet") o.quiet = true;
@@ -303,6 +305,7 @@ Result<Options> parse_args(int argc, char** argv) {
               (o.stdin_input ? 1 : 0);
   if ((o.command == Options::Command::Scan || o.command == Options::Command::Baseline) && modes > 1)
     return Error{"choose one of --all-history, --range, paths and - (standard input)"};
+  if (o.no_baseline && !o.baseline.empty()) return Error{"--no-baseline and --baseline contradict each other"};
   if (!o.stdin_name.empty() && !o.stdin_input) return Error{"--stdin-name names standard input: use it with - or --stdin"};
   if (o.stdin_input && !o.hook.empty()) return Error{"- (standard input) cannot be used with --hook"};
   if (o.hook == "commit-msg" && o.paths.size() != 1)

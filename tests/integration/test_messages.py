@@ -390,6 +390,9 @@ class BaselineWithoutFlagsTest(RepoTestCase):
             self.assertEqual(r.rc, 0, (args, r.all))
             self.assertEqual(r.err.count("note: baseline"), 1, (args, r.err))
         self.assertNoSecret(r.all, self.tok)
+        r = self.keyward("--all-history", "--no-baseline")
+        self.assertEqual(r.rc, 1, r.all)
+        self.assertNoSecret(r.all, self.tok)
 
     def test_baseline_key_in_config(self):
         os.makedirs(os.path.join(self.repo, "ci"))
