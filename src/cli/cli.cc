@@ -29,8 +29,11 @@ Scan options
     --show-secrets        print secrets unmasked (they are masked by default)
     --config <file>       read configuration from <file> (default: .keyward.toml at the root;
                           a gitleaks/Betterleaks TOML file is accepted too)
-    --baseline <file>     do not report findings listed in <file>
-    --report-unused       with --baseline, list baseline entries that matched nothing
+    --baseline <file>     do not report findings listed in <file> (default: the file
+                          baseline = "..." in .keyward.toml names, else .keyward-baseline
+                          at the root, when present; -v names the one in use)
+    --report-unused       with a baseline, list baseline entries that matched nothing
+    --no-baseline         use no baseline, not even the default one
     --rules <dir>         load rules from <dir> instead of the installed patterns
     -j, --jobs <n>        scan with <n> threads (history; default: every core)
     --verify              ask each finding's provider whether it is live (sends the secret
@@ -39,7 +42,7 @@ Scan options
                           is an error (exit 2), not a warning; any other missing or corrupt
                           object always is
     --color <when>        auto (default), always or never; NO_COLOR turns it off
-    --no-progress         no progress bar on long sweeps
+    --no-progress         no progress line on long sweeps (history and folders)
     -q, --quiet           print nothing but findings and errors
     -v, --verbose         also print notes (skipped submodules, LFS pointers, ...)
 
@@ -57,9 +60,11 @@ Commands
     help [<command>]                 show help for a command
     version                          print the version
 
-Exit status: 0 nothing found, 1 findings (the commit is blocked), 2 usage or runtime error
-(the commit is blocked too). To bypass the hook on purpose: git commit --no-verify, or
-KEYWARD_SKIP=1 git commit.
+Exit status: 0 nothing found, 1 findings, 2 usage or runtime error; in a hook either blocks
+the commit (or merge, or push). To bypass the hook on purpose: git commit --no-verify, or
+KEYWARD_SKIP=1 git commit. Not a secret? '# keyward:allow' on its line, or (where no comment
+fits: JSON, notebook outputs) its fingerprint, printed with each finding, under
+[allowlist] fingerprints in .keyward.toml.
 )";
 
 const char* kRulesHelp = R"(usage: keyward rules [<id>] [--test] [--format json] [--rules <dir>] [--config <file>]
@@ -123,7 +128,7 @@ cannot revoke, 2 a revocation failed or an error. See docs/verification.md.
 const std::vector<std::string> kCommands = {"rules", "install", "uninstall", "baseline", "revoke", "help", "version"};
 const std::vector<std::string> kOptions = {
     "--format", "--output", "--config", "--baseline", "--rules", "--jobs", "--color", "--range", "--hook",
-    "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused",
+    "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused", "--no-baseline",
     "--no-color", "--no-progress", "--quiet", "--verbose", "--help", "--version", "--test", "--pre-push",
     "--pre-receive", "--force", "--global", "--verify", "--yes"};
 
@@ -301,6 +306,7 @@ Result<Options> parse_args(int argc, char** argv) {
     else if ((a == "--yes" || a == "-y") && o.command == Options::Command::Revoke) o.yes = true;
     else if (a == "--show-secrets") o.show_secrets = true;
     else if (a == "--report-unused") o.report_unused = true;
+    else if (a == "--no-baseline") o.no_baseline = true;
     else if (a == "--no-color") o.color = "never";
     else if (a == "--no-progress") o.progress = false;
     else if (a == "-q" || a == "--quiet") o.quiet = true;
@@ -324,6 +330,7 @@ Result<Options> parse_args(int argc, char** argv) {
   if ((o.command == Options::Command::Scan || o.command == Options::Command::Baseline ||
        o.command == Options::Command::Revoke) && modes > 1)
     return Error{"choose one of --all-history, --range, paths and - (standard input)"};
+  if (o.no_baseline && !o.baseline.empty()) return Error{"--no-baseline and --baseline contradict each other"};
   if (!o.stdin_name.empty() && !o.stdin_input) return Error{"--stdin-name names standard input: use it with - or --stdin"};
   if (o.stdin_input && !o.hook.empty()) return Error{"- (standard input) cannot be used with --hook"};
   if (o.command == Options::Command::Revoke && !o.hook.empty()) return Error{"'keyward revoke' cannot be used with --hook"};

@@ -30,6 +30,7 @@ struct Options {
   std::string color = "auto";       // auto | always | never
   bool show_secrets = false;
   bool report_unused = false;
+  bool no_baseline = false;         // --no-baseline: report every finding, baselined or not
   bool quiet = false;
   bool verbose = false;
   bool progress = true;             // --no-progress turns the bar off

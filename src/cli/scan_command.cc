@@ -204,6 +204,7 @@ Result<ChosenBaseline> find_baseline(const Options& o, const Config& cfg, git_re
     c.from = o.baseline + " (--baseline)";
     return c;
   }
+  if (o.no_baseline) return c;
   std::string path, why;
   bool required = false;
   if (!cfg.baseline.empty()) {

@@ -49,7 +49,7 @@ class DocsTest(unittest.TestCase):
 
     def test_framework_snippets_name_the_real_hooks(self):
         ids = re.findall(r"^- id: (\S+)", read(".pre-commit-hooks.yaml"), re.M)
-        self.assertEqual(ids, ["keyward", "keyward-push"])
+        self.assertEqual(ids, ["keyward", "keyward-push", "keyward-files"])
         for doc in ("README.md", "docs/user-guide.md"):
             if not os.path.exists(os.path.join(SOURCE_DIR, doc)):
                 continue

@@ -7,12 +7,16 @@ built at run time."""
 import base64
 import json
 import os
+import pty
 import random
 import re
+import select
+import subprocess
+import time
 import unicodedata
 import unittest
 
-from kwtest import RepoTestCase, fake_hf_token
+from kwtest import KEYWARD, RepoTestCase, fake_hf_token
 from nbfiles import code_cell, dumps, notebook, stream
 
 CLEAR = "jupyter nbconvert --clear-output --inplace"
@@ -293,6 +297,70 @@ class MistypedTest(RepoTestCase):
         self.assertIn("no help on 'bogus'", r.err)
 
 
+class ProgressTest(RepoTestCase):
+    """The progress line needs stderr to be a terminal: a pseudo-terminal here."""
+
+    def run_on_pty(self, *args):
+        master, slave = pty.openpty()
+        start = time.monotonic()
+        p = subprocess.Popen([KEYWARD, *args], cwd=self.repo, env=self.env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        buf = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 120)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            buf += chunk
+        p.wait()
+        os.close(master)
+        lines = [l.replace(b"\x1b[K", b"").decode() for l in buf.split(b"\r")]
+        return p.returncode, [l for l in lines if l.startswith("keyward: ") and ("%" in l or "counting" in l)], \
+            time.monotonic() - start
+
+    def assertNeverBackwards(self, lines):
+        pcts = [int(re.match(r"keyward:\s+(\d+)%", l).group(1)) for l in lines if "%" in l]
+        self.assertEqual(pcts, sorted(pcts), lines)
+        for l in lines:
+            if "counting" in l:
+                self.assertNotIn("%", l)
+
+    def make_files(self, n, version=0):
+        for i in range(n):
+            self.write(f"d{i % 50}/f{i}.py", f"x = {i} + {version}\n" * 300)
+
+    def test_folder_sweep_draws_progress(self):
+        os.makedirs(self.repo)
+        self.make_files(6000)
+        rc, lines, took = self.run_on_pty("-j1", ".")
+        self.assertEqual(rc, 0)
+        if not lines and took < 0.5:  # the first line is drawn after 0.2 s
+            self.skipTest(f"the sweep took {took:.2f} s, before the first progress line")
+        self.assertTrue(lines, "no progress line on a sweep of %.1f s" % took)
+        self.assertTrue(all(" files, " in l for l in lines if "%" in l), lines)
+        self.assertNeverBackwards(lines)
+        rc, lines, _ = self.run_on_pty("-j1", "--no-progress", ".")
+        self.assertEqual(lines, [])
+
+    def test_history_progress_never_goes_backwards(self):
+        self.init_repo(hook=False)
+        for batch in range(3):  # blobs discovered commit by commit
+            self.make_files(2000, batch)
+            self.git("add", "-A")
+            self.git("commit", "-q", "-m", f"batch {batch}")
+        rc, lines, took = self.run_on_pty("-j1", "--all-history")
+        self.assertEqual(rc, 0)
+        if not lines and took < 1.0:
+            self.skipTest(f"the sweep took {took:.2f} s, before the first progress line")
+        self.assertNeverBackwards(lines)
+
+
 class BaselineWithoutFlagsTest(RepoTestCase):
     def setUp(self):
         super().setUp()
@@ -321,6 +389,9 @@ class BaselineWithoutFlagsTest(RepoTestCase):
             r = self.keyward(*args, "-v")
             self.assertEqual(r.rc, 0, (args, r.all))
             self.assertEqual(r.err.count("note: baseline"), 1, (args, r.err))
+        self.assertNoSecret(r.all, self.tok)
+        r = self.keyward("--all-history", "--no-baseline")
+        self.assertEqual(r.rc, 1, r.all)
         self.assertNoSecret(r.all, self.tok)
 
     def test_baseline_key_in_config(self):

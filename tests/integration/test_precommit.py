@@ -238,10 +238,14 @@ class Bypass(RepoTestCase):
 class Errors(RepoTestCase):
     def test_outside_a_repository_exit_2_with_a_clear_message(self):
         os.makedirs(self.repo)
-        r = self.keyward()
+        r = self.keyward("--hook", "pre-commit")
         self.assertEqual(r.rc, 2)
         self.assertIn("not a git repository", r.err)
         self.assertIn("--no-verify", r.err)
+        r = self.keyward()  # by hand there is no commit to bypass
+        self.assertEqual(r.rc, 2)
+        self.assertIn("not a git repository", r.err)
+        self.assertNotIn("--no-verify", r.err)
 
     def test_minus_C(self):
         self.init_repo(hook=False)
