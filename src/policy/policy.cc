@@ -57,7 +57,9 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   // (a PEM's DER, a JWT's JSON) is not, so placeholders of those shapes are still dropped.
   bool checksummed = v.validity == Validity::Valid && v.kind == "checksum";
   if (!checksummed && rule.check_placeholders && looks_like_placeholder(secret)) return false;
-  if (!checksummed && word_filtered_[rule_index] && words_->made_of_words(secret)) return false;
+  if (!checksummed && rule.check_placeholders &&
+      (word_filtered_[rule_index] ? words_->made_of_words(secret) : words_->dotted_name(random_part(secret))))
+    return false;
   return true;
 }
 

@@ -9,6 +9,7 @@ namespace keyward {
 
 namespace {
 
+bool separator(char c) { return c == '.' || c == '_' || c == '-'; }
 bool upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool lower(char c) { return c >= 'a' && c <= 'z'; }
 
@@ -37,8 +38,15 @@ size_t WordFilter::covered_in_piece(std::string_view piece) const {
 
 double WordFilter::coverage(std::string_view body) const {
   if (body.empty() || words_.empty()) return 0.0;
-  for (char c : body)
-    if (!upper(c) && !lower(c)) return 0.0;
+  // Letters, and a few separators or digits between pieces (`OAuth2Credentials`,
+  // `client.OAuth2Credentials.`); random tokens with separators or digits carry more digits.
+  size_t letters = 0, digits = 0;
+  for (char c : body) {
+    if (upper(c) || lower(c)) ++letters;
+    else if (c >= '0' && c <= '9') ++digits;
+    else if (!separator(c)) return 0.0;
+  }
+  if (letters == 0 || digits > kMaxDigits) return 0.0;
   // Identifier pieces: a capital starts one (Cache), an upper-case run is one (HTTP) but
   // for its last capital when lower case follows (HTTPServer: HTTP, Server).
   std::string piece;
@@ -49,6 +57,10 @@ double WordFilter::coverage(std::string_view body) const {
   };
   for (size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
+    if (!upper(c) && !lower(c)) {  // a separator or digit ends a piece
+      flush();
+      continue;
+    }
     if (i > 0 && upper(c)) {
       bool prev_lower = lower(body[i - 1]);
       bool run_ends = upper(body[i - 1]) && i + 1 < body.size() && lower(body[i + 1]);
@@ -57,13 +69,22 @@ double WordFilter::coverage(std::string_view body) const {
     piece += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   flush();
-  return static_cast<double>(covered) / static_cast<double>(body.size());
+  return static_cast<double>(covered) / static_cast<double>(letters);
 }
 
 bool WordFilter::made_of_words(std::string_view secret) const {
   std::string_view body = random_part(secret);
-  if (body.size() < kMinLetters) return false;
+  size_t letters = 0;
+  for (char c : body) letters += upper(c) || lower(c);
+  if (letters < kMinLetters) return false;
   return coverage(body) >= kMinCoverage;
+}
+
+bool WordFilter::dotted_name(std::string_view secret) const {
+  // Three segments or more, each a word piece: `projects.locations.operations`.
+  size_t segments = 1;
+  for (char c : secret) segments += c == '.';
+  return segments >= 3 && made_of_words(secret);
 }
 
 }  // namespace keyward

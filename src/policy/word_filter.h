@@ -3,9 +3,11 @@
 // Real tokens are not made of words: their letters change case at random, so the pieces
 // between case changes are one or two letters long and no word list covers them.
 //
-// How it judges: the random part (after a provider prefix) must be letters only, at least
-// kMinLetters of them. It is cut into identifier pieces at case changes (`Pretrained`,
-// `Cache`, `HTTP`, `Server` in `HTTPServer`), and each piece, lower-cased, is segmented
+// How it judges: the random part (after a provider prefix) must be letters, with at most
+// kMaxDigits digits and any of the separators `.`, `_`, `-` (a qualified name such as
+// `client.OAuth2Credentials`), and at least kMinLetters letters. It is cut into identifier
+// pieces at separators, digits and case changes (`Pretrained`, `Cache`, `HTTP`, `Server` in
+// `HTTPServer`), and each piece, lower-cased, is segmented
 // into vocabulary words of three letters or more by dynamic programming (the most letters
 // covered). The token is words when they cover at least kMinCoverage of its letters.
 #pragma once
@@ -21,14 +23,19 @@ class WordFilter {
   static constexpr size_t kMinLetters = 12;
   static constexpr double kMinCoverage = 0.8;
   static constexpr size_t kMinWord = 3;
+  static constexpr size_t kMaxDigits = 2;
 
   // words must outlive the filter (the rule set's vocabulary owns them).
   explicit WordFilter(const std::vector<std::string>& words);
 
-  // Share of body's letters covered by vocabulary words (0 when body is not letters only).
+  // Share of body's letters covered by vocabulary words (0 when body holds other characters
+  // or more than kMaxDigits digits).
   double coverage(std::string_view body) const;
   // True if secret's random part is made of words (see above).
   bool made_of_words(std::string_view secret) const;
+  // A dotted name of three segments or more made of words (`projects.locations.operations`):
+  // judged even for rules whose values people choose, since no one's password reads so.
+  bool dotted_name(std::string_view secret) const;
   bool empty() const { return words_.empty(); }
 
  private:
