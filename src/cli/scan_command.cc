@@ -19,6 +19,7 @@
 #include "checkpoint.h"
 #include "disk_source.h"
 #include "engine.h"
+#include "environment.h"
 #include "fingerprint.h"
 #include "git_handles.h"
 #include "gitlab_reporter.h"
@@ -76,10 +77,11 @@ Result<Config> find_config(const Options& o, const std::string& root) {
 // unstaged or untracked .keyward.toml (which the commit does not carry) cannot allowlist
 // the secret being committed. A difference from the working tree is said, once. (Run by
 // hand, keyward reads the working tree's file, so a config can be tried before staging.)
-Result<Config> find_staged_config(const Options& o, git_repository* repo, const std::string& root) {
+Result<Config> find_staged_config(const Options& o, git_repository* repo, const std::string& root,
+                                  const std::string& index_file) {
   if (!o.config.empty()) return load_config(o.config);
   std::string worktree = root + "/.keyward.toml";
-  auto staged = staged_file_text(repo, ".keyward.toml");
+  auto staged = staged_file_text(repo, ".keyward.toml", index_file);
   if (!staged) return Error{staged.error()};
   if (!*staged) {
     if (file_exists(worktree) && !o.quiet)
@@ -208,6 +210,7 @@ Status choose_fingerprint_keys(Config& cfg, const std::vector<std::string>& cand
 // lines, so the report is plain text without colour; errors refuse the push (fail closed)
 // unless the admin chose [server] on_error = "accept".
 int run_pre_receive(const Options& o) {
+  const Environment env = Environment::read();
   auto start = std::chrono::steady_clock::now();
   GitLibrary git;
   RepoPtr repo;
@@ -261,8 +264,8 @@ int run_pre_receive(const Options& o) {
   if (auto st = choose_fingerprint_keys(*cfg, {known.key}, false, repo.get())) return refuse(st->message);
 
   EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
-  eo.cache_dir = default_cache_dir();
+  eo.rules_dir = env.rules_dir(o.rules_dir);
+  eo.cache_dir = env.cache_dir();
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return refuse(engine.error());
@@ -304,6 +307,7 @@ int run_pre_receive(const Options& o) {
 
 // The commit-msg hook: the message file git is about to commit.
 int run_commit_msg(const Options& o) {
+  const Environment env = Environment::read();
   std::ifstream in(o.paths[0], std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -329,8 +333,8 @@ int run_commit_msg(const Options& o) {
   if (!root.empty()) candidates.push_back(baseline_key(root + "/.keyward-baseline"));
   if (auto st = choose_fingerprint_keys(*cfg, candidates, false, repo.get())) return fail(o, st->message);
   EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
-  eo.cache_dir = default_cache_dir();
+  eo.rules_dir = env.rules_dir(o.rules_dir);
+  eo.cache_dir = env.cache_dir();
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, engine.error());
@@ -400,6 +404,7 @@ int run_scan(const Options& o) {
     if (!o.quiet) std::cerr << "keyward: note: KEYWARD_SKIP=1 is ignored: it skips only the git hooks\n";
   }
   if (o.hook == "commit-msg") return run_commit_msg(o);
+  const Environment env = Environment::read();
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
     return fail(o, fmt::format("cannot change to '{}': {}", o.chdir, std::strerror(errno)));
@@ -412,7 +417,7 @@ int run_scan(const Options& o) {
   {
     // Like git: GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE and friends are honoured. `git commit
     // -a` and `git commit PATH` run the hook with GIT_INDEX_FILE naming a temporary index.
-    OpenedRepository opened = open_repository_from_env();
+    OpenedRepository opened = open_repository_from_env(env.git);
     if (opened.repo) {
       repo = std::move(opened.repo);
       if (const char* wd = git_repository_workdir(repo.get())) root = wd;
@@ -428,7 +433,7 @@ int run_scan(const Options& o) {
 
   // The hook (a real commit) takes the staged policy; a run by hand checks the working tree's.
   bool staged_mode = o.hook == "pre-commit";
-  auto cfg = staged_mode && repo && !root.empty() ? find_staged_config(o, repo.get(), root)
+  auto cfg = staged_mode && repo && !root.empty() ? find_staged_config(o, repo.get(), root, env.git.index_file)
                                                   : find_config(o, git_mode ? root : (root.empty() ? "." : root));
   if (!cfg) return fail(o, cfg.error());
   // Read before scanning: a wrong file fails fast, and its key computes the fingerprints.
@@ -452,8 +457,8 @@ int run_scan(const Options& o) {
       return fail(o, st->message);
   }
   EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
-  eo.cache_dir = default_cache_dir();
+  eo.rules_dir = env.rules_dir(o.rules_dir);
+  eo.cache_dir = env.cache_dir();
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, (*&engine).error());
@@ -502,7 +507,7 @@ int run_scan(const Options& o) {
     st = scan_ranges(repo.get(), e, ho, report);
   } else {
     report.mode = o.hook == "pre-merge-commit" ? "pre-merge-commit" : "pre-commit";
-    st = scan_staged(repo.get(), e, report);
+    st = scan_staged(repo.get(), e, report, {}, env.staged());
   }
   if (st) return fail(o, st->message);
 
@@ -592,14 +597,15 @@ int run_scan(const Options& o) {
 }
 
 int run_rules(const Options& o) {
+  const Environment env = Environment::read();
   auto cfg = o.config.empty() ? Result<Config>(Config{}) : load_config(o.config);
   if (!cfg) return fail(o, cfg.error());
   EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
+  eo.rules_dir = env.rules_dir(o.rules_dir);
   // The rule cache holds what scanning needs, not the examples: --test, one rule shown
   // whole and the JSON list read the rule files themselves.
   bool need_examples = o.rules_test || !o.rule_id.empty() || o.format == "json";
-  eo.cache_dir = need_examples ? "" : default_cache_dir();
+  eo.cache_dir = need_examples ? "" : env.cache_dir();
   eo.config = std::move(*cfg);
   // Examples are judged by the rules alone: no allowlists.
   if (o.rules_test)
@@ -628,6 +634,7 @@ int run_install(const Options& o) {
   io.pre_receive = o.pre_receive;
   io.force = o.force;
   io.global = o.global;
+  io.config_home = Environment::read().config_home();
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   io.binary = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "keyward";
