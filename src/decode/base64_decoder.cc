@@ -104,7 +104,7 @@ void map_run(const View& src, size_t a, size_t e, bool short_tail, std::string_v
     if (src.map[mid].view <= a) lo = mid; else hi = mid;
   }
   const OffsetPiece& p = src.map[lo];
-  size_t piece_end = lo + 1 < src.map.size() ? src.map[lo + 1].view : src.text.size();
+  size_t piece_end = lo + 1 < src.map.size() ? src.map[lo + 1].view : src.text().size();
   if (p.exact && p.group == 1 && p.orig_end == p.orig && p.view <= a && e <= piece_end) {
     size_t o = p.orig + (a - p.view) * p.stride;
     b.grouped(bytes, o, 3, 4 * p.stride, short_tail ? p.orig + (e - p.view) * p.stride : 0);
@@ -145,7 +145,7 @@ void map_block(const View& src, const std::vector<Seg>& segs, size_t total, std:
 }  // namespace
 
 bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out) {
-  std::string_view t = src.text;
+  std::string_view t = src.text();
   const size_t n = t.size();
   ViewBuilder b("base64");
   std::string dec, chars;

@@ -265,7 +265,7 @@ size_t next_switch(std::string_view t, size_t from) {
 }  // namespace
 
 bool decode_encoded_commands(const View& src, size_t budget, View& out) {
-  std::string_view t = src.text;
+  std::string_view t = src.text();
   ViewBuilder b("powershell-encoded-command");
   std::string bytes, tmp;
   for (size_t at = 0; (at = next_switch(t, at)) < t.size() && b.size() < budget; ++at) {
