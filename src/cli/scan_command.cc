@@ -185,6 +185,36 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+// The one way every command builds its engine: rules from --rules, else $KEYWARD_RULES,
+// else beside the binary; caches in the environment's cache directory (none for commands
+// that need the rule files' examples); the configuration's notes said once.
+Result<std::unique_ptr<Engine>> load_engine(const Options& o, const Environment& env, Config cfg,
+                                            bool use_cache = true) {
+  EngineOptions eo;
+  eo.rules_dir = env.rules_dir(o.rules_dir);
+  eo.cache_dir = use_cache ? env.cache_dir() : "";
+  eo.config = std::move(cfg);
+  return Engine::create(std::move(eo));
+}
+
+// The one way every scan writes its report: the format asked for (text when none), to
+// `out`; a text report with nothing to say is left out when `quiet_if_clean`.
+void write_report(std::ostream& out, const std::string& format_flag, const Report& report, const ReportOptions& ro,
+                  bool quiet_if_clean) {
+  std::string format = format_flag.empty() ? "text" : format_flag;
+  if (format == "json") write_json(out, report, ro);
+  else if (format == "sarif") write_sarif(out, report, ro);
+  else if (format == "gitlab") write_gitlab(out, report, ro);
+  else if (!quiet_if_clean || !report.findings.empty()) write_text(out, report, ro);
+}
+
+// Findings in one order for every report: path, line, column, rule.
+void sort_findings(Report& report) {
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
+  });
+}
+
 // The keys fingerprints are computed with, in order: fingerprint_key in the config, then
 // the given candidates (keys of baselines in play), then a new random key when one is
 // wanted and none was found, then a salt from the repository's identity. The first is the
@@ -263,11 +293,7 @@ int run_pre_receive(const Options& o) {
   }
   if (auto st = choose_fingerprint_keys(*cfg, {known.key}, false, repo.get())) return refuse(st->message);
 
-  EngineOptions eo;
-  eo.rules_dir = env.rules_dir(o.rules_dir);
-  eo.cache_dir = env.cache_dir();
-  eo.config = std::move(*cfg);
-  auto engine = Engine::create(std::move(eo));
+  auto engine = load_engine(o, env, std::move(*cfg));
   if (!engine) return refuse(engine.error());
   const Engine& e = **engine;
   print_config_notes(e.config(), o.verbose, o.quiet);
@@ -282,18 +308,12 @@ int run_pre_receive(const Options& o) {
   if (auto st = scan_pre_receive(repo.get(), e, po, *refs, report)) return refuse(st->message);
 
   if (!baseline.empty()) e.scanner().policy().apply_baseline(known, report.findings);
-  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
-  });
+  sort_findings(report);
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ReportOptions ro;
   ro.verbose = o.verbose;
   ro.color = false;  // relayed as "remote:" lines: escape codes would show as garbage
-  std::string format = o.format.empty() ? "text" : o.format;
-  if (format == "json") write_json(std::cout, report, ro);
-  else if (format == "sarif") write_sarif(std::cout, report, ro);
-  else if (format == "gitlab") write_gitlab(std::cout, report, ro);
-  else if (!report.findings.empty() || o.verbose) write_text(std::cout, report, ro);
+  write_report(std::cout, o.format, report, ro, /*quiet_if_clean=*/!o.verbose);
   std::cout.flush();
   size_t k = report.findings.size();
   // One line for the server's logs as much as for the pusher.
@@ -332,11 +352,7 @@ int run_commit_msg(const Options& o) {
   std::vector<std::string> candidates{given.key};
   if (!root.empty()) candidates.push_back(baseline_key(root + "/.keyward-baseline"));
   if (auto st = choose_fingerprint_keys(*cfg, candidates, false, repo.get())) return fail(o, st->message);
-  EngineOptions eo;
-  eo.rules_dir = env.rules_dir(o.rules_dir);
-  eo.cache_dir = env.cache_dir();
-  eo.config = std::move(*cfg);
-  auto engine = Engine::create(std::move(eo));
+  auto engine = load_engine(o, env, std::move(*cfg));
   if (!engine) return fail(o, engine.error());
   Report report;
   report.rules = &(*engine)->rules();
@@ -350,7 +366,7 @@ int run_commit_msg(const Options& o) {
   ReportOptions ro;
   ro.show_secrets = o.show_secrets;
   ro.color = want_color(o, ::isatty(1));
-  write_text(std::cout, report, ro);
+  write_report(std::cout, "", report, ro, /*quiet_if_clean=*/false);  // a message is text: --format is for scans
   return 1;
 }
 
@@ -456,12 +472,8 @@ int run_scan(const Options& o) {
     if (auto st = choose_fingerprint_keys(*cfg, candidates, o.command == Options::Command::Baseline, repo.get()))
       return fail(o, st->message);
   }
-  EngineOptions eo;
-  eo.rules_dir = env.rules_dir(o.rules_dir);
-  eo.cache_dir = env.cache_dir();
-  eo.config = std::move(*cfg);
-  auto engine = Engine::create(std::move(eo));
-  if (!engine) return fail(o, (*&engine).error());
+  auto engine = load_engine(o, env, std::move(*cfg));
+  if (!engine) return fail(o, engine.error());
   if (!engine.value()->note().empty() && o.verbose) {
     std::istringstream notes(engine.value()->note());
     for (std::string line; std::getline(notes, line);) std::cerr << "keyward: note: " << line << '\n';
@@ -515,9 +527,7 @@ int run_scan(const Options& o) {
     auto unused = e.scanner().policy().apply_baseline(given, report.findings);
     if (o.report_unused) report.unused_baseline = unused;
   }
-  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
-  });
+  sort_findings(report);
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Outside git (`keyward DIR` before an upload) nothing is committed: a checkpoint folder
@@ -570,10 +580,7 @@ int run_scan(const Options& o) {
   }
   std::string format = o.format.empty() ? "text" : o.format;
   ro.color = want_color(o, o.output.empty() && ::isatty(1));
-  if (format == "json") write_json(*out, report, ro);
-  else if (format == "sarif") write_sarif(*out, report, ro);
-  else if (format == "gitlab") write_gitlab(*out, report, ro);
-  else if (!o.quiet || !report.findings.empty()) write_text(*out, report, ro);
+  write_report(*out, format, report, ro, /*quiet_if_clean=*/o.quiet);
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
   // With -o the terminal shows nothing else, so the summary says where the report went.
@@ -600,18 +607,13 @@ int run_rules(const Options& o) {
   const Environment env = Environment::read();
   auto cfg = o.config.empty() ? Result<Config>(Config{}) : load_config(o.config);
   if (!cfg) return fail(o, cfg.error());
-  EngineOptions eo;
-  eo.rules_dir = env.rules_dir(o.rules_dir);
   // The rule cache holds what scanning needs, not the examples: --test, one rule shown
   // whole and the JSON list read the rule files themselves.
   bool need_examples = o.rules_test || !o.rule_id.empty() || o.format == "json";
-  eo.cache_dir = need_examples ? "" : env.cache_dir();
-  eo.config = std::move(*cfg);
   // Examples are judged by the rules alone: no allowlists.
   if (o.rules_test)
-    eo.config.allow_paths.clear(), eo.config.allow_regexes.clear(), eo.config.stopwords = {},
-    eo.config.allow_values = {};
-  auto engine = Engine::create(std::move(eo));
+    cfg->allow_paths.clear(), cfg->allow_regexes.clear(), cfg->stopwords = {}, cfg->allow_values = {};
+  auto engine = load_engine(o, env, std::move(*cfg), /*use_cache=*/!need_examples);
   if (!engine) return fail(o, engine.error());
   print_config_notes((*engine)->config(), true, false);
   if (o.rules_test) return test_rules(**engine, std::cout, std::cerr) ? 1 : 0;
