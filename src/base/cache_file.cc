@@ -1,7 +1,5 @@
 #include "cache_file.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,27 +45,6 @@ std::optional<std::string_view> checked_content(std::string_view file) {
   return content;
 }
 
-MappedFile::~MappedFile() {
-  if (data_) ::munmap(data_, size_);
-}
-
-bool MappedFile::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st;
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-  if (ok) {
-    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ok = p != MAP_FAILED;
-    if (ok) {
-      data_ = p;
-      size_ = static_cast<size_t>(st.st_size);
-    }
-  }
-  ::close(fd);
-  return ok;
-}
-
 bool make_dirs(const std::string& dir, unsigned mode) {
   std::string cur;
   for (size_t i = 0; i <= dir.size(); ++i) {
@@ -111,11 +88,11 @@ bool write_file_atomically(const std::string& path, const std::string& header, c
   std::string tmp = path + ".tmp.XXXXXX";
   std::vector<char> name(tmp.begin(), tmp.end());
   name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) return false;
+  UniqueFd fd(::mkstemp(name.data()));
+  if (!fd) return false;
   auto write_all = [&](const char* p, size_t len) {
     while (len > 0) {
-      ssize_t w = ::write(fd, p, len);
+      ssize_t w = ::write(fd.get(), p, len);
       if (w <= 0) return false;
       p += w;
       len -= static_cast<size_t>(w);
@@ -125,7 +102,7 @@ bool write_file_atomically(const std::string& path, const std::string& header, c
   uint32_t sum = static_cast<uint32_t>(crc_more(crc_more(0L, header.data(), header.size()), data, n));
   std::string trailer = trailer_for(sum);
   bool ok = write_all(header.data(), header.size()) && write_all(data, n) && write_all(trailer.data(), trailer.size());
-  ok = (::close(fd) == 0) && ok;
+  ok = fd.close() && ok;
   if (ok) ok = ::rename(name.data(), path.c_str()) == 0;
   if (!ok) ::unlink(name.data());
   return ok;

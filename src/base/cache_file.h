@@ -8,22 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "mapped_file.h"  // MappedFile: cache files are read through a map
+
 namespace keyward {
 
-// A read-only memory map of a whole file: no zero-fill, no copy (cache files are MBs).
-class MappedFile {
- public:
-  MappedFile() = default;
-  ~MappedFile();
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  bool open(const std::string& path);
-  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  void* data_ = nullptr;
-  size_t size_ = 0;
-};
 bool make_dirs(const std::string& dir, unsigned mode = 0700);
 // Writes header, data and the checksum trailer.
 bool write_file_atomically(const std::string& path, const std::string& header, const char* data, size_t n);

@@ -19,6 +19,7 @@
 #include "checkpoint.h"
 #include "disk_source.h"
 #include "engine.h"
+#include "environment.h"
 #include "fingerprint.h"
 #include "git_handles.h"
 #include "gitlab_reporter.h"
@@ -77,10 +78,11 @@ Result<Config> find_config(const Options& o, const std::string& root) {
 // unstaged or untracked .keyward.toml (which the commit does not carry) cannot allowlist
 // the secret being committed. A difference from the working tree is said, once. (Run by
 // hand, keyward reads the working tree's file, so a config can be tried before staging.)
-Result<Config> find_staged_config(const Options& o, git_repository* repo, const std::string& root) {
+Result<Config> find_staged_config(const Options& o, git_repository* repo, const std::string& root,
+                                  const std::string& index_file) {
   if (!o.config.empty()) return load_config(o.config);
   std::string worktree = root + "/.keyward.toml";
-  auto staged = staged_file_text(repo, ".keyward.toml");
+  auto staged = staged_file_text(repo, ".keyward.toml", index_file);
   if (!staged) return Error{staged.error()};
   if (!*staged) {
     if (file_exists(worktree) && !o.quiet)
@@ -243,6 +245,36 @@ Result<ChosenBaseline> find_baseline(const Options& o, const Config& cfg, git_re
   return c;
 }
 
+// The one way every command builds its engine: rules from --rules, else $KEYWARD_RULES,
+// else beside the binary; caches in the environment's cache directory (none for commands
+// that need the rule files' examples); the configuration's notes said once.
+Result<std::unique_ptr<Engine>> load_engine(const Options& o, const Environment& env, Config cfg,
+                                            bool use_cache = true) {
+  EngineOptions eo;
+  eo.rules_dir = env.rules_dir(o.rules_dir);
+  eo.cache_dir = use_cache ? env.cache_dir() : "";
+  eo.config = std::move(cfg);
+  return Engine::create(std::move(eo));
+}
+
+// The one way every scan writes its report: the format asked for (text when none), to
+// `out`; a text report with nothing to say is left out when `quiet_if_clean`.
+void write_report(std::ostream& out, const std::string& format_flag, const Report& report, const ReportOptions& ro,
+                  bool quiet_if_clean) {
+  std::string format = format_flag.empty() ? "text" : format_flag;
+  if (format == "json") write_json(out, report, ro);
+  else if (format == "sarif") write_sarif(out, report, ro);
+  else if (format == "gitlab") write_gitlab(out, report, ro);
+  else if (!quiet_if_clean || !report.findings.empty()) write_text(out, report, ro);
+}
+
+// Findings in one order for every report: path, line, column, rule.
+void sort_findings(Report& report) {
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
+  });
+}
+
 // The keys fingerprints are computed with, in order: fingerprint_key in the config, then
 // the given candidates (keys of baselines in play), then a new random key when one is
 // wanted and none was found, then a salt from the repository's identity. The first is the
@@ -268,6 +300,7 @@ Status choose_fingerprint_keys(Config& cfg, const std::vector<std::string>& cand
 // lines, so the report is plain text without colour; errors refuse the push (fail closed)
 // unless the admin chose [server] on_error = "accept".
 int run_pre_receive(const Options& o) {
+  const Environment env = Environment::read();
   auto start = std::chrono::steady_clock::now();
   GitLibrary git;
   RepoPtr repo;
@@ -323,11 +356,7 @@ int run_pre_receive(const Options& o) {
   }
   if (auto st = choose_fingerprint_keys(*cfg, {known.key}, false, repo.get())) return refuse(st->message);
 
-  EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
-  eo.cache_dir = default_cache_dir();
-  eo.config = std::move(*cfg);
-  auto engine = Engine::create(std::move(eo));
+  auto engine = load_engine(o, env, std::move(*cfg));
   if (!engine) return refuse(engine.error());
   const Engine& e = **engine;
   print_config_notes(e.config(), o.verbose, o.quiet);
@@ -342,18 +371,12 @@ int run_pre_receive(const Options& o) {
   if (auto st = scan_pre_receive(repo.get(), e, po, *refs, report)) return refuse(st->message);
 
   if (!baseline.empty()) e.scanner().policy().apply_baseline(known, report.findings);
-  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
-  });
+  sort_findings(report);
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ReportOptions ro;
   ro.verbose = o.verbose;
   ro.color = false;  // relayed as "remote:" lines: escape codes would show as garbage
-  std::string format = o.format.empty() ? "text" : o.format;
-  if (format == "json") write_json(std::cout, report, ro);
-  else if (format == "sarif") write_sarif(std::cout, report, ro);
-  else if (format == "gitlab") write_gitlab(std::cout, report, ro);
-  else if (!report.findings.empty() || o.verbose) write_text(std::cout, report, ro);
+  write_report(std::cout, o.format, report, ro, /*quiet_if_clean=*/!o.verbose);
   std::cout.flush();
   size_t k = report.findings.size();
   // One line for the server's logs as much as for the pusher.
@@ -367,6 +390,7 @@ int run_pre_receive(const Options& o) {
 
 // The commit-msg hook: the message file git is about to commit.
 int run_commit_msg(const Options& o) {
+  const Environment env = Environment::read();
   std::ifstream in(o.paths[0], std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -389,11 +413,7 @@ int run_commit_msg(const Options& o) {
   std::vector<std::string> candidates{given.key};
   if (!root.empty()) candidates.push_back(baseline_key(root + "/.keyward-baseline"));
   if (auto st = choose_fingerprint_keys(*cfg, candidates, false, repo.get())) return fail(o, st->message);
-  EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
-  eo.cache_dir = default_cache_dir();
-  eo.config = std::move(*cfg);
-  auto engine = Engine::create(std::move(eo));
+  auto engine = load_engine(o, env, std::move(*cfg));
   if (!engine) return fail(o, engine.error());
   Report report;
   report.rules = &(*engine)->rules();
@@ -407,7 +427,7 @@ int run_commit_msg(const Options& o) {
   ReportOptions ro;
   ro.show_secrets = o.show_secrets;
   ro.color = want_color(o, ::isatty(1));
-  write_text(std::cout, report, ro);
+  write_report(std::cout, "", report, ro, /*quiet_if_clean=*/false);  // a message is text: --format is for scans
   return 1;
 }
 
@@ -462,6 +482,7 @@ int run_scan(const Options& o) {
   }
   if (o.hook == "commit-msg") return run_commit_msg(o);
   warn_test_only_settings(std::cerr);
+  const Environment env = Environment::read();
   auto start = std::chrono::steady_clock::now();
   if (!o.chdir.empty() && ::chdir(o.chdir.c_str()) != 0)
     return fail(o, fmt::format("cannot change to '{}': {}", o.chdir, std::strerror(errno)));
@@ -474,7 +495,7 @@ int run_scan(const Options& o) {
   {
     // Like git: GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE and friends are honoured. `git commit
     // -a` and `git commit PATH` run the hook with GIT_INDEX_FILE naming a temporary index.
-    OpenedRepository opened = open_repository_from_env();
+    OpenedRepository opened = open_repository_from_env(env.git);
     if (opened.repo) {
       repo = std::move(opened.repo);
       if (const char* wd = git_repository_workdir(repo.get())) root = wd;
@@ -490,7 +511,7 @@ int run_scan(const Options& o) {
 
   // The hook (a real commit) takes the staged policy; a run by hand checks the working tree's.
   bool staged_mode = o.hook == "pre-commit";
-  auto cfg = staged_mode && repo && !root.empty() ? find_staged_config(o, repo.get(), root)
+  auto cfg = staged_mode && repo && !root.empty() ? find_staged_config(o, repo.get(), root, env.git.index_file)
                                                   : find_config(o, git_mode ? root : (root.empty() ? "." : root));
   if (!cfg) return fail(o, cfg.error());
   // Read before scanning: a wrong file fails fast, and its key computes the fingerprints.
@@ -516,12 +537,8 @@ int run_scan(const Options& o) {
     if (auto st = choose_fingerprint_keys(*cfg, candidates, o.command == Options::Command::Baseline, repo.get()))
       return fail(o, st->message);
   }
-  EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
-  eo.cache_dir = default_cache_dir();
-  eo.config = std::move(*cfg);
-  auto engine = Engine::create(std::move(eo));
-  if (!engine) return fail(o, (*&engine).error());
+  auto engine = load_engine(o, env, std::move(*cfg));
+  if (!engine) return fail(o, engine.error());
   if (!engine.value()->note().empty() && o.verbose) {
     std::istringstream notes(engine.value()->note());
     for (std::string line; std::getline(notes, line);) std::cerr << "keyward: note: " << line << '\n';
@@ -568,7 +585,7 @@ int run_scan(const Options& o) {
   } else {
     // "staged": run by hand, the same scan, but no commit is being blocked.
     report.mode = o.hook == "pre-merge-commit" ? "pre-merge-commit" : o.hook == "pre-commit" ? "pre-commit" : "staged";
-    st = scan_staged(repo.get(), e, report);
+    st = scan_staged(repo.get(), e, report, {}, env.staged());
   }
   if (st) return fail(o, st->message);
   // A module's secret found again in its __pycache__ bytecode is one finding.
@@ -578,9 +595,7 @@ int run_scan(const Options& o) {
     auto unused = e.scanner().policy().apply_baseline(given, report.findings);
     if (o.report_unused) report.unused_baseline = unused;
   }
-  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
-  });
+  sort_findings(report);
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Outside git (`keyward DIR` before an upload) nothing is committed: a checkpoint folder
@@ -644,10 +659,7 @@ int run_scan(const Options& o) {
   }
   std::string format = o.format.empty() ? "text" : o.format;
   ro.color = want_color(o, o.output.empty() && ::isatty(1));
-  if (format == "json") write_json(*out, report, ro);
-  else if (format == "sarif") write_sarif(*out, report, ro);
-  else if (format == "gitlab") write_gitlab(*out, report, ro);
-  else if (!o.quiet || !report.findings.empty()) write_text(*out, report, ro);
+  write_report(*out, format, report, ro, /*quiet_if_clean=*/o.quiet);
   out->flush();
   if (!*out) return fail(o, "cannot write the report");
   // With -o the terminal shows nothing else, so the summary says where the report went.
@@ -674,20 +686,16 @@ int run_scan(const Options& o) {
 }
 
 int run_rules(const Options& o) {
+  const Environment env = Environment::read();
   auto cfg = o.config.empty() ? Result<Config>(Config{}) : load_config(o.config);
   if (!cfg) return fail(o, cfg.error());
-  EngineOptions eo;
-  eo.rules_dir = o.rules_dir;
   // The rule cache holds what scanning needs, not the examples: --test, one rule shown
   // whole and the JSON list read the rule files themselves.
   bool need_examples = o.rules_test || !o.rule_id.empty() || o.format == "json";
-  eo.cache_dir = need_examples ? "" : default_cache_dir();
-  eo.config = std::move(*cfg);
   // Examples are judged by the rules alone: no allowlists.
   if (o.rules_test)
-    eo.config.allow_paths.clear(), eo.config.allow_regexes.clear(), eo.config.stopwords = {},
-    eo.config.allow_values = {};
-  auto engine = Engine::create(std::move(eo));
+    cfg->allow_paths.clear(), cfg->allow_regexes.clear(), cfg->stopwords = {}, cfg->allow_values = {};
+  auto engine = load_engine(o, env, std::move(*cfg), /*use_cache=*/!need_examples);
   if (!engine) return fail(o, engine.error());
   print_config_notes((*engine)->config(), true, false);
   if (o.rules_test) return test_rules(**engine, std::cout, std::cerr) ? 1 : 0;
@@ -710,6 +718,7 @@ int run_install(const Options& o) {
   io.pre_receive = o.pre_receive;
   io.force = o.force;
   io.global = o.global;
+  io.config_home = Environment::read().config_home();
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   io.binary = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "keyward";

@@ -1,27 +1,16 @@
 #include "base64_decoder.h"
 
 #include <algorithm>
-#include <array>
 #include <string>
 #include <vector>
 
+#include "base64.h"
 #include "view_builder.h"
 
 namespace keyward {
 namespace {
 
-constexpr std::array<signed char, 256> make_table() {
-  std::array<signed char, 256> t{};
-  for (auto& x : t) x = -1;
-  for (int i = 0; i < 26; ++i) t['A' + i] = static_cast<signed char>(i), t['a' + i] = static_cast<signed char>(26 + i);
-  for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<signed char>(52 + i);
-  t['+'] = t['-'] = 62;
-  t['/'] = t['_'] = 63;
-  return t;
-}
-constexpr std::array<signed char, 256> kTable = make_table();
-
-bool is_b64(char c) { return kTable[static_cast<unsigned char>(c)] >= 0; }
+bool is_b64(char c) { return is_base64_char(c); }
 
 // Text a person wrote: printable ASCII and whitespace, allowing a little else (UTF-8).
 bool looks_like_text(std::string_view s) {
@@ -55,24 +44,8 @@ bool is_base64_binary(std::string_view s, size_t min_chars) {
     }
   }
   if (chars < std::max<size_t>(min_chars, 4)) return false;
-  decode_base64_text(std::string_view(head).substr(0, head.size() & ~size_t(3)), dec);
+  base64_decode(std::string_view(head).substr(0, head.size() & ~size_t(3)), dec, Base64Mode::Strict);
   return !looks_like_text(dec);
-}
-
-bool decode_base64_text(std::string_view in, std::string& out) {
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    signed char v = kTable[static_cast<unsigned char>(ch)];
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return true;
 }
 
 namespace {
@@ -131,7 +104,7 @@ void map_run(const View& src, size_t a, size_t e, bool short_tail, std::string_v
     if (src.map[mid].view <= a) lo = mid; else hi = mid;
   }
   const OffsetPiece& p = src.map[lo];
-  size_t piece_end = lo + 1 < src.map.size() ? src.map[lo + 1].view : src.text.size();
+  size_t piece_end = lo + 1 < src.map.size() ? src.map[lo + 1].view : src.text().size();
   if (p.exact && p.group == 1 && p.orig_end == p.orig && p.view <= a && e <= piece_end) {
     size_t o = p.orig + (a - p.view) * p.stride;
     b.grouped(bytes, o, 3, 4 * p.stride, short_tail ? p.orig + (e - p.view) * p.stride : 0);
@@ -172,7 +145,7 @@ void map_block(const View& src, const std::vector<Seg>& segs, size_t total, std:
 }  // namespace
 
 bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out) {
-  std::string_view t = src.text;
+  std::string_view t = src.text();
   const size_t n = t.size();
   ViewBuilder b("base64");
   std::string dec, chars;
@@ -225,12 +198,12 @@ bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, V
       total = text.size() - (text.size() % 4 == 1 ? 1 : 0);
       // Cheap rejection first: the first 24 characters must already decode to text.
       dec.clear();
-      decode_base64_text(text.substr(0, std::min<size_t>(total, 24) & ~size_t(3)), dec);
+      base64_decode(text.substr(0, std::min<size_t>(total, 24) & ~size_t(3)), dec, Base64Mode::Strict);
       bool ok = looks_like_text(dec);
       if (ok) {
         dec.clear();
         dec.reserve(total / 4 * 3 + 3);
-        decode_base64_text(text.substr(0, total), dec);
+        base64_decode(text.substr(0, total), dec, Base64Mode::Strict);
         ok = !dec.empty() && looks_like_text(dec);
       }
       if (ok) {

@@ -24,7 +24,5 @@ bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, V
 // or a token (URL-safe characters, or too short) is not.
 bool is_base64_binary(std::string_view json_text, size_t min_chars);
 
-// Decodes standard or URL-safe base64 (no padding needed); false on a bad character.
-bool decode_base64_text(std::string_view in, std::string& out);
 
 }  // namespace keyward

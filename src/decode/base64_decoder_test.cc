@@ -26,9 +26,7 @@ std::string encode(const std::string& in) {
   return out;
 }
 View raw(std::string_view d) {
-  View v;
-  v.text = d;
-  return v;
+  return View::of(d);
 }
 }  // namespace
 
@@ -39,7 +37,7 @@ TEST_CASE("base64: Docker basic auth decodes to user:token, mapped into the run"
   View v;
   REQUIRE(decode_base64_runs(raw(d), {}, 1 << 20, v));
   CHECK(v.decoded == "base64");
-  size_t t = v.text.find(tok);
+  size_t t = v.text().find(tok);
   REQUIRE(t != std::string::npos);
   size_t rb = d.find(run);
   size_t ob = v.to_orig(t, false), oe = v.to_orig(t + tok.size(), true);
@@ -68,7 +66,7 @@ TEST_CASE("base64: base64 inside base64 maps through both layers", "[base64]") {
   View one, two;
   REQUIRE(decode_base64_runs(raw(d), {}, 1 << 20, one));
   REQUIRE(decode_base64_runs(one, {}, 1 << 20, two));
-  size_t t = two.text.find("hf_");
+  size_t t = two.text().find("hf_");
   REQUIRE(t != std::string::npos);
   size_t ob = two.to_orig(t, false);
   CHECK(ob >= d.find("cfg: ") + 5);
@@ -84,7 +82,7 @@ TEST_CASE("base64: wrapped blocks decode as one run at every alignment, mapped t
       for (size_t k = 0; k < enc.size(); k += width) d += "  " + enc.substr(k, width) + "\n";
       View v;
       REQUIRE(decode_base64_runs(raw(d), {}, 1 << 20, v));
-      size_t t = v.text.find(tok);
+      size_t t = v.text().find(tok);
       REQUIRE(t != std::string::npos);
       // The token's first character maps into the characters that encode it.
       size_t ob = v.to_orig(t, false), oe = v.to_orig(t + tok.size(), true);

@@ -62,8 +62,7 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
     facts.not_scanned = "Git LFS pointer (the content lives in LFS storage)";
     return views;
   }
-  View raw;
-  raw.text = data;
+  View raw = View::of(data);
   views.push_back(std::move(raw));
   // Notebooks: cells for "cell N, line M" and image payloads to skip. A notebook that
   // does not parse is scanned as plain text.
@@ -80,8 +79,7 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   auto add = [&](View&& v, size_t given) {
     // A view whose offsets would point past the blob is a decoder bug: fail closed (the
     // blob is reported as not scanned, exit 2), never locate a finding outside the file.
-    v.text = v.storage;
-    if (v.to_orig(v.text.size(), true) > data.size() || v.to_orig(0, false) > data.size()) {
+    if (v.to_orig(v.text().size(), true) > data.size() || v.to_orig(0, false) > data.size()) {
       if (facts.incomplete.empty())
         facts.incomplete = fmt::format("its {} decoding maps outside the file (a keyward bug: please report it); "
                                        "not scanned in full", v.decoded);
@@ -114,16 +112,11 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   // gzip files and deflated zip members (a clean filter that compresses stores gzip).
   if (View c; decode_compressed(data, budget, c, &facts.incomplete)) add(std::move(c), budget);
   // PowerShell -EncodedCommand arguments in the text.
-  for (auto& x : views)
-    if (!x.decoded.empty()) x.text = x.storage;
   if (View p; decode_encoded_commands(views[text_view], budget, p)) add(std::move(p), budget);
   // Base64 runs, and base64 inside those, until a layer holds none.
   size_t src = text_view;
   for (int depth = 1; facts.incomplete.empty(); ++depth) {
     View v;
-    // Pointers into storage move with vector growth: re-point before reading src.
-    for (auto& x : views)
-      if (!x.decoded.empty()) x.text = x.storage;
     if (!decode_base64_runs(views[src], facts.skip, budget, v)) break;
     if (depth > limits.max_depth) {
       facts.incomplete = fmt::format("base64 is nested more than {} layers deep; not scanned in full",
@@ -134,8 +127,6 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
     add(std::move(v), budget);
     src = views.size() - 1;
   }
-  for (auto& x : views)
-    if (!x.decoded.empty()) x.text = x.storage;
   return views;
 }
 

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   keyward::BlobFacts facts;
   auto views = keyward::decode_blob(path, blob, facts);
   for (const auto& v : views) {
-    for (size_t off : {size_t(0), v.text.size() / 2, v.text.size()}) {
+    for (size_t off : {size_t(0), v.text().size() / 2, v.text().size()}) {
       if (v.to_orig(off, false) > size || v.to_orig(off, true) > size) std::abort();
     }
   }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "engine_testing.h"
 #include "testing.h"
 
 using namespace keyward;
@@ -18,29 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Engine& hf_engine() {
-  static std::unique_ptr<Engine> engine = [] {
-    fs::path dir = fs::temp_directory_path() / ("keyward-decoders-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    fs::copy_file(fs::path(KEYWARD_SOURCE_PATTERNS_DIR) / "huggingface.toml", dir / "huggingface.toml",
-                  fs::copy_options::overwrite_existing);
-    EngineOptions o;
-    o.rules_dir = dir.string();
-    auto e = Engine::create(o);
-    fs::remove_all(dir);
-    if (!e) FAIL(e.error());
-    return std::move(*e);
-  }();
-  return *engine;
-}
-
 std::vector<Finding> scan(const std::string& path, const std::string& data, BlobFacts* facts = nullptr) {
-  const Engine& e = hf_engine();
-  auto scratch = e.matcher().make_scratch();
-  REQUIRE(scratch);
-  auto r = e.scanner().scan(path, data, *scratch, facts);
-  REQUIRE(r);
-  return *r;
+  return testing::scan_blob(testing::hf_engine(), path, data, facts);
 }
 
 std::string b64(const std::string& in) {

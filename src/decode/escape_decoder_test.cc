@@ -10,7 +10,7 @@ TEST_CASE("json escapes: \\u0068 decodes and maps to the escape", "[escape]") {
   View v;
   REQUIRE(decode_json_escapes(d, {}, 1 << 20, v));
   CHECK(v.decoded == "json-escape");
-  size_t h = v.text.find("hf_abc");
+  size_t h = v.text().find("hf_abc");
   REQUIRE(h != std::string::npos);
   CHECK(v.to_orig(h, false) == d.find("\\u0068"));
   CHECK(v.to_orig(h + 6, true) == d.find("\"}"));
@@ -21,11 +21,11 @@ TEST_CASE("json escapes: surrogate pairs, \\/ and glued \\n", "[escape]") {
   std::string d = "\"\\ud83d\\ude00 https:\\/\\/x\\nabc\"";
   View v;
   REQUIRE(decode_json_escapes(d, {}, 1 << 20, v));
-  CHECK(v.text == "\"\xF0\x9F\x98\x80 https://x\nabc\"\n");
+  CHECK(v.text() == "\"\xF0\x9F\x98\x80 https://x\nabc\"\n");
   // A lone surrogate becomes U+FFFD rather than invalid UTF-8.
   std::string lone = "\"\\ud83d x\"";
   REQUIRE(decode_json_escapes(lone, {}, 1 << 20, v));
-  CHECK(v.text.substr(1, 3) == "\xEF\xBF\xBD");
+  CHECK(v.text().substr(1, 3) == "\xEF\xBF\xBD");
 }
 
 TEST_CASE("json escapes: nothing worth decoding, nothing built", "[escape]") {
@@ -40,8 +40,8 @@ TEST_CASE("json escapes: only a window of a long line is decoded", "[escape]") {
   d.replace(10000, 6, "\\u0041");
   View v;
   REQUIRE(decode_json_escapes(d, {}, 1 << 20, v));
-  CHECK(v.text.size() < 2400);
-  CHECK(v.text.find('A') != std::string::npos);
+  CHECK(v.text().size() < 2400);
+  CHECK(v.text().find('A') != std::string::npos);
 }
 
 TEST_CASE("json escapes: skip spans and the budget are respected", "[escape]") {
@@ -51,7 +51,7 @@ TEST_CASE("json escapes: skip spans and the budget are respected", "[escape]") {
   std::string many;
   for (int i = 0; i < 1000; ++i) many += "\\u0041" + std::string(3000, 'b') + "\n";
   REQUIRE(decode_json_escapes(many, {}, 10000, v));
-  CHECK(v.text.size() < 20000);
+  CHECK(v.text().size() < 20000);
 }
 
 TEST_CASE("url escapes: %XX decodes and maps back", "[escape]") {
@@ -59,7 +59,7 @@ TEST_CASE("url escapes: %XX decodes and maps back", "[escape]") {
   View v;
   REQUIRE(decode_url_escapes(d, {}, 1 << 20, v));
   CHECK(v.decoded == "url-encoding");
-  size_t h = v.text.find("=hf_abc");
+  size_t h = v.text().find("=hf_abc");
   REQUIRE(h != std::string::npos);
   CHECK(v.to_orig(h, false) == d.find("%3D"));
   CHECK(v.to_orig(h + 1, false) == d.find("hf_abc"));
@@ -71,8 +71,8 @@ TEST_CASE("html entities: numeric references decode and map to the reference", "
   View v;
   REQUIRE(decode_html_entities(d, {}, 1 << 20, v));
   CHECK(v.decoded == "html-entity");
-  CHECK(v.text == "<a data-t=\"hf_abc&x\">hf</a>\n");
-  size_t h = v.text.find("hf_abc");
+  CHECK(v.text() == "<a data-t=\"hf_abc&x\">hf</a>\n");
+  size_t h = v.text().find("hf_abc");
   CHECK(v.to_orig(h, false) == d.find("&#x68;"));
   CHECK(v.to_orig(h + 1, false) == d.find("&#102;"));
   CHECK(v.to_orig(h + 2, false) == d.find("_abc"));

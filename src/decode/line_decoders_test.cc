@@ -11,6 +11,7 @@
 
 #include "decoders.h"
 #include "engine.h"
+#include "engine_testing.h"
 #include "escape_decoder.h"
 #include "testing.h"
 
@@ -19,29 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Engine& hf_engine() {
-  static std::unique_ptr<Engine> engine = [] {
-    fs::path dir = fs::temp_directory_path() / ("keyward-line-decoders-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    fs::copy_file(fs::path(KEYWARD_SOURCE_PATTERNS_DIR) / "huggingface.toml", dir / "huggingface.toml",
-                  fs::copy_options::overwrite_existing);
-    EngineOptions o;
-    o.rules_dir = dir.string();
-    auto e = Engine::create(o);
-    fs::remove_all(dir);
-    if (!e) FAIL(e.error());
-    return std::move(*e);
-  }();
-  return *engine;
-}
-
 std::vector<Finding> scan(const std::string& path, const std::string& data) {
-  const Engine& e = hf_engine();
-  auto scratch = e.matcher().make_scratch();
-  REQUIRE(scratch);
-  auto r = e.scanner().scan(path, data, *scratch, nullptr);
-  REQUIRE(r);
-  return *r;
+  return testing::scan_blob(testing::hf_engine(), path, data);
 }
 
 const SkipSpans kNoSkip;
@@ -56,16 +36,16 @@ TEST_CASE("ansi: colour codes are removed, a space where two words would touch",
   REQUIRE(decode_ansi_escapes(d, kNoSkip, 1 << 20, v, &why));
   CHECK(why.empty());
   CHECK(v.decoded == "ansi");
-  CHECK(std::string(v.text) == "INFO token=" + t + "\n");
-  CHECK(v.to_orig(v.text.find(t), false) == d.find(t));
-  CHECK(v.to_orig(v.text.find(t) + t.size(), true) == d.find(t) + t.size());
+  CHECK(std::string(v.text()) == "INFO token=" + t + "\n");
+  CHECK(v.to_orig(v.text().find(t), false) == d.find(t));
+  CHECK(v.to_orig(v.text().find(t) + t.size(), true) == d.find(t) + t.size());
   View w;
   REQUIRE(decode_ansi_escapes("\x1b[31mOK\x1b[0m" + t + "\n", kNoSkip, 1 << 20, w, &why));
-  CHECK(std::string(w.text) == "OK " + t + "\n");
+  CHECK(std::string(w.text()) == "OK " + t + "\n");
   // OSC 8 hyperlinks and charset selection.
   View x;
   REQUIRE(decode_ansi_escapes("\x1b]8;;https://x.test\x1b\\" + t + "\x1b]8;;\x07\x1b(B.\n", kNoSkip, 1 << 20, x, &why));
-  CHECK(std::string(x.text) == t + ".\n");
+  CHECK(std::string(x.text()) == t + ".\n");
   View none;
   CHECK_FALSE(decode_ansi_escapes("no escapes here " + t + "\n", kNoSkip, 1 << 20, none, &why));
 }
@@ -87,9 +67,9 @@ TEST_CASE("quoted-printable: =3D decoded, soft line breaks joined, only in quote
   std::string why;
   REQUIRE(decode_quoted_printable(d, kNoSkip, 1 << 20, v, &why));
   CHECK(v.decoded == "quoted-printable");
-  CHECK(v.text.find("HF_TOKEN=" + t + "\r\n") != std::string_view::npos);
-  CHECK(v.text.find("B=" + u + "\r\n") != std::string_view::npos);
-  size_t at = v.text.find(u);
+  CHECK(v.text().find("HF_TOKEN=" + t + "\r\n") != std::string_view::npos);
+  CHECK(v.text().find("B=" + u + "\r\n") != std::string_view::npos);
+  size_t at = v.text().find(u);
   CHECK(v.to_orig(at, false) == d.find(u.substr(0, 20)));
   CHECK(v.to_orig(at + u.size(), true) == d.find(u.substr(20)) + u.size() - 20);
   // "=" before a newline or two hex digits in code is not quoted-printable.
@@ -102,12 +82,12 @@ TEST_CASE("escapes: Python's \\xNN and escaped ANSI colour codes", "[line-decode
   std::string d = "recv: b'\\x00\\x10" + t + "\\r\\n'\n";
   View v;
   REQUIRE(decode_json_escapes(d, kNoSkip, 1 << 20, v));
-  CHECK(v.text.find(std::string("\x10", 1) + t + "\r\n") != std::string_view::npos);
-  CHECK(v.to_orig(v.text.find(t), false) == d.find(t));
+  CHECK(v.text().find(std::string("\x10", 1) + t + "\r\n") != std::string_view::npos);
+  CHECK(v.to_orig(v.text().find(t), false) == d.find(t));
   std::string n = "{\"text\": [\"\\u001b[1;32m" + t + "\\u001b[0m\\n\", \"\\x1b[0m\"]}";
   View w;
   REQUIRE(decode_json_escapes(n, kNoSkip, 1 << 20, w));
-  CHECK(w.text.find("\"" + t + "\n\"") != std::string_view::npos);
+  CHECK(w.text().find("\"" + t + "\n\"") != std::string_view::npos);
 }
 
 TEST_CASE("scanner: tokens behind ANSI codes, quoted-printable and a bytes repr are found where they lie",

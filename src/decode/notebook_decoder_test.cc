@@ -147,13 +147,13 @@ TEST_CASE("notebook: a list of strings is joined with no separator in a view", "
   View v;
   REQUIRE(parse_notebook(nb, f, 1 << 20, &v));
   CHECK(v.decoded == "notebook-joined");
-  CHECK(v.text == "t = \"hf_AAAABBBBC\"\nnext\n\ntok: hf_CCDD\n\n'hf_EF'\nline1\nline2\n\n");
-  size_t h = v.text.find("hf_AAAABBBBC");
+  CHECK(v.text() == "t = \"hf_AAAABBBBC\"\nnext\n\ntok: hf_CCDD\n\n'hf_EF'\nline1\nline2\n\n");
+  size_t h = v.text().find("hf_AAAABBBBC");
   CHECK(v.to_orig(h, false) == at(nb, "hf_AAAA"));
   CHECK(v.to_orig(h + 7, false) == at(nb, "BBBB"));
   CHECK(v.to_orig(h + 11, false) == at(nb, "\\u0043"));
   CHECK(v.to_orig(h + 12, true) == at(nb, "\\u0043") + 6);
-  CHECK(v.to_orig(v.text.find("hf_CCDD") + 5, false) == at(nb, "DD\\n"));
+  CHECK(v.to_orig(v.text().find("hf_CCDD") + 5, false) == at(nb, "DD\\n"));
   // Cells and lines are as before: the token's first part is on line 1 of cell 1.
   REQUIRE(f.cells.size() == 5);
   CHECK(f.cells[0].cell == 1);

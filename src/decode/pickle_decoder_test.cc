@@ -13,6 +13,7 @@
 
 #include "decoders.h"
 #include "engine.h"
+#include "engine_testing.h"
 #include "testing.h"
 
 using namespace keyward;
@@ -41,7 +42,7 @@ std::string proto2(const std::string& t) {
 
 std::vector<std::string> lines(const View& v) {
   std::vector<std::string> out;
-  std::string_view t = v.text;
+  std::string_view t = v.text();
   for (size_t i = 0; i < t.size();) {
     size_t nl = t.find('\n', i);
     if (nl == std::string_view::npos) nl = t.size();
@@ -85,27 +86,8 @@ std::string zip(const std::vector<std::pair<std::string, std::string>>& members,
   return out;
 }
 
-const Engine& hf_engine() {
-  static std::unique_ptr<Engine> engine = [] {
-    fs::path dir = fs::temp_directory_path() / ("keyward-pickle-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    fs::copy_file(fs::path(KEYWARD_SOURCE_PATTERNS_DIR) / "huggingface.toml", dir / "huggingface.toml",
-                  fs::copy_options::overwrite_existing);
-    EngineOptions o;
-    o.rules_dir = dir.string();
-    auto e = Engine::create(o);
-    fs::remove_all(dir);
-    if (!e) FAIL(e.error());
-    return std::move(*e);
-  }();
-  return *engine;
-}
-
 Result<std::vector<Finding>> scan(const std::string& path, const std::string& data) {
-  const Engine& e = hf_engine();
-  auto scratch = e.matcher().make_scratch();
-  REQUIRE(scratch);
-  return e.scanner().scan(path, data, *scratch, nullptr);
+  return testing::try_scan(testing::hf_engine(), path, data);
 }
 
 }  // namespace
@@ -119,7 +101,7 @@ TEST_CASE("pickle: protocol 2 strings, one per line, mapped to their bytes", "[p
   CHECK(incomplete.empty());
   CHECK(v.decoded == "pickle");
   CHECK(lines(v) == std::vector<std::string>{"hub_token", t, "model", "bert"});
-  size_t at = v.text.find(t);
+  size_t at = v.text().find(t);
   CHECK(v.to_orig(at, false) == p.find(t));
   CHECK(v.to_orig(at + t.size(), true) == p.find(t) + t.size());
 }
@@ -134,8 +116,8 @@ TEST_CASE("pickle: protocol 0 UNICODE and STRING lines, their escapes decoded", 
   REQUIRE(decode_pickle(p, 1 << 20, v, &incomplete));
   CHECK(incomplete.empty());
   CHECK(lines(v) == std::vector<std::string>{"hub_token", t, u, "\x10" + w, ""});
-  CHECK(v.to_orig(v.text.find(t), false) == p.find(t));
-  CHECK(v.to_orig(v.text.find(u), false) == p.find("\\u0068"));
+  CHECK(v.to_orig(v.text().find(t), false) == p.find(t));
+  CHECK(v.to_orig(v.text().find(u), false) == p.find("\\u0068"));
 }
 
 TEST_CASE("pickle: protocols 4 and 5 (FRAME, SHORT_BINUNICODE, MEMOIZE, BINUNICODE8, BYTEARRAY8)", "[pickle]") {
@@ -158,7 +140,7 @@ TEST_CASE("pickle: several pickles in a row (legacy torch.save), then raw bytes"
   std::string incomplete;
   REQUIRE(decode_pickle(p, 1 << 20, v, &incomplete));
   CHECK(incomplete.empty());
-  CHECK(v.text.find(t + "\n") != std::string_view::npos);
+  CHECK(v.text().find(t + "\n") != std::string_view::npos);
 }
 
 TEST_CASE("pickle: after an unknown opcode or a cut the rest is still read; text and garbage are not pickles",
@@ -169,7 +151,7 @@ TEST_CASE("pickle: after an unknown opcode or a cut the rest is still read; text
   std::string incomplete;
   REQUIRE(decode_pickle(p.substr(0, p.size() - 8), 1 << 20, v, &incomplete));
   CHECK(incomplete.empty());
-  CHECK(v.text.find(t + "\n") != std::string_view::npos);
+  CHECK(v.text().find(t + "\n") != std::string_view::npos);
   // Raw bytes in the middle (joblib writes numpy arrays so), then more strings.
   std::string bad = std::string("\x80\x02", 2) + binunicode(t, 1) + std::string("\xff\x00\x01q\x09", 5) +
                     binunicode(u, 2) + "\x8c\x05short" + ".";
@@ -221,7 +203,7 @@ TEST_CASE("pickle: torch.save's zip, stored and deflated members", "[pickle]") {
     std::vector<std::string> ls = lines(v);
     CHECK(std::count(ls.begin(), ls.end(), t) == 1);
     CHECK(std::count(ls.begin(), ls.end(), u) == 1);
-    size_t ot = v.to_orig(v.text.find(t), false), ou = v.to_orig(v.text.find(u), false);
+    size_t ot = v.to_orig(v.text().find(t), false), ou = v.to_orig(v.text().find(u), false);
     size_t m1 = z.find("archive/data.pkl") + 16, m2 = z.find("archive/constants.pkl") + 21;
     if (!deflate) {
       CHECK(ot == z.find(t));
@@ -245,7 +227,7 @@ TEST_CASE("npz: a deflated .npy string array ('<U', UTF-32LE) is read", "[pickle
   std::string incomplete;
   REQUIRE(decode_pickle(z, 1 << 20, v, &incomplete));
   CHECK(incomplete.empty());
-  size_t h = v.text.find(t);
+  size_t h = v.text().find(t);
   REQUIRE(h != std::string::npos);
   size_t m = z.find("cfg.npy") + 7;
   CHECK(v.to_orig(h, false) >= m);

@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "base64.h"
 #include "base64_decoder.h"
 #include "escape_decoder.h"
 #include "view_builder.h"
@@ -264,7 +265,7 @@ size_t next_switch(std::string_view t, size_t from) {
 }  // namespace
 
 bool decode_encoded_commands(const View& src, size_t budget, View& out) {
-  std::string_view t = src.text;
+  std::string_view t = src.text();
   ViewBuilder b("powershell-encoded-command");
   std::string bytes, tmp;
   for (size_t at = 0; (at = next_switch(t, at)) < t.size() && b.size() < budget; ++at) {
@@ -283,7 +284,7 @@ bool decode_encoded_commands(const View& src, size_t budget, View& out) {
     size_t len = e - v;
     if (len < 8) continue;
     bytes.clear();
-    if (!decode_base64_text(t.substr(v, len), bytes)) continue;
+    if (!base64_decode(t.substr(v, len), bytes, Base64Mode::Strict)) continue;
     // UTF-16LE of a command: mostly ASCII, every unit valid (an ordinary `-e` argument
     // that happens to be base64-shaped decodes to noise and is left alone).
     size_t units = bytes.size() / 2, ascii = 0, bad = 0;

@@ -35,14 +35,14 @@ TEST_CASE("utf-16: LE and BE with BOM decode to UTF-8 and map back", "[utf16]") 
     View v;
     REQUIRE(decode_utf16(d, 1 << 20, v));
     CHECK(v.whole_text);
-    CHECK(v.text == "a\xC3\xA9\r\nkey=hf_abc\xF0\x9F\x98\x80z");
-    size_t h = v.text.find("hf_abc");
+    CHECK(v.text() == "a\xC3\xA9\r\nkey=hf_abc\xF0\x9F\x98\x80z");
+    size_t h = v.text().find("hf_abc");
     // BOM (2) + "a" "é" "\r" "\n" "key=" = 8 units.
     CHECK(v.to_orig(h, false) == 2 + 2 * 8);
     CHECK(v.to_orig(h + 6, true) == 2 + 2 * 14);
     CHECK(v.from_orig(2 + 2 * 8) == h);
     CHECK(v.from_orig(2 + 2 * 14) == h + 6);
-    size_t z = v.text.find('z');
+    size_t z = v.text().find('z');
     CHECK(v.to_orig(z, false) == 2 + 2 * 16);  // the emoji is a surrogate pair: 2 units
   }
 }
@@ -53,7 +53,7 @@ TEST_CASE("utf-16: no BOM and no zero bytes, no view; odd trailing byte is scann
   CHECK_FALSE(decode_utf16("plain text, long enough to tell", 1 << 20, v));
   CHECK_FALSE(decode_wide_text("plain text, long enough to tell", 1 << 20, v));
   REQUIRE(decode_utf16(std::string("\xFF\xFE" "a\0b\0c", 7), 1 << 20, v));
-  CHECK(v.text == "abc");
+  CHECK(v.text() == "abc");
 }
 
 TEST_CASE("utf-16: without a BOM, LE and BE are told by their zero bytes", "[utf16]") {
@@ -64,7 +64,7 @@ TEST_CASE("utf-16: without a BOM, LE and BE are told by their zero bytes", "[utf
     REQUIRE(decode_wide_text(d, 1 << 20, v));
     CHECK(v.whole_text);
     CHECK(v.decoded == "utf-16");
-    size_t h = v.text.find(t);
+    size_t h = v.text().find(t);
     REQUIRE(h != std::string::npos);
     CHECK(v.to_orig(h, false) == 2 * std::string("# x settings\r\nHF_TOKEN=").size());
   }
@@ -79,8 +79,8 @@ TEST_CASE("utf-32: with and without BOM, LE and BE", "[utf16]") {
       REQUIRE(decode_wide_text(d, 1 << 20, v));
       CHECK(v.whole_text);
       CHECK(v.decoded == "utf-32");
-      CHECK(v.text == "a\xC3\xA9\nHF_TOKEN=" + t + "\xF0\x9F\x98\x80\n");
-      size_t h = v.text.find(t);
+      CHECK(v.text() == "a\xC3\xA9\nHF_TOKEN=" + t + "\xF0\x9F\x98\x80\n");
+      size_t h = v.text().find(t);
       CHECK(v.to_orig(h, false) == (bom ? 4u : 0u) + 4 * 12);
       CHECK(v.to_orig(h + t.size(), true) == (bom ? 4u : 0u) + 4 * (12 + t.size()));
     }
@@ -94,10 +94,10 @@ TEST_CASE("utf-32: with a BOM and 1-3 stray bytes after the last unit, the units
       View v;
       REQUIRE(decode_wide_text(d, 1 << 20, v));
       CHECK(v.decoded == "utf-32");
-      CHECK(v.text == "x=" + t + "\n" + std::string(k, '\n'));
-      size_t h = v.text.find(t);
+      CHECK(v.text() == "x=" + t + "\n" + std::string(k, '\n'));
+      size_t h = v.text().find(t);
       CHECK(v.to_orig(h, false) == 4 + 4 * 2);
-      CHECK(v.to_orig(v.text.size() - k, false) == d.size() - k);  // the tail, byte for byte
+      CHECK(v.to_orig(v.text().size() - k, false) == d.size() - k);  // the tail, byte for byte
     }
 }
 
@@ -128,9 +128,9 @@ TEST_CASE("utf-16 runs: ASCII in UTF-16 inside other bytes, at any alignment", "
       CHECK_FALSE(decode_wide_text(d, 1 << 20, v));
       REQUIRE(decode_utf16_runs(d, 1 << 20, v));
       CHECK_FALSE(v.whole_text);
-      size_t h = v.text.find(t);
+      size_t h = v.text().find(t);
       REQUIRE(h != std::string::npos);
-      CHECK(v.text.substr(h, t.size() + 1) == t + "\n");
+      CHECK(v.text().substr(h, t.size() + 1) == t + "\n");
       size_t want = d.find(utf16(u16(t), le, false));
       CHECK(v.to_orig(h, false) == want + (le ? 0 : 1));
     }
@@ -149,9 +149,9 @@ TEST_CASE("utf-32 runs: a numpy '<U' array (UTF-32 without BOM) after a header",
       CHECK_FALSE(decode_wide_text(d, 1 << 20, v));
       REQUIRE(decode_utf32_runs(d, 1 << 20, v));
       CHECK(v.decoded == "utf-32");
-      size_t h = v.text.find(t);
+      size_t h = v.text().find(t);
       REQUIRE(h != std::string::npos);
-      CHECK(v.text.substr(h, t.size() + 1) == t + "\n");
+      CHECK(v.text().substr(h, t.size() + 1) == t + "\n");
       size_t want = d.find(utf32(u32(t), le, false));
       CHECK(v.to_orig(h, false) == want + (le ? 0 : 3));
     }
@@ -177,12 +177,11 @@ TEST_CASE("powershell: -EncodedCommand and its prefixes decode base64 of UTF-16L
   }
   for (std::string sw : {"-EncodedCommand ", "-enc ", "-e ", "-ec ", "/ENC ", "-encodedcommand:", "-EnCoDeD \""}) {
     std::string text = "steps:\n  - run: powershell.exe -NoProfile " + sw + b64 + "\n";
-    View raw;
-    raw.text = text;
+    View raw = View::of(text);
     View v;
     REQUIRE(decode_encoded_commands(raw, 1 << 20, v));
     CHECK(v.decoded == "powershell-encoded-command");
-    size_t h = v.text.find(t);
+    size_t h = v.text().find(t);
     REQUIRE(h != std::string::npos);
     // The token's characters map into the base64 argument.
     size_t arg = text.find(b64);
@@ -192,8 +191,7 @@ TEST_CASE("powershell: -EncodedCommand and its prefixes decode base64 of UTF-16L
   }
   for (std::string text : {std::string("grep -e abcdefghijklmnop file\n"), std::string("sed -e ZWNobyBoaQ== x\n"), "x-enc " + b64 + "\n",
                            "-encx " + b64 + "\n"}) {
-    View raw;
-    raw.text = text;
+    View raw = View::of(text);
     View v;
     CHECK_FALSE(decode_encoded_commands(raw, 1 << 20, v));
   }

@@ -26,12 +26,23 @@ struct OffsetPiece {
 };
 
 struct View {
-  std::string_view text;  // what to scan; points into the blob or into storage
   std::string storage;    // owns decoded bytes when the view is not the blob itself
   std::string decoded;    // "" for the blob itself, else "json-escape", "base64", "utf-16", ...
   std::vector<OffsetPiece> map;  // empty: identity
   // The whole blob in another encoding (UTF-16): lines and columns are counted in it.
   bool whole_text = false;
+
+  // The blob itself as a view (every other view is decoded into storage).
+  static View of(std::string_view blob) {
+    View v;
+    v.blob_ = blob;
+    v.is_blob_ = true;
+    return v;
+  }
+  // What to scan: the blob, or the decoded bytes. Computed on each call rather than stored,
+  // so a View that moves (a vector growing, a short string moved by copy) never points
+  // into the storage it left.
+  std::string_view text() const { return is_blob_ ? blob_ : std::string_view(storage); }
 
   // View offset of a blob offset, for whole_text views (their pieces ascend in orig).
   size_t from_orig(size_t orig) const {
@@ -45,7 +56,7 @@ struct View {
     if (orig < p.orig) return p.view;
     if (!p.exact) {
       if (orig < p.orig_end || p.orig_end == p.orig) return p.view;
-      return lo + 1 < map.size() ? map[lo + 1].view : text.size();
+      return lo + 1 < map.size() ? map[lo + 1].view : text().size();
     }
     return p.view + (orig - p.orig) / p.stride * p.group;
   }
@@ -67,6 +78,10 @@ struct View {
     size_t o = p.orig + groups * p.stride;
     return p.orig_end > p.orig ? std::min(o, p.orig_end) : o;
   }
+
+ private:
+  std::string_view blob_;  // is_blob_: the bytes viewed (the blob outlives its views)
+  bool is_blob_ = false;
 };
 
 // A notebook cell's source (or output) as it lies in the file, for "cell N, line M".

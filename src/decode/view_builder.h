@@ -74,12 +74,8 @@ class ViewBuilder {
   // Ends a segment: a newline no secret spans, mapped to the segment's end.
   void separator(size_t orig) { decoded("\n", orig, orig); }
 
-  // Moves the view into out. text points into out.storage, so a View that is moved again
-  // (short strings move by copy) must be re-pointed: v.text = v.storage.
-  void finish(View& out) {
-    out = std::move(view_);
-    out.text = out.storage;
-  }
+  // Moves the view into out.
+  void finish(View& out) { out = std::move(view_); }
 
  private:
   View view_;

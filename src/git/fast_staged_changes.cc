@@ -299,7 +299,7 @@ class Comparer {
 
 }  // namespace
 
-Result<StagedSet> staged_changes_fast(git_repository* repo) {
+Result<StagedSet> staged_changes_fast(git_repository* repo, const StagedOptions& opts) {
   if (git_repository_is_bare(repo)) return Error{"unsupported: bare repository", ErrorCode::Unsupported};
   {
     // libgit2 compares case-insensitively under core.ignorecase; this path never does.
@@ -312,7 +312,7 @@ Result<StagedSet> staged_changes_fast(git_repository* repo) {
     }
     git_error_clear();
   }
-  auto path = index_file_path(repo);
+  auto path = index_file_path(repo, opts.index_file);
   if (!path) return Error{path.error()};
   std::string gitdir = git_repository_path(repo);
   if (gitdir.size() > 1 && gitdir.back() == '/') gitdir.pop_back();

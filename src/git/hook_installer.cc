@@ -19,6 +19,7 @@
 #include "cache_file.h"
 #include "git_handles.h"
 #include "hook_templates.h"
+#include "mapped_file.h"
 #include "repository_open.h"
 
 extern char** environ;
@@ -175,6 +176,7 @@ int run_git(const std::vector<std::string>& args, std::string* out) {
   argv.push_back(nullptr);
   int fds[2];
   if (::pipe(fds) != 0) return -1;
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
@@ -183,16 +185,13 @@ int run_git(const std::vector<std::string>& args, std::string* out) {
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    return -1;
-  }
+  write_end.reset();  // the child holds its copy: EOF comes when it exits
+  if (rc != 0) return -1;
   char buf[4096];
   ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+  while ((n = ::read(read_end.get(), buf, sizeof buf)) > 0)
     if (out) out->append(buf, static_cast<size_t>(n));
-  ::close(fds[0]);
+  read_end.reset();
   int status = 0;
   if (::waitpid(pid, &status, 0) < 0) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -284,23 +283,17 @@ struct GlobalTarget {
   std::string set_by_us; // marker file: present when keyward set the key (uninstall unsets it)
 };
 
-std::string keyward_config_home() {
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') return std::string(x) + "/keyward";
-  const char* home = std::getenv("HOME");
-  return home && *home ? std::string(home) + "/.config/keyward" : "";
-}
-
 // Where a global install goes. A global core.hooksPath wins (git runs nothing else); else
 // the hooks of init.templateDir, which `git init` and `git clone` copy into every new
 // repository; when neither is set keyward creates a template directory of its own.
-Result<GlobalTarget> global_target(bool create) {
+Result<GlobalTarget> global_target(bool create, const std::string& config_home) {
   GlobalTarget t;
   if (std::string hp = global_setting("core.hooksPath"); !hp.empty()) {
     t.hooks_dir = hp;
     t.key = "core.hooksPath";
     return t;
   }
-  std::string base = keyward_config_home();
+  const std::string& base = config_home;
   if (base.empty()) return Error{"HOME is not set; cannot choose a global template directory"};
   t.key = "init.templateDir";
   t.set_by_us = base + "/template.keyward-set";
@@ -357,7 +350,7 @@ Result<std::string> install_hooks(const InstallOptions& o) {
   std::string dir;
   std::string note;
   if (o.global) {
-    auto t = global_target(true);
+    auto t = global_target(true, o.config_home);
     if (!t) return Error{t.error()};
     dir = t->hooks_dir;
     note = t->key == "core.hooksPath"
@@ -410,7 +403,7 @@ Result<std::string> uninstall_hooks(const InstallOptions& o) {
   std::string dir;
   GlobalTarget target;
   if (o.global) {
-    auto t = global_target(false);
+    auto t = global_target(false, o.config_home);
     if (!t) return std::string("no global hooks directory is configured; nothing to do");
     target = *t;
     dir = target.hooks_dir;

@@ -14,6 +14,10 @@ struct InstallOptions {
   bool force = false;    // replace a foreign hook (kept aside, restored by uninstall)
   bool global = false;   // a hooks directory for every repository (core.hooksPath globally)
   std::string binary;    // absolute path of keyward to call from the hook
+  // keyward's own configuration directory ($XDG_CONFIG_HOME/keyward, else
+  // ~/.config/keyward; the cli reads the environment): where a global install keeps its
+  // template directory. "" when HOME is not set.
+  std::string config_home;
 };
 
 // Returns a human summary of what was done.

@@ -3,7 +3,6 @@
 #include "index_reader.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,9 +86,7 @@ bool file_exists(const std::string& p) {
 
 }  // namespace
 
-IndexFile::~IndexFile() {
-  if (map_) munmap(map_, map_size_);
-}
+IndexFile::~IndexFile() = default;
 
 Status IndexFile::corrupt(const std::string& what) const {
   return Error{fmt::format(
@@ -100,30 +97,21 @@ Status IndexFile::corrupt(const std::string& what) const {
 
 Status IndexFile::load(const std::string& path, const std::string& gitdir) {
   name_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd = UniqueFd::open(path, O_RDONLY);
+  if (!fd) {
     if (errno == ENOENT) return Error{fmt::format("unsupported: no index file at {}", path), ErrorCode::Unsupported};
     return Error{fmt::format("cannot open the index file {}: {}", path, std::strerror(errno))};
   }
   struct stat st {};
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    ::close(fd);
-    return Error{fmt::format("cannot stat the index file {}: {}", path, std::strerror(e))};
-  }
+  if (fstat(fd.get(), &st) != 0)
+    return Error{fmt::format("cannot stat the index file {}: {}", path, std::strerror(errno))};
   size_t size = static_cast<size_t>(st.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return corrupt("the file is empty");
-  }
-  void* m = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  int e = errno;
-  ::close(fd);
-  if (m == MAP_FAILED)
-    return Error{fmt::format("cannot map the index file {}: {}", path, std::strerror(e))};
-  map_ = m;
-  map_size_ = size;
-  if (auto err = parse(static_cast<const unsigned char*>(m), size, path)) return err;
+  if (size == 0) return corrupt("the file is empty");
+  auto m = MappedFile::map(fd.get(), size, /*populate=*/true);
+  if (!m) return Error{fmt::format("cannot map the index file {}: {}", path, m.error())};
+  map_ = std::move(*m);
+  fd.reset();
+  if (auto err = parse(map_.data(), size, path)) return err;
   if (!has_link_) return std::nullopt;
 
   static const unsigned char kNone[kHashSize] = {};

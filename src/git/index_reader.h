@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "mapped_file.h"
 #include "result.h"
 
 namespace keyward {
@@ -81,8 +82,7 @@ class IndexFile {
   Status check_entries() const;
 
   std::string name_;
-  void* map_ = nullptr;
-  size_t map_size_ = 0;
+  MappedFile map_;
   uint32_t version_ = 0;
   std::vector<IndexEntry> entries_;
   std::vector<char> arena_;  // v4 decoded paths

@@ -2,13 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+
+#include "mapped_file.h"
 
 namespace keyward {
 namespace {
@@ -33,45 +34,33 @@ struct PackIndexes::Index {
   const unsigned char* pack = nullptr;  // the .pack beside it, mapped (nullptr: unavailable)
   size_t pack_size = 0;
 
-  ~Index() {
-    if (base) ::munmap(const_cast<unsigned char*>(base), size);
-    if (pack) ::munmap(const_cast<unsigned char*>(pack), pack_size);
-  }
+  MappedFile idx_map, pack_map;  // own what base and pack point into
 
   // Maps the pack itself. A repack that deletes it later leaves this mapping intact.
   void map_pack(const std::string& idx_path) {
     std::string path = idx_path.substr(0, idx_path.size() - 4) + ".pack";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
+    UniqueFd fd = UniqueFd::open(path, O_RDONLY);
+    if (!fd) return;
     struct stat st;
-    if (::fstat(fd, &st) != 0 || st.st_size < 12 + 20) {
-      ::close(fd);
-      return;
-    }
-    void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (m == MAP_FAILED) return;
-    auto* p = static_cast<const unsigned char*>(m);
-    if (std::memcmp(p, "PACK", 4) != 0 || (be32(p + 4) != 2 && be32(p + 4) != 3)) {
-      ::munmap(m, static_cast<size_t>(st.st_size));
-      return;
-    }
+    if (::fstat(fd.get(), &st) != 0 || st.st_size < 12 + 20) return;
+    auto m = MappedFile::map(fd.get(), static_cast<size_t>(st.st_size));
+    if (!m) return;
+    const unsigned char* p = m->data();
+    if (std::memcmp(p, "PACK", 4) != 0 || (be32(p + 4) != 2 && be32(p + 4) != 3)) return;
+    pack_map = std::move(*m);
     pack = p;
     pack_size = static_cast<size_t>(st.st_size);
   }
 
   bool map(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
+    UniqueFd fd = UniqueFd::open(path, O_RDONLY);
+    if (!fd) return false;
     struct stat st;
-    if (::fstat(fd, &st) != 0 || st.st_size < 8 + 1024) {
-      ::close(fd);
-      return false;
-    }
-    void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (m == MAP_FAILED) return false;
-    base = static_cast<const unsigned char*>(m);
+    if (::fstat(fd.get(), &st) != 0 || st.st_size < 8 + 1024) return false;
+    auto m = MappedFile::map(fd.get(), static_cast<size_t>(st.st_size));
+    if (!m) return false;
+    idx_map = std::move(*m);
+    base = idx_map.data();
     size = static_cast<size_t>(st.st_size);
     mtime = st.st_mtime;
     if (std::memcmp(base, "\377tOc", 4) == 0) {

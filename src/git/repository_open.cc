@@ -12,12 +12,11 @@ namespace {
 
 // The object format a repository that libgit2 refused declares (extensions.objectformat),
 // read from its config file directly; empty when there is none or it cannot be read.
-std::string declared_object_format(const std::string& start) {
+std::string declared_object_format(const std::string& start, const std::string& git_dir) {
   git_buf dir = GIT_BUF_INIT;
-  const char* env_dir = std::getenv("GIT_DIR");
   std::string gitdir;
-  if (env_dir && *env_dir) {
-    gitdir = env_dir;
+  if (!git_dir.empty()) {
+    gitdir = git_dir;
   } else if (git_repository_discover(&dir, start.c_str(), 0, nullptr) == 0) {
     gitdir.assign(dir.ptr, dir.size);
   }
@@ -40,8 +39,8 @@ std::string declared_object_format(const std::string& start) {
 
 }  // namespace
 
-std::string object_format_problem(const std::string& start) {
-  std::string format = declared_object_format(start);
+std::string object_format_problem(const std::string& start, const std::string& git_dir) {
+  std::string format = declared_object_format(start, git_dir);
   if (format == "sha256")
     return "this repository uses SHA-256 object names, which keyward's git library (libgit2 1.5) cannot read yet, "
            "so keyward cannot read its index or its history";
@@ -50,7 +49,7 @@ std::string object_format_problem(const std::string& start) {
                      format.empty() ? "?" : format);
 }
 
-OpenedRepository open_repository_from_env() {
+OpenedRepository open_repository_from_env(const GitEnvironment& env) {
   OpenedRepository out;
   // libgit2 1.5 fails GIT_REPOSITORY_OPEN_FROM_ENV outright when GIT_WORK_TREE is set
   // ("GIT_WORK_TREE unimplemented"): open without it, then set the work tree as git would.
@@ -58,12 +57,12 @@ OpenedRepository open_repository_from_env() {
   // and fails on an index it cannot read (split, sparse): the index is not needed to open
   // the repository, and staged_changes reads $GIT_INDEX_FILE itself.
   std::optional<std::string> work_tree, index_file;
-  if (const char* wt = std::getenv("GIT_WORK_TREE"); wt && *wt) {
-    work_tree = wt;
+  if (!env.work_tree.empty()) {
+    work_tree = env.work_tree;
     ::unsetenv("GIT_WORK_TREE");
   }
-  if (const char* ix = std::getenv("GIT_INDEX_FILE"); ix && *ix) {
-    index_file = ix;
+  if (!env.index_file.empty()) {
+    index_file = env.index_file;
     ::unsetenv("GIT_INDEX_FILE");
   }
   git_repository* raw = nullptr;
@@ -74,7 +73,7 @@ OpenedRepository open_repository_from_env() {
   if (index_file) ::setenv("GIT_INDEX_FILE", index_file->c_str(), 1);
   if (rc != 0) {
     if (error.find("objectformat") != std::string::npos) {
-      out.why = object_format_problem(".");
+      out.why = object_format_problem(".", env.git_dir);
       out.why += ". To check the staged files anyway, export them and scan them as files (whole files, not only "
                  "the added lines): d=$(mktemp -d) && git diff --cached --name-only -z --diff-filter=d | "
                  "git checkout-index -z --stdin --prefix=\"$d/\" && keyward \"$d\"";

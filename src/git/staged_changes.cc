@@ -63,8 +63,8 @@ Status add_conflicts(git_index* index, git_tree* head, StagedSet& out) {
 
 }  // namespace
 
-Result<std::string> index_file_path(git_repository* repo) {
-  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::string(env);
+Result<std::string> index_file_path(git_repository* repo, const std::string& index_file) {
+  if (!index_file.empty()) return index_file;
   git_buf buf = GIT_BUF_INIT;
   if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_INDEX) != 0)
     return Error{fmt::format("cannot locate the index file: {}", git_error_text())};
@@ -85,11 +85,11 @@ Result<TreePtr> head_tree(git_repository* repo) {
   return TreePtr(reinterpret_cast<git_tree*>(obj));
 }
 
-Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
+Result<StagedSet> staged_changes_libgit2(git_repository* repo, const StagedOptions& staged) {
   StagedSet out;
   // Always the file itself, never the repository's cached index: that may be a stand-in
   // (repository_open), and the answer must come from what git would commit.
-  auto path = index_file_path(repo);
+  auto path = index_file_path(repo, staged.index_file);
   if (!path) return Error{path.error()};
   git_index* raw_index = nullptr;
   if (git_index_open(&raw_index, path->c_str()) != 0)
@@ -159,13 +159,12 @@ Result<StagedSet> staged_changes_libgit2(git_repository* repo) {
   return out;
 }
 
-Result<StagedSet> staged_changes(git_repository* repo) {
-  const char* force = std::getenv("KEYWARD_INDEX");
-  if (!(force && std::strcmp(force, "libgit2") == 0)) {
-    auto fast = staged_changes_fast(repo);
+Result<StagedSet> staged_changes(git_repository* repo, const StagedOptions& opts) {
+  if (!opts.reference_only) {
+    auto fast = staged_changes_fast(repo, opts);
     if (fast || fast.error_code() != ErrorCode::Unsupported) return fast;
   }
-  return staged_changes_libgit2(repo);
+  return staged_changes_libgit2(repo, opts);
 }
 
 }  // namespace keyward

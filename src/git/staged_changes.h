@@ -35,9 +35,16 @@ struct StagedSet {
   std::vector<std::string> conflicted;  // paths with unmerged entries, sorted
 };
 
-// The index file git would use: hooks run by `git commit -a` or `git commit PATH` are
-// handed a temporary one in $GIT_INDEX_FILE.
-Result<std::string> index_file_path(git_repository* repo);
+// Which index to read and how; the cli fills it from the environment.
+struct StagedOptions {
+  // $GIT_INDEX_FILE: hooks run by `git commit -a` or `git commit PATH` are handed a
+  // temporary index; "" = the repository's own.
+  std::string index_file;
+  bool reference_only = false;  // $KEYWARD_INDEX=libgit2: always the reference implementation
+};
+
+// The index file git would use: `index_file` when given, else the repository's.
+Result<std::string> index_file_path(git_repository* repo, const std::string& index_file = "");
 
 // HEAD's tree, or null when HEAD is unborn (before the first commit).
 Result<TreePtr> head_tree(git_repository* repo);
@@ -45,13 +52,13 @@ Result<TreePtr> head_tree(git_repository* repo);
 // Reference implementation: git_diff_tree_to_index against HEAD's tree (or the empty tree).
 // Exact renames (same blob, new path) carry renamed_from. Unmerged paths give their "ours"
 // and "theirs" blobs where they differ from HEAD's (against HEAD's blob at that path).
-Result<StagedSet> staged_changes_libgit2(git_repository* repo);
+Result<StagedSet> staged_changes_libgit2(git_repository* repo, const StagedOptions& opts = {});
 
 // Fast path. Returns an Error with ErrorCode::Unsupported when the index uses a feature it
 // does not handle; callers then fall back to staged_changes_libgit2.
-Result<StagedSet> staged_changes_fast(git_repository* repo);
+Result<StagedSet> staged_changes_fast(git_repository* repo, const StagedOptions& opts = {});
 
-// Fast path when it can, libgit2 otherwise ($KEYWARD_INDEX=libgit2 forces the reference).
-Result<StagedSet> staged_changes(git_repository* repo);
+// Fast path when it can, libgit2 otherwise (opts.reference_only forces the reference).
+Result<StagedSet> staged_changes(git_repository* repo, const StagedOptions& opts = {});
 
 }  // namespace keyward

@@ -8,8 +8,9 @@
 
 namespace keyward {
 
-Result<std::optional<std::string>> staged_file_text(git_repository* repo, const std::string& path) {
-  auto index_path = index_file_path(repo);
+Result<std::optional<std::string>> staged_file_text(git_repository* repo, const std::string& path,
+                                                    const std::string& index_file) {
+  auto index_path = index_file_path(repo, index_file);
   if (!index_path) return Error{index_path.error()};
   git_oid id;
   bool found = false;

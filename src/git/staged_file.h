@@ -13,6 +13,8 @@ namespace keyward {
 
 // The staged content of `path` (repository-relative), or nullopt when the index has no
 // entry for it at stage 0. An index or object that cannot be read is an error naming it.
-Result<std::optional<std::string>> staged_file_text(git_repository* repo, const std::string& path);
+// `index_file` as in StagedOptions ("" = the repository's index).
+Result<std::optional<std::string>> staged_file_text(git_repository* repo, const std::string& path,
+                                                    const std::string& index_file = "");
 
 }  // namespace keyward

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "mapped_file.h"
 #include "sha256.h"
 
 namespace keyward {
@@ -76,15 +77,14 @@ std::string new_fingerprint_key() {
     got += static_cast<size_t>(n);
   }
   if (got < sizeof buf) {  // no getrandom (old kernel, seccomp): the device instead
-    int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return "";
+    UniqueFd fd = UniqueFd::open("/dev/urandom", O_RDONLY);
+    if (!fd) return "";
     got = 0;
     while (got < sizeof buf) {
-      ssize_t n = ::read(fd, buf + got, sizeof buf - got);
+      ssize_t n = ::read(fd.get(), buf + got, sizeof buf - got);
       if (n <= 0) break;
       got += static_cast<size_t>(n);
     }
-    ::close(fd);
     if (got < sizeof buf) return "";
   }
   return to_hex(buf, sizeof buf);

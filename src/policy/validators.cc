@@ -6,6 +6,8 @@
 
 #include <zlib.h>
 
+#include "base64.h"
+
 namespace keyward {
 
 uint32_t crc32(std::string_view s) {
@@ -22,34 +24,6 @@ std::string base62_fixed(uint32_t v, size_t width) {
     v /= 62;
   }
   return out;
-}
-
-bool base64_decode(std::string_view in, std::string& out) {
-  out.clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t pad = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=') { ++pad; continue; }
-    else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-    else if (c == '\\' && i + 1 < in.size() && (in[i + 1] == 'n' || in[i + 1] == 'r')) { ++i; continue; }
-    else return false;
-    if (pad) return false;  // data after padding
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return bits < 6 && pad <= 2;  // a lone trailing sextet cannot encode a byte
 }
 
 namespace {
@@ -105,7 +79,7 @@ Validation anthropic_key(std::string_view s) {
 Validation pypi_macaroon(std::string_view s) {
   if (!starts_with(s, "pypi-")) return kInvalid;
   std::string raw;
-  if (!base64_decode(s.substr(5), raw)) return kInvalid;
+  if (!base64_decode(s.substr(5), raw, Base64Mode::Lenient)) return kInvalid;
   bool pypi = starts_with(raw, std::string_view("\x02\x01\x08pypi.org", 11)) ||
               starts_with(raw, std::string_view("\x02\x01\x0dtest.pypi.org", 16));
   return pypi && raw.size() >= 48 ? kValid : kInvalid;
@@ -160,7 +134,7 @@ Validation pem_body(std::string_view s) {
     i = j + (body[j] == '\n' ? 1 : 2);
   }
   std::string raw;
-  if (!base64_decode(b64, raw) || raw.size() < 48) return kInvalid;
+  if (!base64_decode(b64, raw, Base64Mode::Lenient) || raw.size() < 48) return kInvalid;
   if (label.find("OPENSSH") != std::string::npos)
     return starts_with(raw, std::string_view("openssh-key-v1\0", 15)) ? kValid : kInvalid;
   if (label.find("PGP") != std::string::npos)
@@ -178,9 +152,9 @@ Validation jwt(std::string_view s) {
   if (d1 == std::string_view::npos) return kInvalid;
   auto d2 = s.find('.', d1 + 1);
   std::string header, payload;
-  if (!base64_decode(s.substr(0, d1), header)) return kInvalid;
+  if (!base64_decode(s.substr(0, d1), header, Base64Mode::Lenient)) return kInvalid;
   std::string_view pl = s.substr(d1 + 1, d2 == std::string_view::npos ? std::string_view::npos : d2 - d1 - 1);
-  if (!base64_decode(pl, payload)) return kInvalid;
+  if (!base64_decode(pl, payload, Base64Mode::Lenient)) return kInvalid;
   if (header.empty() || header.front() != '{' || header.find("\"alg\"") == std::string::npos) return kInvalid;
   if (payload.empty() || payload.front() != '{') return kInvalid;
   return kValid;
@@ -189,7 +163,7 @@ Validation jwt(std::string_view s) {
 // Neptune API tokens are base64 of {"api_address": ..., "api_url": ..., "api_key": ...}.
 Validation neptune_token(std::string_view s) {
   std::string raw;
-  if (!base64_decode(s, raw)) return kInvalid;
+  if (!base64_decode(s, raw, Base64Mode::Lenient)) return kInvalid;
   return raw.find("\"api_address\"") != std::string::npos && raw.find("\"api_key\"") != std::string::npos
              ? kValid
              : kInvalid;
@@ -199,7 +173,7 @@ Validation neptune_token(std::string_view s) {
 Validation bedrock_key(std::string_view s) {
   if (!starts_with(s, "ABSK")) return kInvalid;
   std::string raw;
-  if (!base64_decode(s.substr(4), raw)) return kInvalid;
+  if (!base64_decode(s.substr(4), raw, Base64Mode::Lenient)) return kInvalid;
   return starts_with(raw, "BedrockAPIKey-") ? kValid : kInvalid;
 }
 
@@ -210,7 +184,7 @@ Validation base64_64(std::string_view s) {
       starts_with(s, "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw"))
     return kInvalid;
   std::string raw;
-  if (!base64_decode(s, raw)) return kInvalid;
+  if (!base64_decode(s, raw, Base64Mode::Lenient)) return kInvalid;
   return raw.size() == 64 ? kValid : kInvalid;
 }
 
@@ -219,7 +193,7 @@ Validation discord_bot(std::string_view s) {
   auto dot = s.find('.');
   if (dot == std::string_view::npos) return kInvalid;
   std::string raw;
-  if (!base64_decode(s.substr(0, dot), raw)) return kInvalid;
+  if (!base64_decode(s.substr(0, dot), raw, Base64Mode::Lenient)) return kInvalid;
   return raw.size() >= 17 && raw.size() <= 20 && all_of(raw, ::isdigit) ? kValid : kInvalid;
 }
 
@@ -366,7 +340,7 @@ Validation generic_value(std::string_view s) {
   // Base64 of a sentence about placeholders ("not my real password").
   {
     std::string raw;
-    if (n >= 12 && base64_decode(s, raw) && !raw.empty() &&
+    if (n >= 12 && base64_decode(s, raw, Base64Mode::Lenient) && !raw.empty() &&
         std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
       std::string rl = lower(raw);
       if (contains_any(rl, {"password", "secret", "token", "example", "dummy", "fake", "test", "changeme", "your"}))
@@ -419,7 +393,7 @@ Validation generic_value(std::string_view s) {
 // An HTTP Basic credential: base64 of "user:password" with a non-trivial password.
 Validation basic_auth(std::string_view s) {
   std::string raw;
-  if (!base64_decode(s, raw)) return kInvalid;
+  if (!base64_decode(s, raw, Base64Mode::Lenient)) return kInvalid;
   auto colon = raw.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 >= raw.size()) return kInvalid;
   for (unsigned char c : raw)

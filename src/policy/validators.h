@@ -33,8 +33,5 @@ const std::vector<std::string>& validator_names();
 // Building blocks, exposed for tests.
 uint32_t crc32(std::string_view s);
 std::string base62_fixed(uint32_t v, size_t width);
-// Standard or URL-safe alphabet, padding optional, whitespace and literal "\n" skipped.
-// Returns false on any other byte or an impossible length.
-bool base64_decode(std::string_view in, std::string& out);
 
 }  // namespace keyward

@@ -23,13 +23,6 @@ void add_note(std::string* note, const std::string& text) {
 
 }  // namespace
 
-std::string default_cache_dir() {
-  if (const char* d = std::getenv("KEYWARD_CACHE_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/keyward";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/keyward";
-  return "";
-}
-
 std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_hint) {
   Sha256 h;
   h.update(std::string_view(kMagic, sizeof kMagic));

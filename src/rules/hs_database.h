@@ -50,9 +50,6 @@ class HsDatabase {
   std::string cache_path_;
 };
 
-// $KEYWARD_CACHE_DIR, else $XDG_CACHE_HOME/keyward, else ~/.cache/keyward.
-std::string default_cache_dir();
-
 // Checks one regex alone in Hyperscan (for `keyward rules --test`).
 Status hs_check_regex(const std::string& regex);
 

@@ -258,7 +258,6 @@ const re2::RE2* RuleSet::confirmer(size_t i, std::string* error) const {
 }
 
 std::string default_rules_dir() {
-  if (const char* env = std::getenv("KEYWARD_RULES"); env && *env) return env;
   // Relative to the executable, so an install moves as a whole: PREFIX/bin/keyward reads
   // PREFIX/share/keyward/patterns (the build tree mirrors that layout).
   char buf[4096];

@@ -52,8 +52,8 @@ class RuleSet {
   void ensure_lazy();
 };
 
-// The rules directory to use: --rules, else $KEYWARD_RULES, else the install location,
-// else the source tree's patterns/ (a build that was never installed).
+// The rules directory when none is given (--rules or $KEYWARD_RULES, which the cli reads):
+// the install location, else the source tree's patterns/ (a build that was never installed).
 std::string default_rules_dir();
 
 }  // namespace keyward

@@ -1,53 +1,20 @@
 #include "blob_scan.h"
 
-#include <git2/sys/repository.h>  // git_repository_set_odb
 #include <zlib.h>
 
 #include <algorithm>
-#include <atomic>
 #include <climits>
-#include <cstdlib>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
 
-#include "decoders.h"
 #include "git_handles.h"
 #include "pack_order.h"
-#include "progress.h"
 
 namespace keyward {
 namespace {
-
-// Bytes of blob content held by all workers together. A blob larger than the budget
-// waits until it is alone, so peak memory is max(budget, largest blob) plus scratch.
-class ByteBudget {
- public:
-  explicit ByteBudget(size_t limit) : limit_(limit) {}
-  void acquire(size_t n) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return used_ == 0 || used_ + n <= limit_; });
-    used_ += n;
-  }
-  void release(size_t n) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      used_ -= n;
-    }
-    cv_.notify_all();
-  }
-
- private:
-  size_t limit_, used_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-};
 
 // Reads blobs stored whole in a pack straight from the mapped pack, with one inflate
 // stream and one buffer reused for every blob (libgit2 sets up zlib, allocates, caches and
@@ -96,251 +63,158 @@ class WholeBlobReader {
   std::unique_ptr<char[]> big_;
 };
 
-struct Job {
-  git_oid id;
-  std::string path;
-  size_t tag;
-  PackPosition pos;
-};
-
-// Jobs handed from the producer to the workers, a sorted chunk at a time.
-class JobQueue final : public BlobFeed {
+// The object database as the driver's store: jobs sorted into pack order, blobs stored
+// whole read from the mapped pack, the rest (deltas, loose objects) through libgit2.
+class OdbStore final : public BlobStore {
  public:
-  JobQueue(PackIndexes packs, Progress& progress) : packs_(std::move(packs)), progress_(progress) {}
+  OdbStore(PackIndexes packs, OdbPtr odb, bool by_path, size_t max_blob_bytes)
+      : packs_(std::move(packs)), odb_(std::move(odb)), by_path_(by_path), max_blob_bytes_(max_blob_bytes) {}
 
-  void add(const git_oid& id, std::string_view path, size_t tag) override {
-    if (failed_.load(std::memory_order_relaxed)) return;
-    pending_.push_back(Job{id, std::string(path), tag, {}});
-    if (pending_.size() >= kChunk) flush();
-  }
-
-  void close() {
-    flush();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
+  void order(std::vector<DriverJob>& chunk) const override {
+    if (!packs_.packs()) return;
+    for (auto& j : chunk) {
+      PackPosition pos = packs_.find(j.id);
+      j.pack = pos.pack;
+      j.offset = pos.offset;
     }
-    cv_.notify_all();
+    std::sort(chunk.begin(), chunk.end(), [](const DriverJob& a, const DriverJob& b) {
+      return std::tie(a.pack, a.offset, a.tag) < std::tie(b.pack, b.offset, b.tag);
+    });
   }
 
-  void fail() {
-    failed_ = true;
-    cv_.notify_all();
+  std::string describe(const DriverJob& job) const override {
+    if (by_path_) return fmt::format("'{}'", job.path);
+    return fmt::format("blob {} ({})", oid_hex(job.id), job.path);
   }
-  bool failed() const { return failed_.load(std::memory_order_relaxed); }
 
-  // Up to `n` neighbouring jobs (in pack order they share delta bases); false once the
-  // producer is done and nothing is left, or the scan failed.
-  bool take(std::vector<Job>& out, size_t n) {
-    out.clear();
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !jobs_.empty() || closed_ || failed(); });
-    if (failed()) return false;
-    while (!jobs_.empty() && out.size() < n) {
-      out.push_back(std::move(jobs_.front()));
-      jobs_.pop_front();
-    }
-    return !out.empty();
-  }
+  Result<std::unique_ptr<BlobReader>> reader() const override;
 
   const PackIndexes& packs() const { return packs_; }
-
- private:
-  static constexpr size_t kChunk = 1024;
-
-  void flush() {
-    if (pending_.empty()) return;
-    if (packs_.packs()) {
-      for (auto& j : pending_) j.pos = packs_.find(j.id);
-      std::sort(pending_.begin(), pending_.end(), [](const Job& a, const Job& b) {
-        return std::tie(a.pos.pack, a.pos.offset, a.tag) < std::tie(b.pos.pack, b.pos.offset, b.tag);
-      });
-    }
-    progress_.add_total(pending_.size());
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto& j : pending_) jobs_.push_back(std::move(j));
-    }
-    pending_.clear();
-    cv_.notify_all();
-  }
-
-  PackIndexes packs_;
-  Progress& progress_;
-  std::vector<Job> pending_;  // the producer's own, not yet published
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> jobs_;
-  bool closed_ = false;
-  std::atomic<bool> failed_{false};
-};
-
-struct Found {
-  PackPosition pos;
-  BlobFindings findings;
-};
-
-Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
-                                unsigned threads, const std::function<Status(BlobFeed&)>& producer) {
-  PackIndexes packs;
-  if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
-  Progress progress(0, opts.progress);
-  JobQueue queue(std::move(packs), progress);
-
-  BlobScanResult total;
-  std::vector<Found> all_found;
-  std::mutex mu;
-  std::string first_error;
-  ByteBudget budget(opts.memory_budget);
-  constexpr size_t kBatch = 16;  // neighbours in pack order share delta bases: keep them together
-
-  auto fail = [&](std::string msg) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (first_error.empty()) first_error = std::move(msg);
-    }
-    queue.fail();
-  };
-
   // One object database for every worker: libgit2's git_odb is thread-safe, and a handle
   // reopened from the path would miss what the caller's has (GIT_OBJECT_DIRECTORY,
   // GIT_ALTERNATE_OBJECT_DIRECTORIES).
+  git_odb* odb() const { return odb_.get(); }
+  size_t max_blob_bytes() const { return max_blob_bytes_; }
+
+ private:
+  PackIndexes packs_;
+  OdbPtr odb_;
+  bool by_path_;
+  size_t max_blob_bytes_;
+};
+
+class OdbReader final : public BlobReader {
+ public:
+  explicit OdbReader(const OdbStore& store) : store_(store) {}
+
+  BlobRead read(const DriverJob& job, ByteBudget& budget) override {
+    BlobRead out;
+    PackPosition pos{job.pack, job.offset};
+    PackIndexes::Whole whole;
+    if (store_.packs().whole(pos, &whole) && whole.type == GIT_OBJECT_BLOB) {
+      size_t size = static_cast<size_t>(whole.size);
+      if (size > store_.max_blob_bytes()) return oversized(size);
+      budget.acquire(size);
+      if (auto data = whole_reader_.read(whole)) {
+        held_ = size;
+        out.data = *data;
+        return out;
+      }
+      budget.release(size);
+    }
+    git_odb* odb = store_.odb();
+    size_t size = 0;
+    git_object_t type;
+    // Not read: absent, or present but unreadable (libgit2's message says why, and is
+    // read on this thread, where it was set).
+    auto unread = [&](int rc) {
+      BlobRead u;
+      u.kind = rc == GIT_ENOTFOUND ? BlobRead::Kind::Missing : BlobRead::Kind::Corrupt;
+      if (rc != GIT_ENOTFOUND) u.why = git_error_text();
+      return u;
+    };
+    int rc = git_odb_read_header(&size, &type, odb, &job.id);
+    if (rc != 0) {
+      // A repack may have replaced the pack under us: look again before calling it missing.
+      git_odb_refresh(odb);
+      rc = git_odb_read_header(&size, &type, odb, &job.id);
+    }
+    if (rc != 0) return unread(rc);
+    if (size > store_.max_blob_bytes()) return oversized(size);
+    budget.acquire(size);
+    git_odb_object* raw_obj = nullptr;
+    rc = git_odb_read(&raw_obj, odb, &job.id);
+    if (rc != 0) {
+      git_odb_refresh(odb);
+      rc = git_odb_read(&raw_obj, odb, &job.id);
+    }
+    if (rc != 0) {
+      budget.release(size);
+      return unread(rc);
+    }
+    obj_.reset(raw_obj);
+    held_ = size;
+    out.data = std::string_view(static_cast<const char*>(git_odb_object_data(obj_.get())),
+                                git_odb_object_size(obj_.get()));
+    return out;
+  }
+
+  void release(ByteBudget& budget) override {
+    whole_reader_.release();
+    obj_.reset();
+    budget.release(held_);
+    held_ = 0;
+  }
+
+ private:
+  static BlobRead oversized(size_t size) {
+    BlobRead o;
+    o.kind = BlobRead::Kind::Oversized;
+    o.size = size;
+    return o;
+  }
+  const OdbStore& store_;
+  WholeBlobReader whole_reader_;
+  OdbObjectPtr obj_;
+  size_t held_ = 0;
+};
+
+Result<std::unique_ptr<BlobReader>> OdbStore::reader() const {
+  return std::unique_ptr<BlobReader>(std::make_unique<OdbReader>(*this));
+}
+
+Result<std::unique_ptr<OdbStore>> open_store(git_repository* repo, const BlobScanOptions& opts) {
+  PackIndexes packs;
+  if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
-  OdbPtr shared_odb(raw_odb);
-
-  auto worker = [&]() {
-    BlobScanResult mine;
-    std::vector<Found> found;
-    git_odb* odb = shared_odb.get();
-    auto scratch = scanner.matcher().make_scratch();
-    if (!scratch) return fail(scratch.error());
-
-    auto scan_one = [&](const Job& job, std::string_view data) -> Status {
-      if (is_lfs_pointer(data)) ++mine.lfs;
-      BlobFacts facts;
-      auto r = scanner.scan(job.path, data, *scratch, &facts, opts.apply_path_policy);
-      if (!r) return Error{fmt::format("blob {} ({}): {}", oid_hex(job.id), job.path, r.error())};
-      ++mine.blobs;
-      mine.bytes += data.size();
-      mine.largest = std::max(mine.largest, data.size());
-      if (!facts.not_scanned.empty()) {
-        ++mine.not_scanned;
-        mine.not_scanned_why.emplace_back(job.tag, std::move(facts.not_scanned));
-      }
-      progress.add(data.size());
-      if (!r->empty()) found.push_back(Found{job.pos, BlobFindings{job.tag, std::move(*r)}});
-      return std::nullopt;
-    };
-
-    WholeBlobReader whole_reader;
-    std::vector<Job> batch;
-    while (queue.take(batch, kBatch)) {
-      for (const Job& job : batch) {
-        if (queue.failed()) break;
-        PackIndexes::Whole whole;
-        if (queue.packs().whole(job.pos, &whole) && whole.type == GIT_OBJECT_BLOB) {
-          size_t size = static_cast<size_t>(whole.size);
-          if (size > opts.max_blob_bytes) {
-            mine.oversized.emplace_back(job.tag, size);
-            progress.add(0);
-            continue;
-          }
-          budget.acquire(size);
-          if (auto data = whole_reader.read(whole)) {
-            auto st = scan_one(job, *data);
-            whole_reader.release();
-            budget.release(size);
-            if (st) return fail(st->message);
-            continue;
-          }
-          budget.release(size);
-        }
-        size_t size = 0;
-        git_object_t type;
-        // Not read: absent, or present but unreadable (libgit2's message says why, and is
-        // read on this thread, where it was set).
-        auto unread = [&](int rc) {
-          ++mine.missing;
-          mine.missing_jobs.push_back(job.tag);
-          if (rc != GIT_ENOTFOUND) mine.corrupt_jobs.emplace_back(job.tag, git_error_text());
-          progress.add(0);
-        };
-        int rc = git_odb_read_header(&size, &type, odb, &job.id);
-        if (rc != 0) {
-          // A repack may have replaced the pack under us: look again before calling it missing.
-          git_odb_refresh(odb);
-          rc = git_odb_read_header(&size, &type, odb, &job.id);
-        }
-        if (rc != 0) {
-          unread(rc);
-          continue;
-        }
-        if (size > opts.max_blob_bytes) {
-          mine.oversized.emplace_back(job.tag, size);
-          progress.add(0);
-          continue;
-        }
-        budget.acquire(size);
-        git_odb_object* raw_obj = nullptr;
-        rc = git_odb_read(&raw_obj, odb, &job.id);
-        if (rc != 0) {
-          git_odb_refresh(odb);
-          rc = git_odb_read(&raw_obj, odb, &job.id);
-        }
-        if (rc != 0) {
-          budget.release(size);
-          unread(rc);
-          continue;
-        }
-        OdbObjectPtr obj(raw_obj);
-        std::string_view data(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
-        auto st = scan_one(job, data);
-        obj.reset();
-        budget.release(size);
-        if (st) return fail(st->message);
-      }
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    total.blobs += mine.blobs;
-    total.bytes += mine.bytes;
-    total.missing += mine.missing;
-    total.lfs += mine.lfs;
-    total.not_scanned += mine.not_scanned;
-    total.largest = std::max(total.largest, mine.largest);
-    for (auto& w : mine.not_scanned_why) total.not_scanned_why.push_back(std::move(w));
-    total.missing_jobs.insert(total.missing_jobs.end(), mine.missing_jobs.begin(), mine.missing_jobs.end());
-    for (auto& c : mine.corrupt_jobs) total.corrupt_jobs.push_back(std::move(c));
-    total.oversized.insert(total.oversized.end(), mine.oversized.begin(), mine.oversized.end());
-    for (auto& f : found) all_found.push_back(std::move(f));
-  };
-
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  Status produced = producer(queue);
-  queue.close();
-  progress.total_known();  // every blob is queued: the percentage can only grow from here
-  if (produced) fail(produced->message);
-  worker();
-  for (auto& t : pool) t.join();
-  if (!first_error.empty()) return Error{first_error};
-  std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) {
-    return std::tie(a.pos.pack, a.pos.offset, a.findings.job) < std::tie(b.pos.pack, b.pos.offset, b.findings.job);
-  });
-  for (auto& f : all_found) total.found.push_back(std::move(f.findings));
-  return total;
+  return std::make_unique<OdbStore>(std::move(packs), OdbPtr(raw_odb), opts.name_by_path, opts.max_blob_bytes);
 }
 
-unsigned thread_count(const BlobScanOptions& opts) {
-  return opts.jobs > 0 ? unsigned(opts.jobs) : std::max(1u, std::thread::hardware_concurrency());
-}
+// The history walk's feed, in the driver's terms.
+class Feed final : public BlobFeed {
+ public:
+  explicit Feed(JobSink& sink) : sink_(sink) {}
+  void add(const git_oid& id, std::string_view path, size_t tag) override {
+    DriverJob j;
+    j.tag = tag;
+    j.path = std::string(path);
+    j.id = id;
+    sink_.add(std::move(j));
+  }
+
+ private:
+  JobSink& sink_;
+};
 
 }  // namespace
 
 Result<BlobScanResult> scan_blobs(git_repository* repo, const std::vector<BlobJob>& jobs, const Scanner& scanner,
                                   const BlobScanOptions& opts) {
-  unsigned threads = std::max(1u, std::min<unsigned>(thread_count(opts), unsigned(jobs.size() / 4 + 1)));
-  return run_scan(repo, scanner, opts, threads, [&](BlobFeed& feed) -> Status {
+  auto store = open_store(repo, opts);
+  if (!store) return Error{store.error()};
+  return drive_scan(**store, scanner, opts, driver_threads(opts, std::max<size_t>(jobs.size(), 1)), [&](JobSink& sink) -> Status {
+    Feed feed(sink);
     for (size_t i = 0; i < jobs.size(); ++i) feed.add(jobs[i].id, jobs[i].path, i);
     return std::nullopt;
   });
@@ -348,7 +222,12 @@ Result<BlobScanResult> scan_blobs(git_repository* repo, const std::vector<BlobJo
 
 Result<BlobScanResult> scan_blob_stream(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
                                         const std::function<Status(BlobFeed&)>& producer) {
-  return run_scan(repo, scanner, opts, thread_count(opts), producer);
+  auto store = open_store(repo, opts);
+  if (!store) return Error{store.error()};
+  return drive_scan(**store, scanner, opts, driver_threads(opts, 0), [&](JobSink& sink) -> Status {
+    Feed feed(sink);
+    return producer(feed);
+  });
 }
 
 }  // namespace keyward

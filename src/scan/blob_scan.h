@@ -1,8 +1,7 @@
-// Scanning many blobs in parallel: the workers share the repository's object database (so
-// they see exactly its object directories, alternates from the environment included) and
-// each has its own Hyperscan scratch, pulls small batches from a list sorted into pack order, and holds at
-// most one blob at a time; a shared byte budget keeps several huge blobs from being held
-// at once.
+// Git blobs for the scan driver (scan_driver.h): the workers share the repository's object
+// database (so they see exactly its object directories, alternates from the environment
+// included), pull small batches from a list sorted into pack order, and read blobs stored
+// whole in a pack straight from the mapped pack.
 #pragma once
 #include <git2.h>
 
@@ -16,6 +15,7 @@
 
 #include "finding.h"
 #include "result.h"
+#include "scan_driver.h"
 #include "scanner.h"
 
 namespace keyward {
@@ -23,34 +23,6 @@ namespace keyward {
 struct BlobJob {
   git_oid id;
   std::string_view path;  // the path it is scanned under ("" for a blob without one)
-};
-
-struct BlobFindings {
-  size_t job = 0;  // index into the jobs given
-  std::vector<Finding> findings;
-};
-
-struct BlobScanResult {
-  std::vector<BlobFindings> found;  // only blobs with findings, in job order
-  size_t blobs = 0, bytes = 0;
-  size_t missing = 0;      // not read: absent (partial clone, never fetched) or corrupt
-  size_t lfs = 0;          // Git LFS pointers (the content lives on the LFS server)
-  size_t not_scanned = 0;  // the decoders declined (binary, too large...)
-  size_t largest = 0;      // bytes of the largest blob read
-  // Per-blob details (jobs as in BlobFindings::job, in no particular order):
-  std::vector<std::pair<size_t, std::string>> not_scanned_why;  // the decoders' reason
-  std::vector<size_t> missing_jobs;  // every blob not read (absent or corrupt)
-  std::vector<std::pair<size_t, std::string>> corrupt_jobs;  // those present but unreadable, and why
-  std::vector<std::pair<size_t, size_t>> oversized;  // (job, bytes) over opts.max_blob_bytes, not read
-};
-
-struct BlobScanOptions {
-  int jobs = 0;                          // 0 = every core
-  size_t memory_budget = size_t(256) << 20;  // blob bytes held at once (one larger blob may exceed it, alone)
-  bool progress = false;
-  bool pack_order = true;
-  size_t max_blob_bytes = SIZE_MAX;  // larger blobs are listed in `oversized`, never read
-  bool apply_path_policy = true;     // false: path allowlists are the caller's (Scanner::dropped_at)
 };
 
 // Reads the blobs in pack order (when opts.pack_order); BlobFindings::job indexes `jobs`,

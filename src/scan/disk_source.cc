@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,8 +18,9 @@
 #include <fmt/format.h>
 
 #include "checkpoint.h"
+#include "mapped_file.h"
 #include "name_scan.h"
-#include "progress.h"
+#include "scan_driver.h"
 
 namespace keyward {
 namespace {
@@ -35,16 +35,6 @@ struct FileJob {
   size_t size = 0;
   bool via_link = false;  // reached through a symbolic link: open follows it
   bool stream = false;    // a pipe named on the command line: read to its end, whatever its size
-};
-
-// What scanning one file produced; merged in walk order so output is deterministic.
-struct FileResult {
-  std::vector<Finding> findings;
-  std::string unreadable;   // "path: reason" when it could not be read
-  std::string not_scanned;  // a note when the decoders declined it
-  std::string error;        // a scan failure (fails the whole run)
-  size_t bytes = 0;         // as read
-  bool scanned = false;
 };
 
 // Every path-dependent policy decision is taken on one normalised path: relative to the
@@ -237,73 +227,87 @@ struct Walker {
 
 // Small files are read into the worker's own buffer: mapping and unmapping costs more than
 // copying them (and munmap in a threaded process interrupts the other cores). Large files
-// are mapped, so memory stays bounded by one file per worker.
+// are mapped, so memory stays bounded by one file per worker; mapped pages are the page
+// cache's (the kernel drops them under pressure), so only buffered bytes count against the
+// driver's budget.
 constexpr size_t kMapFrom = 1u << 20;
 
-void scan_file(const Scanner& scanner, const FileJob& job, MatchScratch& scratch, std::string& buffer,
-               FileResult& out) {
-  // A file the walk saw is opened without waiting (a pipe swapped in since would block) and
-  // without following links unless the walk followed one; a pipe named on the command line
-  // waits for its writer.
-  int flags = O_RDONLY | O_CLOEXEC;
-  if (!job.stream) flags |= O_NONBLOCK | (job.via_link ? 0 : O_NOFOLLOW);
-  int fd = ::open(job.path.c_str(), flags);
-  if (fd < 0) {
-    out.unreadable = fmt::format("{}: {}", job.path, std::strerror(errno));
-    return;
-  }
-  // The size seen now, not at walk time: a file that changed in between is read whole.
-  struct stat st;
-  bool have_stat = ::fstat(fd, &st) == 0;
-  if (!job.stream && have_stat && !S_ISREG(st.st_mode)) {
-    out.unreadable = fmt::format("{}: no longer a regular file", job.path);
-    ::close(fd);
-    return;
-  }
-  size_t size = have_stat ? static_cast<size_t>(st.st_size) : job.size;
-  void* map = nullptr;
-  std::string_view data;
-  if (!job.stream && size >= kMapFrom) {
-    map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED) {
-      out.unreadable = fmt::format("{}: {}", job.path, std::strerror(errno));
-      ::close(fd);
-      return;
+class FileReader final : public BlobReader {
+ public:
+  explicit FileReader(const std::vector<FileJob>& files) : files_(files) {}
+
+  BlobRead read(const DriverJob& djob, ByteBudget& budget) override {
+    const FileJob& job = files_[djob.tag];
+    // A file the walk saw is opened without waiting (a pipe swapped in since would block)
+    // and without following links unless the walk followed one; a pipe named on the
+    // command line waits for its writer.
+    int flags = O_RDONLY | O_CLOEXEC;
+    if (!job.stream) flags |= O_NONBLOCK | (job.via_link ? 0 : O_NOFOLLOW);
+    UniqueFd fd(::open(job.path.c_str(), flags));
+    if (!fd) return unreadable(job, std::strerror(errno));
+    // The size seen now, not at walk time: a file that changed in between is read whole.
+    struct stat st;
+    bool have_stat = ::fstat(fd.get(), &st) == 0;
+    if (!job.stream && have_stat && !S_ISREG(st.st_mode)) return unreadable(job, "no longer a regular file");
+    size_t size = have_stat ? static_cast<size_t>(st.st_size) : job.size;
+    BlobRead out;
+    if (!job.stream && size >= kMapFrom) {
+      auto map = MappedFile::map(fd.get(), size);
+      if (!map) return unreadable(job, map.error());
+      map_ = std::move(*map);
+      map_.advise_sequential();
+      out.data = map_.bytes();
+      return out;
     }
-    ::madvise(map, size, MADV_SEQUENTIAL);
-    data = std::string_view(static_cast<const char*>(map), size);
-  } else {
     // A stream has no size: read until its end, growing the buffer.
-    if (buffer.size() < size) buffer.resize(size);
+    if (buffer_.size() < size) buffer_.resize(size);
     size_t got = 0;
     while (job.stream || got < size) {
-      if (job.stream && buffer.size() - got < 65536) buffer.resize(std::max<size_t>(2 * buffer.size(), got + 65536));
-      ssize_t n = ::read(fd, &buffer[got], job.stream ? buffer.size() - got : size - got);
+      if (job.stream && buffer_.size() - got < 65536) buffer_.resize(std::max<size_t>(2 * buffer_.size(), got + 65536));
+      ssize_t n = ::read(fd.get(), &buffer_[got], job.stream ? buffer_.size() - got : size - got);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        out.unreadable = fmt::format("{}: {}", job.path, std::strerror(errno));
-        ::close(fd);
-        return;
-      }
+      if (n < 0) return unreadable(job, std::strerror(errno));
       if (n == 0) break;  // end of stream, or shrank since fstat: scan what is there
       got += static_cast<size_t>(n);
     }
-    data = std::string_view(buffer.data(), got);
-    size = got;
+    held_ = got;
+    budget.acquire(held_);
+    out.data = std::string_view(buffer_.data(), got);
+    return out;
   }
-  ::close(fd);
-  BlobFacts facts;
-  auto found = scanner.scan(job.path, data, scratch, &facts, true, job.policy_path);
-  if (map) ::munmap(map, size);
-  if (!found) {
-    out.error = fmt::format("'{}': {}", job.path, found.error());
-    return;
+
+  void release(ByteBudget& budget) override {
+    map_ = MappedFile();
+    budget.release(held_);
+    held_ = 0;
   }
-  out.scanned = true;
-  out.bytes = size;
-  out.findings = std::move(*found);
-  out.not_scanned = facts.not_scanned;
-}
+
+ private:
+  static BlobRead unreadable(const FileJob& job, std::string_view why) {
+    BlobRead u;
+    u.kind = BlobRead::Kind::Unreadable;
+    u.why = fmt::format("{}: {}", job.path, why);
+    return u;
+  }
+  const std::vector<FileJob>& files_;
+  std::string buffer_;
+  MappedFile map_;
+  size_t held_ = 0;
+};
+
+// The files the walk collected, in walk order, one per job (tag = index).
+class FileStore final : public BlobStore {
+ public:
+  explicit FileStore(const std::vector<FileJob>& files) : files_(files) {}
+  size_t batch() const override { return 1; }  // files vary in size: take one at a time
+  std::string describe(const DriverJob& job) const override { return fmt::format("'{}'", job.path); }
+  Result<std::unique_ptr<BlobReader>> reader() const override {
+    return std::unique_ptr<BlobReader>(std::make_unique<FileReader>(files_));
+  }
+
+ private:
+  const std::vector<FileJob>& files_;
+};
 
 }  // namespace
 
@@ -322,46 +326,37 @@ Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, R
     notices->push_back(fmt::format("{}: git's own directory, not scanned (its history: keyward --all-history; "
                                    "its files: keyward {})", g, g));
 
-  std::vector<FileResult> results(w.files.size());
-  size_t threads = jobs > 0 ? static_cast<size_t>(jobs) : std::max(1u, std::thread::hardware_concurrency());
-  if (w.files.size() < kParallelFrom) threads = 1;
-  threads = std::min(threads, std::max<size_t>(1, w.files.size()));
-  // Each worker has its own scratch and holds one mapped file at a time.
-  std::vector<MatchScratch> scratches;
-  for (size_t t = 0; t < threads; ++t) {
-    auto s = engine.matcher().make_scratch();
-    if (!s) return Error{s.error()};
-    scratches.push_back(std::move(*s));
+  FileStore store(w.files);
+  BlobScanOptions opts;
+  opts.jobs = jobs;
+  opts.parallel_from = kParallelFrom;
+  // A long folder sweep draws the same progress line as a history sweep, counting files.
+  opts.progress = progress;
+  opts.progress_unit = "files";
+  auto scanned = drive_scan(store, engine.scanner(), opts, driver_threads(opts, std::max<size_t>(w.files.size(), 1)),
+                            [&](JobSink& sink) -> Status {
+                              for (size_t i = 0; i < w.files.size(); ++i) {
+                                DriverJob j;
+                                j.tag = i;
+                                j.path = w.files[i].path;
+                                j.policy_path = w.files[i].policy_path;
+                                sink.add(std::move(j));
+                              }
+                              return std::nullopt;
+                            });
+  if (!scanned) return Error{scanned.error()};
+  // Results keep the walk's order, whichever worker read what.
+  std::sort(scanned->unreadable.begin(), scanned->unreadable.end());
+  for (auto& [i, why] : scanned->unreadable) unreadable->push_back(std::move(why));
+  report.stats.blobs += scanned->blobs;
+  report.stats.bytes += scanned->bytes;
+  std::sort(scanned->not_scanned_why.begin(), scanned->not_scanned_why.end());
+  for (auto& [i, why] : scanned->not_scanned_why) {
+    ++report.stats.skipped;
+    report.stats.notes.push_back(fmt::format("{}: {}, not scanned", w.files[i].path, why));
   }
-  std::atomic<size_t> next{0};
-  // The walk is done, so the total is final from the start.
-  Progress bar(w.files.size(), progress, "files");
-  bar.total_known();
-  auto work = [&](size_t t) {
-    std::string buffer;
-    for (size_t i = next++; i < w.files.size(); i = next++) {
-      scan_file(engine.scanner(), w.files[i], scratches[t], buffer, results[i]);
-      bar.add(results[i].bytes);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-
-  for (size_t i = 0; i < results.size(); ++i) {
-    FileResult& r = results[i];
-    if (!r.error.empty()) return Error{r.error};
-    if (!r.unreadable.empty()) unreadable->push_back(r.unreadable);
-    if (!r.scanned) continue;
-    ++report.stats.blobs;
-    report.stats.bytes += r.bytes;
-    if (!r.not_scanned.empty()) {
-      ++report.stats.skipped;
-      report.stats.notes.push_back(fmt::format("{}: {}, not scanned", w.files[i].path, r.not_scanned));
-    }
-    for (auto& f : r.findings) report.findings.push_back(std::move(f));
-  }
+  for (auto& bf : scanned->found)
+    for (auto& f : bf.findings) report.findings.push_back(std::move(f));
   return scan_names(engine.scanner(), w.names, kFileName, report);
 }
 

@@ -179,11 +179,11 @@ void locate_bytes_in_wide(const View& whole, std::string_view data, std::vector<
   std::vector<Finding> probes(fs.size());
   std::vector<size_t> begins(fs.size());
   for (size_t i = 0; i < fs.size(); ++i) {
-    line_at(whole.text, std::min(whole.from_orig(fs[i].offset), whole.text.size()), &begins[i]);
+    line_at(whole.text(), std::min(whole.from_orig(fs[i].offset), whole.text().size()), &begins[i]);
     probes[i].offset = probes[i].end_offset = begins[i];
     probes[i].path = std::to_string(i);  // locate() sorts; this finds each probe's finding
   }
-  locate(whole.text, probes);
+  locate(whole.text(), probes);
   for (const Finding& p : probes) {
     Finding& f = fs[std::stoul(p.path)];
     size_t rb = std::min(whole.to_orig(p.offset, false), f.offset);
@@ -282,7 +282,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
   std::vector<std::pair<size_t, size_t>> match_spans;  // per finding in out: its whole match
   for (const View& v : views) {
     matches.clear();
-    if (auto e = matcher_.scan(v.text, scratch, matches)) return *e;
+    if (auto e = matcher_.scan(v.text(), scratch, matches)) return *e;
     for (const RawMatch& m : matches) {
       size_t ob = v.to_orig(m.secret_begin, false), oe = v.to_orig(m.secret_end, true);
       bool skipped = false;
@@ -292,12 +292,12 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       if (!seen.insert({m.rule, ob, oe}).second) continue;
       candidates.emplace_back(ob, oe);
       const Rule& rule = rules[m.rule];
-      std::string_view secret = v.text.substr(m.secret_begin, m.secret_end - m.secret_begin);
+      std::string_view secret = v.text().substr(m.secret_begin, m.secret_end - m.secret_begin);
       std::string validation;
       // Policy order (policy.h): the secret, then (unless judged per place by the caller)
       // the rule's path allowlists, then the inline comment, then the fingerprint.
       // What follows the secret on its line, for example markers (`pass@example.com`).
-      std::string_view after = v.text.substr(m.secret_end, 256);
+      std::string_view after = v.text().substr(m.secret_end, 256);
       after = after.substr(0, std::min(after.find('\n'), after.size()));
       if (!policy_.keep_secret(m.rule, secret, &validation, after)) continue;
       if (apply_path_policy && policy_.rule_allowed_at(rule.id, policy_path)) continue;
@@ -309,7 +309,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       f.advice = rule.advice;
       f.path = std::string(path);
       f.secret = std::string(secret);
-      if (m.pair_end > m.pair_begin) f.pair = std::string(v.text.substr(m.pair_begin, m.pair_end - m.pair_begin));
+      if (m.pair_end > m.pair_begin) f.pair = std::string(v.text().substr(m.pair_begin, m.pair_end - m.pair_begin));
       f.offset = ob;
       f.end_offset = oe;
       f.fingerprint = policy_.fingerprints()(rule.id, secret);
@@ -337,7 +337,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
     for (auto& f : out) f.offset = whole->from_orig(f.offset), f.end_offset = whole->from_orig(f.end_offset);
     std::vector<std::pair<size_t, size_t>> byte_masks = candidates;
     for (auto& [b, e] : candidates) b = whole->from_orig(b), e = whole->from_orig(e);
-    locate(whole->text, out, std::move(candidates));
+    locate(whole->text(), out, std::move(candidates));
     for (auto& f : out) f.offset = whole->to_orig(f.offset, false), f.end_offset = whole->to_orig(f.end_offset, true);
     locate_bytes_in_wide(*whole, data, in_bytes, byte_masks);
     for (auto& f : in_bytes) out.push_back(std::move(f));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "engine_testing.h"
 #include "fingerprint.h"
 #include "report.h"
 #include "testing.h"
@@ -22,26 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<Engine> hf_engine(Config cfg = {}) {
-  fs::path dir = fs::temp_directory_path() / ("keyward-scanner-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  fs::copy_file(fs::path(KEYWARD_SOURCE_PATTERNS_DIR) / "huggingface.toml", dir / "huggingface.toml",
-                fs::copy_options::overwrite_existing);
-  EngineOptions o;
-  o.rules_dir = dir.string();
-  o.config = std::move(cfg);
-  auto e = Engine::create(std::move(o));
-  fs::remove_all(dir);
-  if (!e) FAIL(e.error());
-  return std::move(*e);
-}
+std::unique_ptr<Engine> hf_engine(Config cfg = {}) { return testing::make_hf_engine(std::move(cfg)); }
 
 std::vector<Finding> scan(const Engine& e, const std::string& path, const std::string& data) {
-  auto scratch = e.matcher().make_scratch();
-  REQUIRE(scratch);
-  auto r = e.scanner().scan(path, data, *scratch);
-  REQUIRE(r);
-  return *r;
+  return testing::scan_blob(e, path, data);
 }
 
 std::string text_report(const std::vector<Finding>& fs, bool show = false) {

@@ -23,7 +23,6 @@ constexpr size_t kParallelBlobs = 32;
 
 // What scanning one staged blob gave.
 struct Outcome {
-  size_t size = 0;
   std::vector<Finding> found;
   std::string not_scanned;
 };
@@ -36,35 +35,21 @@ Status too_large(const StagedChange& c, size_t size, const SourceLimits& limits)
   return Error{fmt::format("'{}' is {} MiB, over the {} MiB scan limit", c.path, size >> 20, limits.max_blob_bytes >> 20)};
 }
 
-// Scans the staged blob of `c` as if it lived at `path` (its own path, or a place it was
-// renamed from).
-Status scan_one(git_repository* repo, const Scanner& scanner, const StagedChange& c, const SourceLimits& limits,
-                MatchScratch& scratch, Outcome& out, const std::string* path = nullptr) {
-  git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repo, &c.new_id) != 0) return read_error(c);
-  BlobPtr blob(raw);
-  out.size = static_cast<size_t>(git_blob_rawsize(blob.get()));
-  if (out.size > limits.max_blob_bytes) return too_large(c, out.size, limits);
-  std::string_view data(static_cast<const char*>(git_blob_rawcontent(blob.get())), out.size);
-  BlobFacts facts;
-  auto found = scanner.scan(path ? *path : c.path, data, scratch, &facts);
-  if (!found) return Error{fmt::format("'{}': {}", c.path, found.error())};
-  out.found = std::move(*found);
-  out.not_scanned = std::move(facts.not_scanned);
-  return std::nullopt;
-}
-
-// Scans changes[wanted...] on every core into outcomes[i]; an unreadable (missing) or
-// oversized blob fails closed, reported for the first such change in index order.
-Status scan_parallel(git_repository* repo, const Scanner& scanner, const std::vector<StagedChange>& changes,
-                     const std::vector<size_t>& wanted, const SourceLimits& limits, std::vector<Outcome>& outcomes,
-                     size_t& bytes) {
+// Scans the staged blobs of changes[wanted[j]], each at paths[j], into outcomes[wanted[j]]
+// (appending to the outcome's findings); an unreadable (missing) or oversized blob fails
+// closed, reported for the first such change in index order.
+Status scan_wanted(git_repository* repo, const Scanner& scanner, const std::vector<StagedChange>& changes,
+                   const std::vector<size_t>& wanted, const std::vector<std::string_view>& paths,
+                   const SourceLimits& limits, std::vector<Outcome>& outcomes, size_t* bytes) {
+  if (wanted.empty()) return std::nullopt;
   std::vector<BlobJob> jobs;
   jobs.reserve(wanted.size());
-  for (size_t i : wanted) jobs.push_back(BlobJob{changes[i].new_id, changes[i].path});
+  for (size_t j = 0; j < wanted.size(); ++j) jobs.push_back(BlobJob{changes[wanted[j]].new_id, paths[j]});
   BlobScanOptions opts;
   opts.pack_order = false;  // freshly staged blobs are loose objects
   opts.max_blob_bytes = limits.max_blob_bytes;
+  opts.parallel_from = kParallelBlobs;
+  opts.name_by_path = true;
   auto scanned = scan_blobs(repo, jobs, scanner, opts);
   if (!scanned) return Error{scanned.error()};
   size_t first_bad = SIZE_MAX;
@@ -80,8 +65,11 @@ Status scan_parallel(git_repository* repo, const Scanner& scanner, const std::ve
     if (rc != 0) return read_error(c);
     return Error{fmt::format("cannot read the staged blob {} for '{}'", oid_hex(c.new_id), c.path)};
   }
-  bytes = scanned->bytes;  // sizes come back only as a total
-  for (auto& bf : scanned->found) outcomes[wanted[bf.job]].found = std::move(bf.findings);
+  if (bytes) *bytes += scanned->bytes;
+  for (auto& bf : scanned->found) {
+    auto& found = outcomes[wanted[bf.job]].found;
+    for (auto& f : bf.findings) found.push_back(std::move(f));
+  }
   for (auto& [j, why] : scanned->not_scanned_why) outcomes[wanted[j]].not_scanned = std::move(why);
   return std::nullopt;
 }
@@ -97,8 +85,9 @@ bool has_path_allowlists(const Config& cfg) {
 
 }  // namespace
 
-Status scan_staged(git_repository* repo, const Engine& engine, Report& report, const SourceLimits& limits) {
-  auto staged = staged_changes(repo);
+Status scan_staged(git_repository* repo, const Engine& engine, Report& report, const SourceLimits& limits,
+                   const StagedOptions& index) {
+  auto staged = staged_changes(repo, index);
   if (!staged) return Error{staged.error()};
   const Scanner& scanner = engine.scanner();
   const auto& changes = staged->changes;
@@ -114,23 +103,29 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
   std::vector<size_t> wanted;
   for (size_t i = 0; i < changes.size(); ++i)
     if (!skipped(changes[i])) wanted.push_back(i);
-  std::vector<Outcome> outcomes;
-  size_t parallel_bytes = 0;
-  bool parallel = wanted.size() >= kParallelBlobs;
-  if (parallel) {
-    outcomes.resize(changes.size());
-    if (auto e = scan_parallel(repo, scanner, changes, wanted, limits, outcomes, parallel_bytes)) return e;
-    report.stats.bytes += parallel_bytes;
+  std::vector<Outcome> outcomes(changes.size());
+  {
+    std::vector<std::string_view> paths;
+    for (size_t i : wanted) paths.push_back(changes[i].path);
+    if (auto e = scan_wanted(repo, scanner, changes, wanted, paths, limits, outcomes, &report.stats.bytes)) return e;
   }
-  std::optional<MatchScratch> scratch;
-  auto get_scratch = [&]() -> Result<MatchScratch*> {
-    if (!scratch) {
-      auto s = engine.matcher().make_scratch();
-      if (!s) return Error{s.error()};
-      scratch.emplace(std::move(*s));
-    }
-    return &*scratch;
-  };
+  // A renamed blob with findings is scanned again at each old place: a finding that one of
+  // them reported too was already there, judged there; the rename adds nothing to it. One
+  // that every old place's allowlist hid is new here.
+  std::vector<Outcome> before(changes.size());
+  {
+    std::vector<size_t> again;
+    std::vector<std::string_view> old_paths;
+    for (size_t i : wanted)
+      if (!outcomes[i].found.empty())
+        for (const std::string& old_path : changes[i].renamed_from)
+          if (!scanner.policy().path_allowed(old_path)) {
+            again.push_back(i);
+            old_paths.push_back(old_path);
+          }
+    if (!again.empty())
+      if (auto e = scan_wanted(repo, scanner, changes, again, old_paths, limits, before, nullptr)) return e;
+  }
 
   for (size_t i = 0; i < changes.size(); ++i) {
     const StagedChange& c = changes[i];
@@ -143,39 +138,24 @@ Status scan_staged(git_repository* repo, const Engine& engine, Report& report, c
     if (engine.scanner().policy().checkpoint_at(c.path) && c.kind == StagedChange::Kind::Added)
       report.findings.push_back(checkpoint_finding(c.path));
 
-    Outcome own;
-    Outcome& o = parallel ? outcomes[i] : own;
-    if (!parallel) {
-      auto sc = get_scratch();
-      if (!sc) return Error{sc.error()};
-      if (auto e = scan_one(repo, scanner, c, limits, **sc, o)) return e;
-    }
+    Outcome& o = outcomes[i];
     ++report.stats.blobs;
-    report.stats.bytes += o.size;
     if (!o.not_scanned.empty()) {
       ++report.stats.skipped;
       report.stats.notes.push_back(fmt::format("{}: {}, not scanned", c.path, o.not_scanned));
     }
     if (o.found.empty()) continue;
-    if (!c.renamed_from.empty()) {
-      // A finding that one of the old places reported too was already there, judged there:
-      // the rename adds nothing to it. One that every old place's allowlist hid is new here.
-      auto sc = get_scratch();
-      if (!sc) return Error{sc.error()};
-      for (const std::string& old_path : c.renamed_from) {
-        if (o.found.empty()) break;
-        if (scanner.policy().path_allowed(old_path)) continue;
-        Outcome before;
-        if (auto e = scan_one(repo, scanner, c, limits, **sc, before, &old_path)) return e;
-        auto& v = o.found;
-        v.erase(std::remove_if(v.begin(), v.end(),
-                               [&](const Finding& f) {
-                                 return std::any_of(before.found.begin(), before.found.end(), [&](const Finding& b) {
-                                   return b.rule_id == f.rule_id && b.offset == f.offset && b.end_offset == f.end_offset;
-                                 });
-                               }),
-                v.end());
-      }
+    if (!before[i].found.empty()) {
+      const auto& old = before[i].found;
+      auto& v = o.found;
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const Finding& f) {
+                               return std::any_of(old.begin(), old.end(), [&](const Finding& b) {
+                                 return b.rule_id == f.rule_id && b.offset == f.offset && b.end_offset == f.end_offset;
+                               });
+                             }),
+              v.end());
+      if (o.found.empty()) continue;
     }
     if (c.kind == StagedChange::Kind::Modified) {
       // Only now read HEAD's side: clean blobs never pay for a diff.

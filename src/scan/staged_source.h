@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "report.h"
 #include "result.h"
+#include "staged_changes.h"
 
 namespace keyward {
 
@@ -13,6 +14,7 @@ struct SourceLimits {
   size_t max_blob_bytes = size_t(1) << 30;  // larger blobs fail closed with a clear error
 };
 
-Status scan_staged(git_repository* repo, const Engine& engine, Report& report, const SourceLimits& limits = {});
+Status scan_staged(git_repository* repo, const Engine& engine, Report& report, const SourceLimits& limits = {},
+                   const StagedOptions& index = {});
 
 }  // namespace keyward

@@ -161,7 +161,6 @@ class DiskLinks(RepoTestCase):
         self.assertEqual(r.rc, 0, r.all)
         self.assertEqual(r.json()["stats"]["blobs"], 1)
 
-    @unittest.skipUnless(shutil.which("bash"), "needs bash")
     def test_process_substitution(self):
         src = os.path.join(self.tmp, "src.txt")
         with open(src, "w") as f:

@@ -88,5 +88,31 @@ class LayeringTest(unittest.TestCase):
             self.assertIn("must not use libgit2", p.stdout + p.stderr)
 
 
+class EnvironmentTest(unittest.TestCase):
+    """The environment is read once, in src/cli/environment.cc (and the cli's own
+    commands), and passed down as options: no library below reads a variable behind its
+    caller's back. Tests and fuzz harnesses are not the product and may read theirs."""
+
+    def test_no_getenv_outside_the_cli(self):
+        import re
+        call = re.compile(r"\b(std::)?(secure_)?getenv\s*\(")
+        offenders = []
+        src = os.path.join(SOURCE_DIR, "src")
+        for root, _, files in os.walk(src):
+            for name in files:
+                if not name.endswith((".cc", ".h")) or name.endswith(("_test.cc", "_fuzz.cc")):
+                    continue
+                path = os.path.join(root, name)
+                if os.path.relpath(path, src).startswith("cli" + os.sep):
+                    continue
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    for n, line in enumerate(f, 1):
+                        code = line.split("//", 1)[0]
+                        if call.search(code):
+                            offenders.append(f"{os.path.relpath(path, SOURCE_DIR)}:{n}: {line.strip()}")
+        self.assertEqual(offenders, [], "getenv outside src/cli (read it in src/cli/environment.cc and pass it "
+                                        "down as an option):\n" + "\n".join(offenders))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -991,15 +991,7 @@ class AdversarialContent(AdversarialBase):
         jwt = b64url(b'{"alg":"HS256","typ":"JWT"}') + "." + b64url(payload) + "." + b64url(os.urandom(32))
         self.scan_both("JWT whose payload holds a token", "session.txt", f"Authorization: Bearer {jwt}\n".encode())
 
-    def test_gzip_file(self):
-        import gzip
-        self.scan_both("gzip-compressed text", "env.gz", gzip.compress(f"HF_TOKEN={self.token}\n".encode(), mtime=0))
-
-    def test_zip_deflated(self):
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("config/.env", f"HF_TOKEN={self.token}\n")
-        self.scan_both("zip (deflated member)", "bundle.zip", buf.getvalue())
+    # gzip files and deflated zip members: test_compressed.py (disk, pre-commit, commit, history).
 
     def test_token_after_ansi_in_a_plain_log(self):
         self.scan_both("ANSI colour glued to the token in a log file", "run.log",

@@ -1,0 +1,50 @@
+#include "environment.h"
+
+#include <cstdlib>
+
+namespace keyward {
+namespace {
+
+std::string var(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+Environment Environment::read() {
+  Environment e;
+  e.keyward_cache_dir = var("KEYWARD_CACHE_DIR");
+  e.xdg_cache_home = var("XDG_CACHE_HOME");
+  e.xdg_config_home = var("XDG_CONFIG_HOME");
+  e.home = var("HOME");
+  e.keyward_rules = var("KEYWARD_RULES");
+  e.keyward_index = var("KEYWARD_INDEX");
+  e.git.git_dir = var("GIT_DIR");
+  e.git.work_tree = var("GIT_WORK_TREE");
+  e.git.index_file = var("GIT_INDEX_FILE");
+  return e;
+}
+
+std::string Environment::cache_dir() const {
+  if (!keyward_cache_dir.empty()) return keyward_cache_dir;
+  if (!xdg_cache_home.empty()) return xdg_cache_home + "/keyward";
+  if (!home.empty()) return home + "/.cache/keyward";
+  return "";
+}
+
+std::string Environment::rules_dir(const std::string& flag) const { return flag.empty() ? keyward_rules : flag; }
+
+std::string Environment::config_home() const {
+  if (!xdg_config_home.empty() && xdg_config_home[0] == '/') return xdg_config_home + "/keyward";
+  return home.empty() ? "" : home + "/.config/keyward";
+}
+
+StagedOptions Environment::staged() const {
+  StagedOptions s;
+  s.index_file = git.index_file;
+  s.reference_only = keyward_index == "libgit2";
+  return s;
+}
+
+}  // namespace keyward

@@ -1,0 +1,239 @@
+#include "scan_driver.h"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <thread>
+#include <tuple>
+
+#include "decoders.h"
+#include "progress.h"
+
+namespace keyward {
+
+void ByteBudget::acquire(size_t n) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return used_ == 0 || used_ + n <= limit_; });
+  used_ += n;
+}
+
+void ByteBudget::release(size_t n) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    used_ -= n;
+  }
+  cv_.notify_all();
+}
+
+unsigned driver_threads(const BlobScanOptions& opts, size_t n) {
+  unsigned all = opts.jobs > 0 ? unsigned(opts.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  if (n == 0) return all;
+  if (n < opts.parallel_from) return 1;
+  return std::max(1u, std::min<unsigned>(all, unsigned(n / 4 + 1)));
+}
+
+namespace {
+
+using Order = std::tuple<uint32_t, uint64_t, size_t>;
+Order order_of(const DriverJob& j) { return {j.pack, j.offset, j.tag}; }
+
+// Jobs handed from the producer to the workers, a sorted chunk at a time.
+class JobQueue final : public JobSink {
+ public:
+  JobQueue(const BlobStore& store, Progress& progress) : store_(store), progress_(progress) {}
+
+  void add(DriverJob job) override {
+    if (failed()) return;
+    pending_.push_back(std::move(job));
+    if (pending_.size() >= kChunk) flush();
+  }
+
+  void close() {
+    flush();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  // Stops the scan at `at`: jobs after it in reading order are not started, the ones
+  // before it that workers hold still finish, so the error kept is the first in order.
+  void fail(const Order& at) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!failed_ || at < fail_at_) fail_at_ = at;
+      failed_ = true;
+      any_failed_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool failed() const { return any_failed_.load(std::memory_order_relaxed); }
+  bool skip(const DriverJob& j) {
+    if (!failed()) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    return fail_at_ < order_of(j);
+  }
+
+  // Up to `n` neighbouring jobs; false once the producer is done and nothing is left, or
+  // the scan failed.
+  bool take(std::vector<DriverJob>& out, size_t n) {
+    out.clear();
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !jobs_.empty() || closed_ || failed_; });
+    if (failed_) return false;
+    while (!jobs_.empty() && out.size() < n) {
+      out.push_back(std::move(jobs_.front()));
+      jobs_.pop_front();
+    }
+    return !out.empty();
+  }
+
+ private:
+  static constexpr size_t kChunk = 1024;
+
+  void flush() {
+    if (pending_.empty()) return;
+    store_.order(pending_);
+    progress_.add_total(pending_.size());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& j : pending_) jobs_.push_back(std::move(j));
+    }
+    pending_.clear();
+    cv_.notify_all();
+  }
+
+  const BlobStore& store_;
+  Progress& progress_;
+  std::vector<DriverJob> pending_;  // the producer's own, not yet published
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<DriverJob> jobs_;
+  bool closed_ = false;
+  bool failed_ = false;
+  Order fail_at_{};
+  std::atomic<bool> any_failed_{false};
+};
+
+struct Found {
+  Order order;
+  BlobFindings findings;
+};
+
+void merge(BlobScanResult& total, BlobScanResult& mine) {
+  total.blobs += mine.blobs;
+  total.bytes += mine.bytes;
+  total.missing += mine.missing;
+  total.lfs += mine.lfs;
+  total.not_scanned += mine.not_scanned;
+  total.largest = std::max(total.largest, mine.largest);
+  for (auto& w : mine.not_scanned_why) total.not_scanned_why.push_back(std::move(w));
+  total.missing_jobs.insert(total.missing_jobs.end(), mine.missing_jobs.begin(), mine.missing_jobs.end());
+  for (auto& c : mine.corrupt_jobs) total.corrupt_jobs.push_back(std::move(c));
+  total.oversized.insert(total.oversized.end(), mine.oversized.begin(), mine.oversized.end());
+  for (auto& u : mine.unreadable) total.unreadable.push_back(std::move(u));
+}
+
+}  // namespace
+
+Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner, const BlobScanOptions& opts,
+                                  unsigned threads, const std::function<Status(JobSink&)>& producer) {
+  Progress progress(0, opts.progress, opts.progress_unit);
+  JobQueue queue(store, progress);
+  BlobScanResult total;
+  std::vector<Found> all_found;
+  std::mutex mu;
+  bool have_error = false;
+  Order error_at{};
+  std::string error;
+  ByteBudget budget(opts.memory_budget);
+  const size_t batch_size = std::max<size_t>(1, store.batch());
+
+  auto fail = [&](const Order& at, std::string msg) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!have_error || at < error_at) {
+        have_error = true;
+        error_at = at;
+        error = std::move(msg);
+      }
+    }
+    queue.fail(at);
+  };
+  constexpr Order kBeforeAll{0, 0, 0};
+  // A producer's error stops the scan but does not replace a blob's error already kept.
+  constexpr Order kAfterAll{UINT32_MAX, UINT64_MAX, SIZE_MAX};
+
+  auto worker = [&]() {
+    BlobScanResult mine;
+    std::vector<Found> found;
+    auto scratch = scanner.matcher().make_scratch();
+    if (!scratch) return fail(kBeforeAll, scratch.error());
+    auto reader = store.reader();
+    if (!reader) return fail(kBeforeAll, reader.error());
+
+    std::vector<DriverJob> batch;
+    while (queue.take(batch, batch_size)) {
+      for (const DriverJob& job : batch) {
+        if (queue.skip(job)) break;
+        BlobRead got = (*reader)->read(job, budget);
+        switch (got.kind) {
+          case BlobRead::Kind::Data: break;
+          case BlobRead::Kind::Oversized:
+            mine.oversized.emplace_back(job.tag, got.size);
+            progress.add(0);
+            continue;
+          case BlobRead::Kind::Corrupt:
+            mine.corrupt_jobs.emplace_back(job.tag, std::move(got.why));
+            [[fallthrough]];
+          case BlobRead::Kind::Missing:
+            ++mine.missing;
+            mine.missing_jobs.push_back(job.tag);
+            progress.add(0);
+            continue;
+          case BlobRead::Kind::Unreadable:
+            mine.unreadable.emplace_back(job.tag, std::move(got.why));
+            progress.add(0);
+            continue;
+        }
+        std::string_view data = got.data;
+        if (is_lfs_pointer(data)) ++mine.lfs;
+        BlobFacts facts;
+        auto r = scanner.scan(job.path, data, *scratch, &facts, opts.apply_path_policy, job.policy_path);
+        (*reader)->release(budget);
+        if (!r) {
+          fail(order_of(job), store.describe(job) + ": " + r.error());
+          break;
+        }
+        ++mine.blobs;
+        mine.bytes += data.size();
+        mine.largest = std::max(mine.largest, data.size());
+        if (!facts.not_scanned.empty()) {
+          ++mine.not_scanned;
+          mine.not_scanned_why.emplace_back(job.tag, std::move(facts.not_scanned));
+        }
+        progress.add(data.size());
+        if (!r->empty()) found.push_back(Found{order_of(job), BlobFindings{job.tag, std::move(*r)}});
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    merge(total, mine);
+    for (auto& f : found) all_found.push_back(std::move(f));
+  };
+
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  Status produced = producer(queue);
+  queue.close();
+  progress.total_known();  // every blob is queued: the percentage can only grow from here
+  if (produced) fail(kAfterAll, produced->message);
+  worker();
+  for (auto& t : pool) t.join();
+  if (have_error) return Error{error};
+  std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
+  for (auto& f : all_found) total.found.push_back(std::move(f.findings));
+  return total;
+}
+
+}  // namespace keyward

@@ -1,0 +1,156 @@
+// The scan driver with an in-memory store: every source's blobs go through this loop, so
+// its ordering, accounting and error rules are pinned here, on one and on many threads.
+#include "scan_driver.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "engine_testing.h"
+#include "testing.h"
+
+using namespace keyward;
+
+namespace {
+
+// Blobs by tag; a tag in `missing`, `unreadable` or `oversized` is not read.
+struct MemoryStore final : BlobStore {
+  std::vector<std::string> blobs;
+  std::map<size_t, bool> missing, unreadable;
+  std::map<size_t, size_t> oversized;
+  bool reverse = false;  // a store may choose its reading order
+
+  void order(std::vector<DriverJob>& chunk) const override {
+    if (!reverse) return;
+    for (auto& j : chunk) j.pack = 0, j.offset = 1000000 - j.tag;
+    std::sort(chunk.begin(), chunk.end(), [](const DriverJob& a, const DriverJob& b) { return a.offset < b.offset; });
+  }
+  std::string describe(const DriverJob& job) const override { return "'" + job.path + "'"; }
+
+  struct Reader final : BlobReader {
+    const MemoryStore& s;
+    size_t held = 0;
+    explicit Reader(const MemoryStore& store) : s(store) {}
+    BlobRead read(const DriverJob& job, ByteBudget& budget) override {
+      BlobRead r;
+      if (s.missing.count(job.tag)) r.kind = BlobRead::Kind::Missing;
+      else if (s.unreadable.count(job.tag)) r.kind = BlobRead::Kind::Unreadable, r.why = job.path + ": gone";
+      else if (auto it = s.oversized.find(job.tag); it != s.oversized.end()) r.kind = BlobRead::Kind::Oversized, r.size = it->second;
+      if (r.kind != BlobRead::Kind::Data) return r;
+      held = s.blobs[job.tag].size();
+      budget.acquire(held);
+      r.data = s.blobs[job.tag];
+      return r;
+    }
+    void release(ByteBudget& budget) override {
+      budget.release(held);
+      held = 0;
+    }
+  };
+  Result<std::unique_ptr<BlobReader>> reader() const override {
+    return std::unique_ptr<BlobReader>(std::make_unique<Reader>(*this));
+  }
+};
+
+Result<BlobScanResult> run(const MemoryStore& store, unsigned threads, size_t budget = size_t(256) << 20) {
+  const Engine& e = testing::hf_engine();
+  BlobScanOptions opts;
+  opts.memory_budget = budget;
+  return drive_scan(store, e.scanner(), opts, threads, [&](JobSink& sink) -> Status {
+    for (size_t i = 0; i < store.blobs.size(); ++i) {
+      DriverJob j;
+      j.tag = i;
+      j.path = "f" + std::to_string(i) + ".txt";
+      sink.add(std::move(j));
+    }
+    return std::nullopt;
+  });
+}
+
+MemoryStore many_blobs(size_t n) {
+  MemoryStore s;
+  for (size_t i = 0; i < n; ++i)
+    s.blobs.push_back(i % 7 == 3 ? "token = " + testing::fake_hf_token(i) + "\n" : "nothing here " + std::to_string(i) + "\n");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("driver: findings per blob, in reading order, the same on any number of threads", "[driver]") {
+  MemoryStore s = many_blobs(3000);  // more than one chunk of the queue
+  for (unsigned threads : {1u, 2u, 4u}) {
+    auto r = run(s, threads);
+    REQUIRE(r);
+    CHECK(r->blobs == 3000);
+    size_t bytes = 0;
+    for (auto& b : s.blobs) bytes += b.size();
+    CHECK(r->bytes == bytes);
+    std::vector<size_t> tags;
+    for (auto& bf : r->found) {
+      tags.push_back(bf.job);
+      REQUIRE(bf.findings.size() == 1);
+      CHECK(bf.findings[0].path == "f" + std::to_string(bf.job) + ".txt");
+    }
+    std::vector<size_t> want;
+    for (size_t i = 3; i < 3000; i += 7) want.push_back(i);
+    CHECK(tags == want);
+  }
+  s.reverse = true;
+  auto r = run(s, 2);
+  REQUIRE(r);
+  REQUIRE(r->found.size() > 1);
+  CHECK(r->found.front().job > r->found.back().job);  // the store's order, not the tags'
+}
+
+TEST_CASE("driver: blobs not read are counted by kind, never scanned", "[driver]") {
+  MemoryStore s = many_blobs(50);
+  s.missing[3] = true;
+  s.unreadable[10] = true;
+  s.oversized[17] = size_t(5) << 30;
+  auto r = run(s, 2);
+  REQUIRE(r);
+  CHECK(r->blobs == 47);
+  CHECK(r->missing == 1);
+  CHECK(r->missing_jobs == std::vector<size_t>{3});
+  REQUIRE(r->unreadable.size() == 1);
+  CHECK(r->unreadable[0] == std::make_pair(size_t(10), std::string("f10.txt: gone")));
+  REQUIRE(r->oversized.size() == 1);
+  CHECK(r->oversized[0] == std::make_pair(size_t(17), size_t(5) << 30));
+  for (auto& bf : r->found) CHECK((bf.job != 3 && bf.job != 10 && bf.job != 17));
+}
+
+TEST_CASE("driver: a budget smaller than one blob still scans every blob", "[driver]") {
+  MemoryStore s = many_blobs(200);
+  auto r = run(s, 4, /*budget=*/8);
+  REQUIRE(r);
+  CHECK(r->blobs == 200);
+  CHECK(r->found.size() == 29);
+}
+
+TEST_CASE("driver: a producer's error stops the scan and is returned", "[driver]") {
+  MemoryStore s = many_blobs(10);
+  const Engine& e = testing::hf_engine();
+  BlobScanOptions opts;
+  auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
+    DriverJob j;
+    j.path = "f0.txt";
+    sink.add(std::move(j));
+    return Error{"the walk failed"};
+  });
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "the walk failed");
+}
+
+TEST_CASE("driver: thread counts", "[driver]") {
+  BlobScanOptions opts;
+  opts.jobs = 8;
+  CHECK(driver_threads(opts, 0) == 8);  // a stream
+  CHECK(driver_threads(opts, 1) == 1);
+  CHECK(driver_threads(opts, 12) == 4);
+  CHECK(driver_threads(opts, 1000) == 8);
+  opts.parallel_from = 32;
+  CHECK(driver_threads(opts, 31) == 1);
+  CHECK(driver_threads(opts, 32) == 8);
+}
