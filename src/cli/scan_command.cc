@@ -65,6 +65,49 @@ int fail(const Options& o, const std::string& message) {
   return 2;
 }
 
+// The cold pause is never silent on a terminal, and an unwritable cache is said once.
+void cache_hooks(EngineOptions& eo, const Options& o) {
+  bool quiet = o.quiet;
+  eo.before_compile = [quiet](size_t n, bool from_config) {
+    // A handful of config rules compile in well under the blink this line would cost.
+    if (quiet || n < 50 || !::isatty(STDERR_FILENO)) return;
+    std::cerr << fmt::format("keyward: compiling {} {}rules (first run after an install, an update or a "
+                             "configuration change; a few seconds)...\n",
+                             n, from_config ? "configuration " : "");
+  };
+  eo.warn = [quiet](const std::string& w) {
+    if (!quiet) std::cerr << "keyward: warning: " << w << '\n';
+  };
+}
+
+// `keyward rules --compile [--system]`: what an install runs so that the first commit is
+// warm. The default rules only: a repository's .keyward.toml rules get their own database.
+int compile_rules(const Options& o, EngineOptions eo) {
+  if (o.system_cache) {
+    eo.cache_dir = system_cache_dir();
+    eo.cache_fallbacks = false;
+    if (eo.cache_dir.empty()) return fail(o, "no system cache directory is configured (set KEYWARD_SYSTEM_CACHE_DIR)");
+  }
+  if (eo.cache_dir.empty()) return fail(o, "no cache directory (set KEYWARD_CACHE_DIR or HOME)");
+  std::string warning;
+  eo.warn = [&warning](const std::string& w) { warning = w; };
+  eo.config = Config{};
+  auto engine = Engine::create(std::move(eo));
+  if (!engine) return fail(o, engine.error());
+  const HsDatabase& db = (*engine)->database();
+  if (db.cache_path().empty())
+    return fail(o, warning.empty() ? std::string("the pattern database could not be cached") : warning);
+  if (!warning.empty() && !o.quiet) std::cerr << "keyward: warning: " << warning << '\n';
+  if (!o.quiet)
+    std::cout << fmt::format("keyward: {} rules {} '{}'\n", (*engine)->rules().size(),
+                             db.origin() == HsDatabase::Origin::Compiled
+                                 ? fmt::format("compiled in {:.1f} s into", db.compile_seconds())
+                                 : std::string("already compiled in"),
+                             db.cache_path());
+  return 0;
+}
+
+
 Result<Config> find_config(const Options& o, const std::string& root) {
   if (!o.config.empty()) return load_config(o.config);
   std::string candidate = (root.empty() ? std::string(".") : root) + "/.keyward.toml";
@@ -263,6 +306,7 @@ int run_pre_receive(const Options& o) {
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
   eo.cache_dir = default_cache_dir();
+  cache_hooks(eo, o);
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return refuse(engine.error());
@@ -331,6 +375,7 @@ int run_commit_msg(const Options& o) {
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
   eo.cache_dir = default_cache_dir();
+  cache_hooks(eo, o);
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, engine.error());
@@ -454,6 +499,7 @@ int run_scan(const Options& o) {
   EngineOptions eo;
   eo.rules_dir = o.rules_dir;
   eo.cache_dir = default_cache_dir();
+  cache_hooks(eo, o);
   eo.config = std::move(*cfg);
   auto engine = Engine::create(std::move(eo));
   if (!engine) return fail(o, (*&engine).error());
@@ -600,6 +646,8 @@ int run_rules(const Options& o) {
   // whole and the JSON list read the rule files themselves.
   bool need_examples = o.rules_test || !o.rule_id.empty() || o.format == "json";
   eo.cache_dir = need_examples ? "" : default_cache_dir();
+  cache_hooks(eo, o);
+  if (o.rules_compile) return compile_rules(o, std::move(eo));
   eo.config = std::move(*cfg);
   // Examples are judged by the rules alone: no allowlists.
   if (o.rules_test)

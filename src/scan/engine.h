@@ -1,6 +1,7 @@
 // The loaded engine: configuration, rules, the Hyperscan database, the matcher and the
 // scanner, built once per process from the options.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -15,8 +16,15 @@ namespace keyward {
 
 struct EngineOptions {
   std::string rules_dir;    // "" = default_rules_dir()
-  std::string cache_dir;    // "" = no cache
+  std::string cache_dir;    // "" = no cache; else the primary of cache_dirs()
+  bool cache_fallbacks = true;  // false: cache_dir only (writing the system-wide cache)
   Config config;
+  // Told before a pattern database is compiled (not on a cache hit): how many rules, and
+  // whether they are the configuration's own (a small database of their own).
+  std::function<void(size_t rules, bool from_config)> before_compile;
+  // Told once when the cache could not be written where it should (see CacheDir); without
+  // it the warning joins note().
+  std::function<void(const std::string&)> warn;
 };
 
 class Engine {
@@ -39,7 +47,8 @@ class Engine {
   Engine() = default;  // only create() makes one
   Config config_;
   RuleSet rules_;
-  HsDatabase db_;
+  HsDatabase db_;       // the default rules, all of them (disabled ones are skipped by id)
+  HsDatabase user_db_;  // the configuration's rules, when it has any
   std::unique_ptr<Matcher> matcher_;
   std::unique_ptr<Scanner> scanner_;
   std::string note_;
