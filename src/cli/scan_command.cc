@@ -682,6 +682,18 @@ int run_install(const Options& o) {
   auto r = o.command == Options::Command::Install ? install_hooks(io) : uninstall_hooks(io);
   if (!r) return fail(o, r.error());
   if (!o.quiet) std::cout << *r << '\n';
+  if (o.command == Options::Command::Install) {
+    // The first commit must not pay for compiling the default rules: a cold cache is
+    // filled now (a warm one costs a few milliseconds to confirm).
+    EngineOptions eo;
+    eo.rules_dir = o.rules_dir;
+    eo.cache_dir = default_cache_dir();
+    cache_hooks(eo, o);
+    auto engine = Engine::create(std::move(eo));
+    if (!engine && !o.quiet)
+      std::cerr << "keyward: note: the pattern cache could not be filled now (the first commit will): "
+                << engine.error() << '\n';
+  }
   return 0;
 }
 
