@@ -71,9 +71,11 @@ void cache_hooks(EngineOptions& eo, const Options& o) {
   eo.before_compile = [quiet](size_t n, bool from_config) {
     // A handful of config rules compile in well under the blink this line would cost.
     if (quiet || n < 50 || !::isatty(STDERR_FILENO)) return;
-    std::cerr << fmt::format("keyward: compiling {} {}rules (first run after an install, an update or a "
-                             "configuration change; a few seconds)...\n",
-                             n, from_config ? "configuration " : "");
+    if (from_config)
+      std::cerr << fmt::format("keyward: compiling {} rules from the configuration (once per change)...\n", n);
+    else
+      std::cerr << fmt::format("keyward: compiling {} rules (first run after an install or a rules update; a "
+                               "few seconds)...\n", n);
   };
   eo.warn = [quiet](const std::string& w) {
     if (!quiet) std::cerr << "keyward: warning: " << w << '\n';
