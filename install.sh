@@ -135,8 +135,10 @@ install_built_tree
 bin="$prefix/bin/keyward"
 echo "install.sh: installed $bin ($("$bin" version)) with $("$bin" rules | tail -n 1)"
 case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "install.sh: add $prefix/bin to PATH" ;; esac
-# Compile the pattern database once now, so the first commit does not pay for it.
-"$bin" rules >/dev/null
+# Compile the pattern database once now, so the first commit does not pay for it: into the
+# installing user's cache, and (as root) into the system-wide cache every user reads.
+"$bin" rules --compile
+if [ "$(id -u)" = 0 ]; then "$bin" rules --compile --system || true; fi
 
 if [ -n "$hook_repo" ]; then
   (cd "$hook_repo" && "$bin" install)

@@ -1,5 +1,6 @@
 #include "cache_file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -51,5 +52,45 @@ TEST_CASE("a cache file carries a checksum that every flipped byte breaks", "[ca
   REQUIRE(write_file_atomically(path, "", "", 0));
   CHECK(checked_content(read_all(path)) == std::optional<std::string_view>(""));
   ::unlink(path.c_str());
+  ::rmdir(dir);
+}
+
+TEST_CASE("a cache directory that cannot be written falls back, says so once, trusts only the user's own",
+          "[cache_file]") {
+  char dir[] = "/tmp/keyward-cache-dir-test-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  std::string base = dir;
+  std::string blocker = base + "/file";
+  { std::ofstream(blocker) << "x"; }
+  std::string shared = base + "/shared", own = base + "/own";
+  REQUIRE(::mkdir(shared.c_str(), 0777) == 0);
+  REQUIRE(::chmod(shared.c_str(), 0777) == 0);
+  CacheDir cache({blocker + "/cache", shared, own}, {});
+  std::string p1 = cache.write("a.bin", "", "abc", 3);
+  CHECK(p1 == own + "/a.bin");
+  std::string w = cache.take_warning();
+  CHECK(w.find(blocker + "/cache") != std::string::npos);
+  CHECK(w.find(own) != std::string::npos);
+  CHECK(cache.write("b.bin", "", "def", 3) == own + "/b.bin");
+  CHECK(cache.take_warning().empty());  // once per run
+  MappedFile f;
+  std::string found;
+  REQUIRE(cache.open("a.bin", f, &found));
+  CHECK(found == p1);
+  // A file planted in the directory others can write is never read.
+  { std::ofstream(shared + "/c.bin") << "planted"; }
+  MappedFile g;
+  CHECK_FALSE(cache.open("c.bin", g));
+  // Nothing writable at all: one warning naming them, and writes report failure.
+  CacheDir none({blocker + "/x", blocker + "/y"}, {});
+  CHECK(none.write("a.bin", "", "abc", 3).empty());
+  CHECK(none.write("b.bin", "", "abc", 3).empty());
+  CHECK(none.take_warning().find("every run compiles") != std::string::npos);
+  CHECK(none.take_warning().empty());
+  for (auto* n : {"a.bin", "b.bin"}) ::unlink((own + "/" + n).c_str());
+  ::unlink((shared + "/c.bin").c_str());
+  ::rmdir(own.c_str());
+  ::rmdir(shared.c_str());
+  ::unlink(blocker.c_str());
   ::rmdir(dir);
 }

@@ -68,6 +68,7 @@ fits: JSON, notebook outputs) its fingerprint, printed with each finding, under
 )";
 
 const char* kRulesHelp = R"(usage: keyward rules [<id>] [--test] [--format json] [--rules <dir>] [--config <file>]
+   or: keyward rules --compile [--system]
 
 List every rule keyward loads: id, provider, validation and description; with <id>, show
 that rule whole (regex, keywords, entropy, validator, advice, examples, references).
@@ -76,6 +77,9 @@ that rule whole (regex, keywords, entropy, validator, advice, examples, referenc
                       engine (Hyperscan, RE2 and the filters); exit 1 if any fails
     --format json     machine-readable list
     --rules <dir>     load rules from <dir>
+    --compile         compile the default rules' pattern database into the cache now (an
+                      install does, so that the first commit does not); with --system
+                      into the system-wide cache every user reads (a package's postinst)
 )";
 
 const char* kInstallHelp = R"(usage: keyward install [--pre-push] [--pre-receive] [--force] [--global]
@@ -130,7 +134,7 @@ const std::vector<std::string> kOptions = {
     "--format", "--output", "--config", "--baseline", "--rules", "--jobs", "--color", "--range", "--hook",
     "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused", "--no-baseline",
     "--no-color", "--no-progress", "--quiet", "--verbose", "--help", "--version", "--test", "--pre-push",
-    "--pre-receive", "--force", "--global", "--verify", "--yes"};
+    "--pre-receive", "--force", "--global", "--verify", "--yes", "--compile", "--system"};
 
 // Edit distance counting a swap of two neighbours as one edit ("rulse" is one from "rules").
 size_t edit_distance(const std::string& a, const std::string& b) {
@@ -312,6 +316,8 @@ Result<Options> parse_args(int argc, char** argv) {
     else if (a == "-q" || a == "--quiet") o.quiet = true;
     else if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--test" && o.command == Options::Command::Rules) o.rules_test = true;
+    else if (a == "--compile" && o.command == Options::Command::Rules) o.rules_compile = true;
+    else if (a == "--system" && o.command == Options::Command::Rules) o.system_cache = true;
     else if (a == "--pre-push" && o.command == Options::Command::Install) o.pre_push = true;
     else if (a == "--pre-receive" && o.command == Options::Command::Install) o.pre_receive = true;
     else if (a == "--force" && o.command == Options::Command::Install) o.force = true;
@@ -339,6 +345,9 @@ Result<Options> parse_args(int argc, char** argv) {
     return Error{"--hook commit-msg takes the message file git passes (one path)"};
   if (o.command == Options::Command::Rules && !o.paths.empty())
     return Error{fmt::format("'keyward rules' takes one rule id at most (got '{}' too)", o.paths[0])};
+  if (o.system_cache && !o.rules_compile) return Error{"--system goes with 'keyward rules --compile'"};
+  if (o.rules_compile && (o.rules_test || !o.rule_id.empty()))
+    return Error{"'keyward rules --compile' takes neither --test nor a rule id"};
   return o;
 }
 

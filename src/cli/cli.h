@@ -41,6 +41,8 @@ struct Options {
 
   // rules
   bool rules_test = false;
+  bool rules_compile = false;  // rules --compile: fill the pattern cache now
+  bool system_cache = false;   // rules --compile --system: the system-wide cache
   std::string rule_id;      // rules ID: show that one rule whole
   // install / uninstall
   bool pre_push = false;

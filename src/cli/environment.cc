@@ -1,6 +1,10 @@
 #include "environment.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
+
+#include <fmt/format.h>
 
 namespace keyward {
 namespace {
@@ -20,6 +24,7 @@ Environment Environment::read() {
   e.home = var("HOME");
   e.keyward_rules = var("KEYWARD_RULES");
   e.keyward_index = var("KEYWARD_INDEX");
+  if (const char* sys = std::getenv("KEYWARD_SYSTEM_CACHE_DIR")) e.keyward_system_cache_dir = sys, e.system_cache_set = true;
   e.git.git_dir = var("GIT_DIR");
   e.git.work_tree = var("GIT_WORK_TREE");
   e.git.index_file = var("GIT_INDEX_FILE");
@@ -31,6 +36,23 @@ std::string Environment::cache_dir() const {
   if (!xdg_cache_home.empty()) return xdg_cache_home + "/keyward";
   if (!home.empty()) return home + "/.cache/keyward";
   return "";
+}
+
+std::vector<std::string> Environment::cache_fallbacks() const {
+  std::vector<std::string> dirs;
+  if (!xdg_cache_home.empty()) dirs.push_back(xdg_cache_home + "/keyward");
+  if (!home.empty()) dirs.push_back(home + "/.cache/keyward");
+  dirs.push_back(fmt::format("/tmp/keyward-{}", static_cast<unsigned long>(::getuid())));
+  return dirs;
+}
+
+std::string Environment::system_cache_dir() const {
+  if (system_cache_set) return keyward_system_cache_dir;  // set to "": turned off
+#ifdef KEYWARD_SYSTEM_CACHE
+  return KEYWARD_SYSTEM_CACHE;
+#else
+  return "";
+#endif
 }
 
 std::string Environment::rules_dir(const std::string& flag) const { return flag.empty() ? keyward_rules : flag; }

@@ -6,6 +6,7 @@
 // getenv appears outside src/cli.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "repository_open.h"
 #include "staged_changes.h"
@@ -17,12 +18,20 @@ struct Environment {
   std::string keyward_rules;  // a rules directory, unless --rules names one
   std::string keyward_index;  // "libgit2": the staged changes come from the reference implementation
   GitEnvironment git;
+  std::string keyward_system_cache_dir;  // KEYWARD_SYSTEM_CACHE_DIR, when system_cache_set
+  bool system_cache_set = false;
 
   // The process's environment (unset and empty variables alike are "").
   static Environment read();
 
   // $KEYWARD_CACHE_DIR, else $XDG_CACHE_HOME/keyward, else ~/.cache/keyward; "" = no cache.
   std::string cache_dir() const;
+  // Where a cache that cannot be written falls back: $XDG_CACHE_HOME/keyward,
+  // ~/.cache/keyward, /tmp/keyward-<uid> (used only when the user's own; see CacheDir).
+  std::vector<std::string> cache_fallbacks() const;
+  // $KEYWARD_SYSTEM_CACHE_DIR ("" turns it off), else the install-time location
+  // (/var/cache/keyward for a package): read-only, filled by `keyward rules --compile --system`.
+  std::string system_cache_dir() const;
   // --rules when given, else $KEYWARD_RULES, else "" (the engine's default_rules_dir()).
   std::string rules_dir(const std::string& flag) const;
   // $XDG_CONFIG_HOME/keyward (an absolute one only, as the XDG spec says), else

@@ -67,6 +67,51 @@ int fail(const Options& o, const std::string& message) {
   return 2;
 }
 
+// The cold pause is never silent on a terminal, and an unwritable cache is said once.
+void cache_hooks(EngineOptions& eo, const Options& o) {
+  bool quiet = o.quiet;
+  eo.before_compile = [quiet](size_t n, bool from_config) {
+    // A handful of config rules compile in well under the blink this line would cost.
+    if (quiet || n < 50 || !::isatty(STDERR_FILENO)) return;
+    if (from_config)
+      std::cerr << fmt::format("keyward: compiling {} rules from the configuration (once per change)...\n", n);
+    else
+      std::cerr << fmt::format("keyward: compiling {} rules (first run after an install or a rules update; a "
+                               "few seconds)...\n", n);
+  };
+  eo.warn = [quiet](const std::string& w) {
+    if (!quiet) std::cerr << "keyward: warning: " << w << '\n';
+  };
+}
+
+// `keyward rules --compile [--system]`: what an install runs so that the first commit is
+// warm. The default rules only: a repository's .keyward.toml rules get their own database.
+int compile_rules(const Options& o, EngineOptions eo) {
+  if (o.system_cache) {
+    eo.cache_dir = eo.system_cache_dir;
+    eo.cache_fallbacks = false;
+    if (eo.cache_dir.empty()) return fail(o, "no system cache directory is configured (set KEYWARD_SYSTEM_CACHE_DIR)");
+  }
+  if (eo.cache_dir.empty()) return fail(o, "no cache directory (set KEYWARD_CACHE_DIR or HOME)");
+  std::string warning;
+  eo.warn = [&warning](const std::string& w) { warning = w; };
+  eo.config = Config{};
+  auto engine = Engine::create(std::move(eo));
+  if (!engine) return fail(o, engine.error());
+  const HsDatabase& db = (*engine)->database();
+  if (db.cache_path().empty())
+    return fail(o, warning.empty() ? std::string("the pattern database could not be cached") : warning);
+  if (!warning.empty() && !o.quiet) std::cerr << "keyward: warning: " << warning << '\n';
+  if (!o.quiet)
+    std::cout << fmt::format("keyward: {} rules {} '{}'\n", (*engine)->rules().size(),
+                             db.origin() == HsDatabase::Origin::Compiled
+                                 ? fmt::format("compiled in {:.1f} s into", db.compile_seconds())
+                                 : std::string("already compiled in"),
+                             db.cache_path());
+  return 0;
+}
+
+
 Result<Config> find_config(const Options& o, const std::string& root) {
   if (!o.config.empty()) return load_config(o.config);
   std::string candidate = (root.empty() ? std::string(".") : root) + "/.keyward.toml";
@@ -246,13 +291,24 @@ Result<ChosenBaseline> find_baseline(const Options& o, const Config& cfg, git_re
 }
 
 // The one way every command builds its engine: rules from --rules, else $KEYWARD_RULES,
-// else beside the binary; caches in the environment's cache directory (none for commands
-// that need the rule files' examples); the configuration's notes said once.
-Result<std::unique_ptr<Engine>> load_engine(const Options& o, const Environment& env, Config cfg,
-                                            bool use_cache = true) {
+// else beside the binary; caches in the environment's cache directory, its fallbacks and
+// the system-wide one; the cold pause and an unwritable cache said (cache_hooks).
+EngineOptions engine_options(const Options& o, const Environment& env) {
   EngineOptions eo;
   eo.rules_dir = env.rules_dir(o.rules_dir);
-  eo.cache_dir = use_cache ? env.cache_dir() : "";
+  eo.cache_dir = env.cache_dir();
+  eo.cache_fallback_dirs = env.cache_fallbacks();
+  eo.system_cache_dir = env.system_cache_dir();
+  cache_hooks(eo, o);
+  return eo;
+}
+
+// with_examples: the rules' examples and references too (parsed from the rule files; the
+// pattern database still comes from the cache).
+Result<std::unique_ptr<Engine>> load_engine(const Options& o, const Environment& env, Config cfg,
+                                            bool with_examples = false) {
+  EngineOptions eo = engine_options(o, env);
+  eo.rules_with_examples = with_examples;
   eo.config = std::move(cfg);
   return Engine::create(std::move(eo));
 }
@@ -690,12 +746,13 @@ int run_rules(const Options& o) {
   auto cfg = o.config.empty() ? Result<Config>(Config{}) : load_config(o.config);
   if (!cfg) return fail(o, cfg.error());
   // The rule cache holds what scanning needs, not the examples: --test, one rule shown
-  // whole and the JSON list read the rule files themselves.
+  // whole and the JSON list read the rule files themselves (the database stays cached).
   bool need_examples = o.rules_test || !o.rule_id.empty() || o.format == "json";
+  if (o.rules_compile) return compile_rules(o, engine_options(o, env));
   // Examples are judged by the rules alone: no allowlists.
   if (o.rules_test)
     cfg->allow_paths.clear(), cfg->allow_regexes.clear(), cfg->stopwords = {}, cfg->allow_values = {};
-  auto engine = load_engine(o, env, std::move(*cfg), /*use_cache=*/!need_examples);
+  auto engine = load_engine(o, env, std::move(*cfg), need_examples);
   if (!engine) return fail(o, engine.error());
   print_config_notes((*engine)->config(), true, false);
   if (o.rules_test) return test_rules(**engine, std::cout, std::cerr) ? 1 : 0;
@@ -725,6 +782,14 @@ int run_install(const Options& o) {
   auto r = o.command == Options::Command::Install ? install_hooks(io) : uninstall_hooks(io);
   if (!r) return fail(o, r.error());
   if (!o.quiet) std::cout << *r << '\n';
+  if (o.command == Options::Command::Install) {
+    // The first commit must not pay for compiling the default rules: a cold cache is
+    // filled now (a warm one costs a few milliseconds to confirm).
+    auto engine = Engine::create(engine_options(o, Environment::read()));
+    if (!engine && !o.quiet)
+      std::cerr << "keyward: note: the pattern cache could not be filled now (the first commit will): "
+                << engine.error() << '\n';
+  }
   return 0;
 }
 

@@ -1,19 +1,31 @@
 #include "hs_database.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "cache_file.h"
 #include "sha256.h"
 
 namespace keyward {
 namespace {
 
 constexpr unsigned kFlags = HS_FLAG_MULTILINE;
-constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '2'};
+constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '3'};
+// The database image starts here in the cache file: a page boundary, so that the mapping
+// puts it at the alignment (mod 64) it was deserialized at; Hyperscan's bytecode offset
+// inside the image depends on exactly that.
+constexpr size_t kImageOffset = 4096;
+
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
 
 void add_note(std::string* note, const std::string& text) {
   if (!note) return;
@@ -22,6 +34,17 @@ void add_note(std::string* note, const std::string& text) {
 }
 
 }  // namespace
+
+CacheDir cache_dirs(const std::string& primary, const std::vector<std::string>& fallbacks,
+                    const std::string& system_dir) {
+  if (primary.empty()) return CacheDir();
+  std::vector<std::string> dirs{primary};
+  for (auto& d : fallbacks)
+    if (!d.empty() && std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
+  std::vector<std::string> read_only;
+  if (!system_dir.empty() && system_dir != primary) read_only.push_back(system_dir);
+  return CacheDir(std::move(dirs), std::move(read_only));
+}
 
 std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_hint) {
   Sha256 h;
@@ -70,61 +93,75 @@ Result<HsDatabase> HsDatabase::compile(const RuleSet& rules) {
     return Error{msg};
   }
   HsDatabase out;
-  out.db_.reset(db);
+  out.owned_.reset(db);
+  out.db_ = db;
   return out;
 }
 
-Result<HsDatabase> HsDatabase::build(const RuleSet& rules, const std::string& cache_dir, std::string* note,
-                                     const std::string& key_hint) {
-  if (cache_dir.empty()) return compile(rules);
-  std::string key = cache_key(rules, key_hint);
-  std::string path = cache_dir + "/rules-" + key.substr(0, 32) + ".hsdb";
+Result<HsDatabase> HsDatabase::build(const RuleSet& rules, CacheDir* cache, std::string* note,
+                                     const HsBuildOptions& opts) {
+  auto compile_timed = [&]() -> Result<HsDatabase> {
+    if (opts.before_compile) opts.before_compile(rules.size());
+    auto t0 = std::chrono::steady_clock::now();
+    auto out = compile(rules);
+    if (out) out->compile_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+  };
+  if (!cache || !cache->enabled()) return compile_timed();
+  std::string key = cache_key(rules, opts.key_hint);
+  std::string name = opts.prefix + key.substr(0, 32) + ".hsdb";
   std::string header(kMagic, sizeof kMagic);
   header += key;
 
-  MappedFile file;
-  if (file.open(path)) {
-    // The checksum first: a flipped byte in a database Hyperscan accepts could silence a rule.
-    auto content = checked_content(file.bytes());
-    bool fresh = content && content->size() > header.size() && content->compare(0, header.size(), header) == 0;
+  auto file = std::make_unique<MappedFile>();
+  std::string found;
+  if (cache->open(name, *file, &found)) {
+    // The checksum first: a flipped byte in a database Hyperscan accepts could silence a
+    // rule (and Hyperscan's own check of the bytecode is skipped by using it in place).
+    auto content = checked_content(file->bytes());
+    bool fresh = content && content->size() > kImageOffset && content->compare(0, header.size(), header) == 0;
     if (fresh) {
-      hs_database_t* db = nullptr;
-      if (hs_deserialize_database(content->data() + header.size(), content->size() - header.size(), &db) ==
-          HS_SUCCESS) {
+      const char* image = content->data() + kImageOffset;
+      auto* db = reinterpret_cast<const hs_database_t*>(image);
+      size_t size = 0;
+      if (reinterpret_cast<uintptr_t>(image) % 64 == 0 && hs_database_size(db, &size) == HS_SUCCESS &&
+          size == content->size() - kImageOffset) {
         HsDatabase out;
-        out.db_.reset(db);
+        out.map_ = std::move(file);
+        out.db_ = db;
         out.origin_ = Origin::Cache;
-        out.cache_path_ = path;
+        out.cache_path_ = found;
         return out;
       }
     }
     // A file under this key's name that is not this key's database is damaged.
     add_note(note, fmt::format("the pattern cache '{}' is damaged (checksum or format mismatch); it was rebuilt",
-                               path));
+                               found));
   }
-  // Missing, stale or corrupt: compile and (try to) store.
-  auto compiled = compile(rules);
+  // Missing, stale or corrupt: compile and (try to) store the deserialized image.
+  auto compiled = compile_timed();
   if (!compiled) return compiled;
   char* ser = nullptr;
-  size_t ser_len = 0;
-  bool stored = false;
-  if (hs_serialize_database(compiled->get(), &ser, &ser_len) == HS_SUCCESS) {
-    stored = make_dirs(cache_dir) && write_file_atomically(path, header, ser, ser_len);
-    std::free(ser);
-  }
-  if (!stored)
-    add_note(note, fmt::format("cannot write the pattern cache in '{}'; every run compiles the rules "
-                               "(slower). Set KEYWARD_CACHE_DIR to a writable directory.", cache_dir));
-  if (stored) {
+  size_t ser_len = 0, size = 0;
+  if (hs_serialize_database(compiled->get(), &ser, &ser_len) != HS_SUCCESS) return compiled;
+  std::unique_ptr<char, FreeDeleter> ser_owner(ser);
+  if (hs_serialized_database_size(ser, ser_len, &size) != HS_SUCCESS) return compiled;
+  size_t rounded = (size + kImageOffset - 1) / kImageOffset * kImageOffset;
+  std::unique_ptr<void, FreeDeleter> image(std::aligned_alloc(kImageOffset, rounded));
+  if (!image || hs_deserialize_database_at(ser, ser_len, static_cast<hs_database_t*>(image.get())) != HS_SUCCESS)
+    return compiled;
+  header.resize(kImageOffset, '\0');
+  std::string path = cache->write(name, header, static_cast<const char*>(image.get()), size);
+  if (!path.empty()) {
     compiled->cache_path_ = path;
-    remove_stale(cache_dir, "rules-", ".hsdb", path);
+    cache->remove_stale(opts.prefix, ".hsdb", path, opts.stale_age);
   }
   return compiled;
 }
 
 Result<HsScratchPtr> HsDatabase::make_scratch() const {
   hs_scratch_t* s = nullptr;
-  if (hs_alloc_scratch(db_.get(), &s) != HS_SUCCESS) return Error{"cannot allocate Hyperscan scratch space"};
+  if (hs_alloc_scratch(db_, &s) != HS_SUCCESS) return Error{"cannot allocate Hyperscan scratch space"};
   return HsScratchPtr(s);
 }
 

@@ -22,10 +22,16 @@ struct Collect {
   std::vector<std::pair<size_t, size_t>>* open;  // per rule: current window, from > to when none
   std::vector<MatchScratch::Window>* windows;     // closed windows
   size_t base;
+  const std::vector<int32_t>* rule_of;  // the part's pattern ids to rule indexes
 };
 
 int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* c = static_cast<Collect*>(ctx);
+  if (!c->rule_of->empty()) {
+    int32_t r = (*c->rule_of)[id];
+    if (r < 0) return 0;  // disabled by the configuration
+    id = static_cast<unsigned>(r);
+  }
   size_t end = static_cast<size_t>(to) + c->base;
   size_t w = (*c->rules)[id].max_length;
   size_t from = end > w ? end - w : 0;
@@ -43,10 +49,16 @@ int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, v
 }  // namespace
 
 Result<MatchScratch> Matcher::make_scratch() const {
-  auto hs = db_.make_scratch();
-  if (!hs) return Error{hs.error()};
+  // One scratch serves every part: hs_alloc_scratch grows it to fit each database.
+  hs_scratch_t* raw = nullptr;
+  for (auto& p : parts_) {
+    if (hs_alloc_scratch(p.db->get(), &raw) != HS_SUCCESS) {
+      hs_free_scratch(raw);
+      return Error{"cannot allocate Hyperscan scratch space"};
+    }
+  }
   MatchScratch s;
-  s.hs = std::move(*hs);
+  s.hs.reset(raw);
   return s;
 }
 
@@ -89,11 +101,13 @@ Status Matcher::scan(std::string_view text, MatchScratch& scratch, std::vector<R
   if (text.empty()) return std::nullopt;  // hs_scan rejects a null buffer (an empty file's)
   for (size_t base = 0; base < text.size() || base == 0; base += kChunk - kOverlap) {
     size_t len = std::min(kChunk, text.size() - base);
-    Collect ctx{&rules_, &open, &windows, base};
-    hs_error_t rc = hs_scan(db_.get(), text.data() + base, static_cast<unsigned>(len), 0, scratch.hs.get(),
-                            on_match, &ctx);
-    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-      return Error{fmt::format("Hyperscan scan failed (error {})", rc)};
+    for (auto& p : parts_) {
+      Collect ctx{&rules_, &open, &windows, base, &p.rule_of};
+      hs_error_t rc = hs_scan(p.db->get(), text.data() + base, static_cast<unsigned>(len), 0, scratch.hs.get(),
+                              on_match, &ctx);
+      if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+        return Error{fmt::format("Hyperscan scan failed (error {})", rc)};
+    }
     if (base + len >= text.size()) break;
   }
   for (size_t r = 0; r < open.size(); ++r)

@@ -34,9 +34,19 @@ struct MatchScratch {
   std::vector<std::pair<size_t, size_t>> open;  // per rule: the window being extended
 };
 
+// One database the matcher scans, with what its pattern ids mean: rule_of[id] is the index
+// in the RuleSet, or -1 for a rule the configuration disabled (the default rules' database
+// is compiled and cached for all of them, so that a config change never recompiles it).
+// Empty rule_of: the ids are the RuleSet's indexes.
+struct MatcherPart {
+  const HsDatabase* db = nullptr;
+  std::vector<int32_t> rule_of;
+};
+
 class Matcher {
  public:
-  Matcher(const RuleSet& rules, const HsDatabase& db) : rules_(rules), db_(db) {}
+  Matcher(const RuleSet& rules, const HsDatabase& db) : rules_(rules), parts_{MatcherPart{&db, {}}} {}
+  Matcher(const RuleSet& rules, std::vector<MatcherPart> parts) : rules_(rules), parts_(std::move(parts)) {}
   Result<MatchScratch> make_scratch() const;
   // Appends confirmed matches in text to out, ordered by (begin, rule).
   Status scan(std::string_view text, MatchScratch& scratch, std::vector<RawMatch>& out) const;
@@ -46,7 +56,7 @@ class Matcher {
 
  private:
   const RuleSet& rules_;
-  const HsDatabase& db_;
+  std::vector<MatcherPart> parts_;
 };
 
 }  // namespace keyward

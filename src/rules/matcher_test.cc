@@ -2,8 +2,11 @@
 // pass over the text; candidates at the very start and end of the buffer included.
 #include "matcher.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -107,4 +110,61 @@ pair_group = 1
   REQUIRE(found.size() == 1);
   CHECK(input.substr(found[0].secret_begin, found[0].secret_end - found[0].secret_begin) == "sec_abcdefghij");
   CHECK(input.substr(found[0].pair_begin, found[0].pair_end - found[0].pair_begin) == "kid_ABCDEFGH");
+}
+
+TEST_CASE("hs_database: a cached database is used in place from its file and matches", "[matcher]") {
+  char dir[] = "/tmp/keyward-hsdb-test-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  RuleSet rules = hf_rules();
+  CacheDir cache({dir}, {});
+  size_t compiles = 0;
+  HsBuildOptions bo;
+  bo.before_compile = [&](size_t n) { compiles += n; };
+  auto cold = HsDatabase::build(rules, &cache, nullptr, bo);
+  REQUIRE(cold);
+  CHECK(cold->origin() == HsDatabase::Origin::Compiled);
+  CHECK(compiles == 1);
+  REQUIRE_FALSE(cold->cache_path().empty());
+  auto warm = HsDatabase::build(rules, &cache, nullptr, bo);
+  REQUIRE(warm);
+  CHECK(warm->origin() == HsDatabase::Origin::Cache);
+  CHECK(compiles == 1);
+  // In place: the database pointer lies inside the mapped cache file, page-aligned.
+  CHECK(reinterpret_cast<uintptr_t>(warm->get()) % 4096 == 0);
+  Matcher m(rules, *warm);
+  std::string tok = testing::fake_hf_token(7);
+  auto found = run(m, "x = " + tok + "\n");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].secret_end - found[0].secret_begin == tok.size());
+  ::unlink(warm->cache_path().c_str());
+  ::rmdir(dir);
+}
+
+TEST_CASE("matcher: parts map each database's ids to rules and skip disabled ones", "[matcher]") {
+  RuleSet all = hf_rules();
+  std::vector<Rule> extra;
+  REQUIRE_FALSE(RuleSet::parse_file("[[rules]]\nid = \"acme\"\ndescription = \"A\"\nregex = '(acme_[a-z]{12})'\n",
+                                    "c.toml", extra));
+  REQUIRE_FALSE(all.add(extra[0]));
+  RuleSet user;
+  REQUIRE_FALSE(user.add(extra[0]));
+  auto defaults = HsDatabase::compile(hf_rules());
+  auto mine = HsDatabase::compile(user);
+  REQUIRE(defaults);
+  REQUIRE(mine);
+  std::string text = "a = " + testing::fake_hf_token(8) + "\nb = acme_abcdefghijkl\n";
+  {
+    Matcher m(all, std::vector<MatcherPart>{{&*defaults, {}}, {&*mine, {1}}});
+    auto found = run(m, text);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].rule == 0);
+    CHECK(found[1].rule == 1);
+  }
+  {
+    // The default rule disabled: its database still reports it, the matcher drops it.
+    Matcher m(all, std::vector<MatcherPart>{{&*defaults, {-1}}, {&*mine, {1}}});
+    auto found = run(m, text);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == 1);
+  }
 }

@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "cache_file.h"
@@ -14,14 +16,17 @@ namespace {
 // corrupt cache falls back to parsing (and refreshes it when it can). *key_out identifies
 // the rules actually loaded: the rule files' stamp and the checksum of their serialization,
 // so the Hyperscan database is never one compiled from other rules.
-Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir, std::string* key_out,
-                           std::string* note) {
-  if (cache_dir.empty()) return RuleSet::load_dir(dir);
+// With examples (which the cache does not hold) the files are parsed, but the key is the
+// same, so the pattern database still comes from the cache.
+Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string* key_out, std::string* note,
+                           bool with_examples) {
+  if (!cache.enabled()) return RuleSet::load_dir(dir);
   auto stamp = rules_dir_stamp(dir);
   if (!stamp) return RuleSet::load_dir(dir);
-  std::string path = cache_dir + "/rules-" + *stamp + ".bin";
+  std::string name = "rules-" + *stamp + ".bin";
+  std::string path;
   MappedFile file;
-  if (file.open(path)) {
+  if (!with_examples && cache.open(name, file, &path)) {
     auto content = checked_content(file.bytes());
     std::vector<Rule> cached;
     if (content && deserialize_rules(*content, cached) && !cached.empty()) {
@@ -29,7 +34,7 @@ Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir,
       bool ok = true;
       for (auto& r : cached) ok = ok && !set.add(std::move(r));
       if (ok) {
-        *key_out = fmt::format("{}|{:08x}", *stamp, cache_checksum(*content));
+        *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(*content));
         return set;
       }
     }
@@ -40,10 +45,16 @@ Result<RuleSet> load_rules(const std::string& dir, const std::string& cache_dir,
   auto parsed = RuleSet::load_dir(dir);
   if (!parsed) return parsed;
   std::string ser = serialize_rules(parsed->rules());
-  *key_out = fmt::format("{}|{:08x}", *stamp, cache_checksum(ser));
-  if (make_dirs(cache_dir) && write_file_atomically(path, "", ser.data(), ser.size()))
-    remove_stale(cache_dir, "rules-", ".bin", path);
+  *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(ser));
+  if (with_examples) return parsed;
+  if (std::string written = cache.write(name, "", ser.data(), ser.size()); !written.empty())
+    cache.remove_stale("rules-", ".bin", written);
   return parsed;
+}
+
+void add_note(std::string& note, const std::string& line) {
+  if (!note.empty()) note += '\n';
+  note += line;
 }
 
 }  // namespace
@@ -52,13 +63,46 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   auto e = std::unique_ptr<Engine>(new Engine());
   e->config_ = std::move(opts.config);
   std::string dir = opts.rules_dir.empty() ? default_rules_dir() : opts.rules_dir;
+  CacheDir cache = opts.cache_fallbacks || opts.cache_dir.empty()
+                       ? cache_dirs(opts.cache_dir, opts.cache_fallback_dirs, opts.system_cache_dir)
+                       : CacheDir({opts.cache_dir}, {});
   std::string rules_key;
-  auto rules = load_rules(dir, opts.cache_dir, &rules_key, &e->note_);
+  auto rules = load_rules(dir, cache, &rules_key, &e->note_, opts.rules_with_examples);
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
   auto vocabulary = load_vocabulary(dir);
   if (!vocabulary) return Error{vocabulary.error()};
   e->rules_.set_vocabulary(std::move(*vocabulary));
+
+  // The default rules' database is keyed by those rules alone: whatever .keyward.toml adds
+  // or disables, a warm start finds it, and a config change recompiles only the config's
+  // own (small) database.
+  auto announce = [&](bool from_config) {
+    return [&opts, from_config](size_t n) {
+      if (opts.before_compile) opts.before_compile(n, from_config);
+    };
+  };
+  auto compiled_note = [&](const HsDatabase& db, size_t n, const char* what) {
+    if (db.origin() != HsDatabase::Origin::Compiled) return;
+    add_note(e->note_, fmt::format("compiled {} {} rule{} in {:.2f} s{}", n, what, n == 1 ? "" : "s",
+                                   db.compile_seconds(),
+                                   db.cache_path().empty() ? std::string(" (not cached)")
+                                                           : fmt::format(" (cached as '{}')", db.cache_path())));
+  };
+  std::vector<std::string> default_ids;
+  default_ids.reserve(e->rules_.size());
+  for (auto& r : e->rules_.rules()) default_ids.push_back(r.id);
+  {
+    HsBuildOptions bo;
+    bo.key_hint = rules_key;
+    bo.before_compile = announce(false);
+    auto db = HsDatabase::build(e->rules_, &cache, &e->note_, bo);
+    if (!db) return Error{db.error()};
+    e->db_ = std::move(*db);
+    compiled_note(e->db_, e->rules_.size(), "default");
+  }
+
+  RuleSet user;
   for (auto& r : e->config_.rules) {
     // A migrated gitleaks rule whose id keyward already has: keyward's own rule stays.
     if (e->config_.migrated && e->rules_.find(r.id)) {
@@ -67,6 +111,7 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
       continue;
     }
     if (auto err = e->rules_.add(r)) return *err;
+    if (auto err = user.add(r)) return *err;
   }
   std::vector<std::string> ids{"ipynb-checkpoint"};  // for "did you mean" on a mistyped id
   for (auto& r : e->rules_.rules()) ids.push_back(r.id);
@@ -77,17 +122,54 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
     if (!is_known_validator(r.validator))
       return Error{fmt::format("{}: rule {}: unknown validator '{}'", r.origin, r.id, r.validator)};
   e->rules_.disable(e->config_.disabled);
-  // The database is identified by the loaded rules' key plus what the config adds or removes.
-  std::string hint;
-  if (!rules_key.empty()) {
-    hint = rules_key;
-    for (auto& r : e->config_.rules) hint += "|" + r.id + "\x1f" + r.regex;
-    for (auto& d : e->config_.disabled) hint += "|-" + d;
+
+  if (user.size() > 0) {
+    HsBuildOptions bo;
+    // Keyed by the config rules' ids and regexes; one per repository configuration, so
+    // they live longer than a day before another configuration's compile removes them.
+    bo.prefix = "user-rules-";
+    bo.stale_age = 30 * 24 * 3600;
+    bo.before_compile = announce(true);
+    auto db = HsDatabase::build(user, &cache, &e->note_, bo);
+    if (!db) return Error{db.error()};
+    e->user_db_ = std::move(*db);
+    compiled_note(e->user_db_, user.size(), "configuration");
   }
-  auto db = HsDatabase::build(e->rules_, opts.cache_dir, &e->note_, hint);
-  if (!db) return Error{db.error()};
-  e->db_ = std::move(*db);
-  e->matcher_ = std::make_unique<Matcher>(e->rules_, e->db_);
+
+  // Pattern ids of each database to indexes in the final rule set (-1: disabled).
+  std::unordered_map<std::string, int32_t> index;
+  for (size_t i = 0; i < e->rules_.size(); ++i) index.emplace(e->rules_[i].id, static_cast<int32_t>(i));
+  auto ids_of = [&](const std::vector<std::string>& ids) {
+    std::vector<int32_t> out;
+    for (auto& id : ids) {
+      auto it = index.find(id);
+      out.push_back(it == index.end() ? -1 : it->second);
+    }
+    return out;
+  };
+  std::vector<MatcherPart> parts;
+  std::vector<std::string> user_ids;
+  for (auto& r : user.rules()) user_ids.push_back(r.id);
+  if (e->config_.disabled.empty()) {
+    // Nothing disabled (the common case): the default rules keep their indexes and the
+    // config's follow them, so no lookup is needed.
+    parts.push_back({&e->db_, {}});
+    if (user.size() > 0) {
+      std::vector<int32_t> of(user.size());
+      for (size_t j = 0; j < of.size(); ++j) of[j] = static_cast<int32_t>(default_ids.size() + j);
+      parts.push_back({&e->user_db_, std::move(of)});
+    }
+  } else {
+    parts.push_back({&e->db_, ids_of(default_ids)});
+    if (user.size() > 0) parts.push_back({&e->user_db_, ids_of(user_ids)});
+  }
+  if (std::string w = cache.take_warning(); !w.empty()) {
+    if (opts.warn)
+      opts.warn(w);
+    else
+      add_note(e->note_, w);
+  }
+  e->matcher_ = std::make_unique<Matcher>(e->rules_, std::move(parts));
   e->scanner_ = std::make_unique<Scanner>(*e->matcher_, e->config_);
   return e;
 }

@@ -24,7 +24,9 @@ FuzzState* state() {
     keyward::EngineOptions eo;
     const char* dir = std::getenv("KEYWARD_RULES");
     eo.rules_dir = dir && *dir ? dir : KEYWARD_SOURCE_PATTERNS_DIR;
-    eo.cache_dir = keyward::default_cache_dir();  // compiled once, not on every fuzz run
+    // Compiled once, not on every fuzz run (tests/fuzz/run.sh gives a cache directory).
+    const char* cache = std::getenv("KEYWARD_CACHE_DIR");
+    eo.cache_dir = cache && *cache ? cache : "/tmp/keyward-fuzz-cache";
     auto e = keyward::Engine::create(std::move(eo));
     if (!e) {
       std::fprintf(stderr, "matcher_fuzz: cannot load rules: %s\n", e.error().c_str());
