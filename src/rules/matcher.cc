@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "keyed_rule.h"
+
 namespace keyward {
 namespace {
 
@@ -40,6 +42,25 @@ int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, v
   return 0;
 }
 
+// The name a keyed rule's match was assigned to: whichever form's group took part.
+KeyedName keyed_name(const std::vector<re2::StringPiece>& sub, int secret_group) {
+  KeyedName n;
+  for (int g : {kKeyedAssignName, kKeyedBareName}) {
+    auto& name = sub[static_cast<size_t>(g)];
+    auto& ctx = sub[static_cast<size_t>(g + 1)];
+    if (!name.data()) continue;
+    n.name = std::string_view(name.data(), name.size());
+    if (ctx.data()) {
+      n.context_begin = static_cast<size_t>(ctx.data() - name.data());
+      n.context_end = n.context_begin + ctx.size();
+    }
+    return n;
+  }
+  for (int g = kKeyedFlagSlot; g < secret_group; ++g)
+    if (auto& slot = sub[static_cast<size_t>(g)]; slot.data()) n.name = std::string_view(slot.data(), slot.size());
+  return n;
+}
+
 }  // namespace
 
 Result<MatchScratch> Matcher::make_scratch() const {
@@ -68,7 +89,12 @@ void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t 
     const re2::StringPiece& sec = sub[static_cast<size_t>(group)].data() ? sub[static_cast<size_t>(group)] : sub[0];
     m.secret_begin = static_cast<size_t>(sec.data() - text.data());
     m.secret_end = m.secret_begin + sec.size();
-    if (m.secret_end > m.secret_begin) out.push_back(m);
+    // A keyed rule's name may say the value is a digest or an id: then it is not reported,
+    // and the search goes on after it (a shorter name inside this one must not revive it).
+    bool named_ok = !rules_[rule].keyed() ||
+                    keyed_name_allows(rules_[rule], keyed_name(sub, group),
+                                      std::string_view(sec.data(), sec.size()));
+    if (m.secret_end > m.secret_begin && named_ok) out.push_back(m);
     pos = m.end > pos ? m.end : pos + 1;
     // A match that consumed its trailing boundary byte must not hide the next secret
     // that starts right there ("tok1,tok2"): resume at the secret's end instead.

@@ -13,7 +13,7 @@
 namespace keyward {
 namespace {
 
-constexpr char kMagic[] = "KWRULES3";  // 3: cache files end in a checksum
+constexpr char kMagic[] = "KWRULES4";  // 3: cache files end in a checksum; 4: keyed rules
 
 void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, const std::string& s) {
@@ -96,6 +96,11 @@ std::string serialize_rules(const std::vector<Rule>& rules) {
     put_u32(out, r.check_placeholders ? 1 : 0);
     put_str(out, r.severity);
     put_str(out, r.origin);
+    put_list(out, r.context);
+    put_str(out, r.secret);
+    put_list(out, r.name_allow);
+    put_u32(out, r.context_line ? 1 : 0);
+    put_str(out, r.hs_regex);
   }
   put_str(out, "end");
   return out;
@@ -124,6 +129,11 @@ bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out) {
     r.check_placeholders = in.u32() != 0;
     r.severity = in.str();
     r.origin = in.str();
+    r.context = in.list();
+    r.secret = in.str();
+    r.name_allow = in.list();
+    r.context_line = in.u32() != 0;
+    r.hs_regex = in.str();
     rules.push_back(std::move(r));
   }
   if (!in.ok || in.str() != "end" || in.pos != bytes.size()) return false;
