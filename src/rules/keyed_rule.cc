@@ -30,7 +30,7 @@ constexpr const char* kSeparator =
 constexpr const char* kOpen = R"((?:[rRbBfFuU]?\\?['"`])?(?:(?i:bearer|token|basic|apikey)\s{1,3})?)";
 // A slot that holds a credential on a line that names the provider elsewhere.
 constexpr const char* kSlot =
-    R"([A-Za-z0-9_\-]{0,24}(?i:key|token|secret|passw(?:or)?d|auth|credential)[A-Za-z0-9_\-]{0,16})";
+    R"([A-Za-z0-9_\-]{0,24}(?i:key|token|secret|passw(?:or)?d|auth|credential|login)[A-Za-z0-9_\-]{0,16})";
 // After the value: nothing of a token's alphabet (base64's + / = included), or a longer
 // string would match on its first characters.
 constexpr const char* kEnd = R"((?:[^A-Za-z0-9_+/=\-]|$))";
@@ -126,7 +126,7 @@ bool negating_word(const std::string& w) {
 }
 
 bool credential_word(const std::string& w) {
-  for (auto* k : {"key", "token", "secret", "passw", "pwd", "auth", "credential", "certificate"})
+  for (auto* k : {"key", "token", "secret", "passw", "pwd", "auth", "credential", "certificate", "login"})
     if (contains(w, k)) return true;
   return w == "pat" || w == "pass" || w == "cred" || w == "creds";
 }
@@ -189,10 +189,10 @@ Status expand_keyed_rule(Rule& rule) {
     std::string body = "(" + std::string(full ? kLead : "") + "(" + ctx + ")" + kTail + R"()(?:[ \t]{1,3}|>\s{0,3}))";
     return full ? R"((?:^[ \t]*(?i:env)[ \t]+|--|<))" + body : body;
   };
-  // context ... --api-key v | ?token=v | Authorization: Bearer v | X-Api-Key: v | token=v,
-  // on one line.
+  // context ... --api-key v | add-authtoken v | login v | ?token=v | Authorization: Bearer v |
+  // X-Api-Key: v | token=v, on one line.
   std::string slot(kSlot);
-  std::string line = ctx + R"([^\n]{0,80}?(?:[\s"'(]--?()" + slot + R"()(?:=|[ \t]{1,3})|[?&;]()" + slot +
+  std::string line = ctx + R"([^\n]{0,80}?(?:[\s"'(]-{0,2}()" + slot + R"()(?:=|[ \t]{1,3})|[?&;]()" + slot +
                      R"()=|()" + slot + R"()["'\\]{0,2}\s{0,3}[:=,]\s{0,3}))";
   // Hyperscan gets one superset per rule, the context word and the value on one line (or
   // after whitespace-only lines): the three forms with their bounds, given to Hyperscan

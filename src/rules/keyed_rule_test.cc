@@ -216,6 +216,8 @@ TEST_CASE("keyed: hex and UUID values need a credential word; hashes and ids sta
   CHECK(f.scan("export const KAGGLE_KEY: string = \"" + h32 + "\";") == std::vector<std::string>{"kaggle:" + h32});
   CHECK(f.scan("wandb.login(key=\"" + h40 + "\")") == std::vector<std::string>{"wandb:" + h40});
   CHECK(f.scan("WANDB_API_KEY=" + h40) == std::vector<std::string>{"wandb:" + h40});
+  CHECK(f.scan("!wandb login " + h40) == std::vector<std::string>{"wandb:" + h40});
+  CHECK(f.scan("wandb login --relogin " + h40) == std::vector<std::string>{"wandb:" + h40});
   for (const std::string& quiet : std::vector<std::string>{
            "wandb.config.git_commit = \"" + h40 + "\"",
            "wandb.config[\"git_commit\"] = \"" + h40 + "\"",
