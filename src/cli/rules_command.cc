@@ -34,6 +34,12 @@ void json_rule(std::ostream& out, const Rule& r) {
   json_strings(out, r.negative);
   out << "}, \"references\": ";
   json_strings(out, r.references);
+  if (r.keyed()) {  // the rule as written; "regex" above is its expansion
+    out << ", \"context\": ";
+    json_strings(out, r.context);
+    out << ", \"context_secret\": " << json_string(r.secret) << ", \"name_allow\": ";
+    json_strings(out, r.name_allow);
+  }
   out << ", \"origin\": " << json_string(r.origin) << "}";
 }
 
@@ -58,6 +64,11 @@ void show_rule(std::ostream& out, const Rule& r) {
   out << fmt::format("{:<12} {}\n", "provider", r.provider);
   out << fmt::format("{:<12} {}\n", "description", r.description);
   out << fmt::format("{:<12} {}\n", "severity", r.severity);
+  if (r.keyed()) {
+    list("context", r.context);
+    out << fmt::format("{:<12} {}\n", "value", r.secret);
+    if (!r.name_allow.empty()) list("name allows", r.name_allow);
+  }
   out << fmt::format("{:<12} {}\n", "regex", r.regex.empty() ? "(none: matched by path)" : r.regex);
   if (!r.regex.empty()) out << fmt::format("{:<12} {}\n", "secret", r.secret_group ? fmt::format("capture group {}", r.secret_group) : "the whole match");
   list("keywords", r.keywords);
@@ -139,7 +150,7 @@ size_t test_rules(const Engine& engine, std::ostream& out, std::ostream& err) {
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
     size_t failures_before = failures;
-    if (auto e = hs_check_regex(r.regex)) fail(r, "Hyperscan rejects the regex: " + e->message);
+    if (auto e = hs_check_regex(r.candidate_regex())) fail(r, "Hyperscan rejects the regex: " + e->message);
     std::string re_err;
     if (!rules.confirmer(i, &re_err)) fail(r, "RE2 rejects the regex: " + re_err);
     if (r.positive.size() < 2) fail(r, fmt::format("needs at least 2 positive examples, has {}", r.positive.size()));

@@ -383,6 +383,33 @@ Validation generic_value(std::string_view s) {
     }
     if (segs >= 2 && wordy == segs) return kInvalid;
   }
+  // Model and dataset ids (owner/name, as the Hugging Face Hub spells them):
+  // TheBloke/Llama-2-7B-Chat-GGUF, mistralai/Mixtral-8x7B-v0.1. Every piece is a word, a
+  // number, or a number with a unit (7B, 4bit) or a word with a number (Llama3, v2);
+  // random characters do not split that way.
+  if (std::count(s.begin(), s.end(), '/') == 1 && s.front() != '/' && s.back() != '/') {
+    auto wordish = [](std::string_view seg) {
+      size_t i = 0, letters = 0, digits = 0;
+      while (i < seg.size() && std::isdigit(static_cast<unsigned char>(seg[i]))) ++i, ++digits;
+      if (i < seg.size() && seg[i] == 'x' && digits) ++i;  // 8x7B
+      while (i < seg.size() && std::isdigit(static_cast<unsigned char>(seg[i]))) ++i, ++digits;
+      while (i < seg.size() && std::isalpha(static_cast<unsigned char>(seg[i]))) ++i, ++letters;
+      size_t tail = 0;
+      while (i < seg.size() && std::isdigit(static_cast<unsigned char>(seg[i]))) ++i, ++tail;
+      if (i != seg.size() || seg.empty()) return false;
+      if (digits && letters > 4 && tail == 0) return false;  // 7B, 4bit; not 3xKqhz...
+      return tail <= 4 && letters <= 20 && longest_consonant_run(seg) < 5;  // Instruct: 4
+    };
+    bool all = true;
+    size_t start = 0;
+    for (size_t k = 0; k <= n && all; ++k) {
+      if (k == n || s[k] == '/' || s[k] == '-' || s[k] == '_' || s[k] == '.') {
+        if (k > start) all = wordish(s.substr(start, k - start));
+        start = k + 1;
+      }
+    }
+    if (all) return kInvalid;
+  }
   // UPPER_SNAKE names: SOME_ENV_VAR, SECRET2.
   if (!has_lower && !has_other && s.find('_') != std::string_view::npos) return kInvalid;
   int classes = has_digit + has_lower + has_upper + has_other;

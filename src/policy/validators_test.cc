@@ -243,6 +243,7 @@ TEST_CASE("the generic detector keeps secrets and drops lookalikes") {
   CHECK(v("generic-secret", filler(32, kAlnum)) == Validity::NotApplicable);
   CHECK(v("generic-secret", filler(14, kAlnum) + "!" + filler(5, kAlnum)) == Validity::NotApplicable);
   CHECK(v("generic-secret", b64(bytes(33))) == Validity::NotApplicable);
+  CHECK(v("generic-secret", filler(20, kAlnum) + "/" + filler(19, kAlnum)) == Validity::NotApplicable);
   // Digests, ids, integrity values, images.
   CHECK(v("generic-secret", filler(40, kHex)) == Validity::Invalid);
   CHECK(v("generic-secret", filler(64, kHex)) == Validity::Invalid);
@@ -254,7 +255,8 @@ TEST_CASE("the generic detector keeps secrets and drops lookalikes") {
   for (std::string s : {"get_password", "settings.API_KEY", "MY_SERVICE_TOKEN", "MyApplicationKeyName", "SSHPrivateKeyTypes",
                         "PKCS7PrivateKeyTypes", "x25519.X25519PrivateKey", "user_password_v2", "./keys/id_rsa.pem",
                         "/etc/ssl/private/server.key", "v1.2.3", "2024.01.15", "12345678901234", "your-api-key-here",
-                        "changeme123", "abcd1234efgh5678", "mock_access_key/20220524/us-east-1/s3/aws4_request"})
+                        "changeme123", "abcd1234efgh5678", "mock_access_key/20220524/us-east-1/s3/aws4_request",
+                        "TheBloke/Llama-2-7B-Chat-GGUF", "mistralai/Mixtral-8x7B-Instruct-v0.1", "meta-llama/Llama-3.1-8B"})
     CHECK(v("generic-secret", s) == Validity::Invalid);
   // Provider-shaped values belong to their own rules.
   CHECK(v("generic-secret", std::string("gh") + "p_" + filler(36, kAlnum)) == Validity::Invalid);

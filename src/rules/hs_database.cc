@@ -62,7 +62,7 @@ std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_h
     for (auto& r : rules.rules()) {
       h.update(r.id);
       h.update(std::string_view("\0", 1));
-      h.update(r.regex);
+      h.update(r.candidate_regex());
       h.update(std::string_view("\0", 1));
     }
   }
@@ -74,7 +74,7 @@ Result<HsDatabase> HsDatabase::compile(const RuleSet& rules) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < rules.size(); ++i) {
-    exprs.push_back(rules[i].regex.c_str());
+    exprs.push_back(rules[i].candidate_regex().c_str());
     flags.push_back(kFlags);
     ids.push_back(static_cast<unsigned>(i));
   }

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "keyed_rule.h"
+
 namespace keyward {
 namespace {
 
@@ -44,6 +46,25 @@ int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, v
   if (cur.first <= cur.second) c->windows->push_back({static_cast<uint32_t>(id), cur.first, cur.second});
   cur = {from, end};
   return 0;
+}
+
+// The name a keyed rule's match was assigned to: whichever form's group took part.
+KeyedName keyed_name(const std::vector<re2::StringPiece>& sub, int secret_group) {
+  KeyedName n;
+  for (int g : {kKeyedAssignName, kKeyedBareName}) {
+    auto& name = sub[static_cast<size_t>(g)];
+    auto& ctx = sub[static_cast<size_t>(g + 1)];
+    if (!name.data()) continue;
+    n.name = std::string_view(name.data(), name.size());
+    if (ctx.data()) {
+      n.context_begin = static_cast<size_t>(ctx.data() - name.data());
+      n.context_end = n.context_begin + ctx.size();
+    }
+    return n;
+  }
+  for (int g = kKeyedFlagSlot; g < secret_group; ++g)
+    if (auto& slot = sub[static_cast<size_t>(g)]; slot.data()) n.name = std::string_view(slot.data(), slot.size());
+  return n;
 }
 
 }  // namespace
@@ -85,7 +106,12 @@ void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t 
       m.pair_begin = static_cast<size_t>(sub[static_cast<size_t>(pair)].data() - text.data());
       m.pair_end = m.pair_begin + sub[static_cast<size_t>(pair)].size();
     }
-    if (m.secret_end > m.secret_begin) out.push_back(m);
+    // A keyed rule's name may say the value is a digest or an id: then it is not reported,
+    // and the search goes on after it (a shorter name inside this one must not revive it).
+    bool named_ok = !rules_[rule].keyed() ||
+                    keyed_name_allows(rules_[rule], keyed_name(sub, group),
+                                      std::string_view(sec.data(), sec.size()));
+    if (m.secret_end > m.secret_begin && named_ok) out.push_back(m);
     pos = m.end > pos ? m.end : pos + 1;
     // A match that consumed its trailing boundary byte must not hide the next secret
     // that starts right there ("tok1,tok2"): resume at the secret's end instead.

@@ -36,6 +36,13 @@ struct Rule {
   std::string description;  // one line, shown after the rule id
   std::string provider;     // "Hugging Face", "GitHub", ...
   std::string regex;        // accepted by both Hyperscan and RE2; secret in a capture group
+  // Keyed rules (keyed_rule.h): the names a secret is assigned to and the value's shape,
+  // expanded into regex (RE2) and hs_regex (Hyperscan's candidate pattern) when rules load.
+  std::vector<std::string> context;
+  std::string secret;
+  std::vector<std::string> name_allow;  // words that do not rule a name out for this rule ("id")
+  bool context_line = true;             // also: the context word elsewhere on the line (--api-key v)
+  std::string hs_regex;                 // "" = regex
   int secret_group = 1;     // which capture group is the secret (0 = whole match)
   std::vector<std::string> keywords;    // literal hints, documentation and prefilters
   double min_entropy = 0.0;             // Shannon bits per byte over the secret
@@ -50,6 +57,9 @@ struct Rule {
   std::string origin;                   // file the rule came from, for error messages
   HttpCheck verify;                     // [rules.verify]: how --verify asks the provider
   HttpCheck revoke;                     // [rules.revoke]: how `keyward revoke` revokes it
+
+  bool keyed() const { return !context.empty(); }
+  const std::string& candidate_regex() const { return hs_regex.empty() ? regex : hs_regex; }
 };
 
 }  // namespace keyward

@@ -13,7 +13,7 @@
 namespace keyward {
 namespace {
 
-constexpr char kMagic[] = "KWRULES4";  // 3: cache files end in a checksum; 4: verify/revoke
+constexpr char kMagic[] = "KWRULES5";  // 3: cache files end in a checksum; 4: verify/revoke; 5: keyed rules
 
 void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, const std::string& s) {
@@ -131,6 +131,11 @@ std::string serialize_rules(const std::vector<Rule>& rules) {
     put_str(out, r.origin);
     put_check(out, r.verify);
     put_check(out, r.revoke);
+    put_list(out, r.context);
+    put_str(out, r.secret);
+    put_list(out, r.name_allow);
+    put_u32(out, r.context_line ? 1 : 0);
+    put_str(out, r.hs_regex);
   }
   put_str(out, "end");
   return out;
@@ -161,6 +166,11 @@ bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out) {
     r.origin = in.str();
     r.verify = in.check();
     r.revoke = in.check();
+    r.context = in.list();
+    r.secret = in.str();
+    r.name_allow = in.list();
+    r.context_line = in.u32() != 0;
+    r.hs_regex = in.str();
     rules.push_back(std::move(r));
   }
   if (!in.ok || in.str() != "end" || in.pos != bytes.size()) return false;

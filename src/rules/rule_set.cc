@@ -15,6 +15,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "keyed_rule.h"
 #include "toml_util.h"
 
 #include <fmt/format.h>
@@ -163,12 +164,23 @@ Status RuleSet::parse_file(const std::string& text, const std::string& origin,
     r.negative = strings(v["examples"]["negative"], where("examples.negative"), &err);
     r.verify = parse_check(v["verify"], where("verify"), &err);
     r.revoke = parse_check(v["revoke"], where("revoke"), &err);
+    r.context = strings(v["context"], where("context"), &err);
+    r.secret = v["secret"].value_or(std::string());
+    r.name_allow = strings(v["name_allow"], where("name_allow"), &err);
+    for (auto& w : r.name_allow)
+      for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.context_line = v["context_line"].value_or(true);
     if (!err.empty()) return Error{err};
     if (!is_kebab(r.id))
       return Error{fmt::format("{}:{}: the rule id must be kebab-case (a-z, 0-9, -); it is a {}-character value, "
                                "not shown in case a secret was pasted there",
                                origin, line, r.id.size())};
-    if (r.regex.empty()) return Error{where("missing regex")};
+    if (r.keyed()) {
+      if (auto e = expand_keyed_rule(r)) return e;
+    } else if (!r.secret.empty()) {
+      return Error{where("`secret` needs a `context` (the names it is assigned to)")};
+    }
+    if (r.regex.empty()) return Error{where("missing regex (or context + secret)")};
     if (r.description.empty()) return Error{where("missing description")};
     out.push_back(std::move(r));
   }
