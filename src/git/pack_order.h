@@ -41,6 +41,20 @@ class PackIndexes {
   };
   bool whole(const PackPosition& pos, Whole* out) const;
 
+  // Any object's entry at `pos`: a whole object (type 1-4), or a delta (OFS_DELTA 6 with
+  // base_offset in the same pack, REF_DELTA 7 with base_id) whose zlib stream holds the
+  // delta instructions and `size` their inflated length. False for a pack that could not be
+  // mapped or a malformed entry.
+  struct Entry {
+    int type = 0;
+    uint64_t size = 0;
+    const unsigned char* zdata = nullptr;
+    size_t zavail = 0;
+    uint64_t base_offset = 0;
+    git_oid base_id{};
+  };
+  bool entry(const PackPosition& pos, Entry* out) const;
+
  private:
   struct Index;
   std::vector<std::unique_ptr<Index>> indexes_;

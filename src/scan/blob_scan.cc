@@ -216,11 +216,14 @@ Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, co
     auto scratch = scanner.matcher().make_scratch();
     if (!scratch) return fail(scratch.error());
 
+    std::string lazy_path;
     auto scan_one = [&](const Job& job, std::string_view data) -> Status {
       if (is_lfs_pointer(data)) ++mine.lfs;
       BlobFacts facts;
-      auto r = scanner.scan(job.path, data, *scratch, &facts, opts.apply_path_policy);
-      if (!r) return Error{fmt::format("blob {} ({}): {}", oid_hex(job.id), job.path, r.error())};
+      std::string_view path = job.path;
+      if (opts.path_of) path = lazy_path = opts.path_of(job.tag);
+      auto r = scanner.scan(path, data, *scratch, &facts, opts.apply_path_policy);
+      if (!r) return Error{fmt::format("blob {} ({}): {}", oid_hex(job.id), path, r.error())};
       ++mine.blobs;
       mine.bytes += data.size();
       mine.largest = std::max(mine.largest, data.size());

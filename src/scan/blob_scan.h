@@ -51,6 +51,9 @@ struct BlobScanOptions {
   bool pack_order = true;
   size_t max_blob_bytes = SIZE_MAX;  // larger blobs are listed in `oversized`, never read
   bool apply_path_policy = true;     // false: path allowlists are the caller's (Scanner::dropped_at)
+  // When set, the path a job is scanned under is path_of(tag), asked right before the scan
+  // (from any worker thread), instead of a copy kept with the queued job.
+  std::function<std::string(size_t tag)> path_of;
 };
 
 // Reads the blobs in pack order (when opts.pack_order); BlobFindings::job indexes `jobs`,
