@@ -491,7 +491,7 @@ class Bench:
         The tree walk and blob scan phases (from --verbose) are shown against the floor
         each corresponds to: trees against rev-list, the whole sweep against cat-file."""
         repo = repo or self.repo
-        reps = max(3, self.args.reps // 2)
+        reps = self.args.heavy_reps or max(3, self.args.reps // 2)
         if repo == self.repo:
             self.restore()
         sizes = git(repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)",
@@ -499,7 +499,10 @@ class Bench:
         blob_bytes = sum(int(l.split()[1]) for l in sizes if l.startswith(b"blob "))
         objects = sum(1 for l in sizes if l)
         specs = [
-            spec("git rev-list --objects --all", ["git", "rev-list", "--objects", "--all"], repo, self.env),
+            # --missing=allow-any: a partial clone's absent objects are not fetched (and a
+            # complete repository has none).
+            spec("git rev-list --objects --all", ["git", "rev-list", "--objects", "--all", "--missing=allow-any"],
+                 repo, self.env),
             spec("git cat-file --batch-all-objects --batch",
                  ["git", "cat-file", "--batch-all-objects", "--batch"], repo, self.env),
             spec("git cat-file --batch-all-objects --batch --unordered",
@@ -629,6 +632,8 @@ def main():
     ap.add_argument("--reps", type=int, default=7, help="repetitions of the fast modes (heavy ones use half)")
     ap.add_argument("--modes", default="1,2,3,4,5,6,7",
                     help="comma-separated subset of 1-7 (6: pre-receive, 7: wide-tree history)")
+    ap.add_argument("--heavy-reps", type=int, help="repetitions of the history modes (default: half of --reps, "
+                                                   "at least 3)")
     ap.add_argument("--wide-files", type=int, default=100000)
     ap.add_argument("--wide-commits", type=int, default=300)
     ap.add_argument("--wide-per-commit", type=int, default=1000, help="files each wide-tree commit rewrites")

@@ -372,7 +372,7 @@ const BlobEntry* BlobSet::find(const git_oid& id) const {
 
 Status collect_blobs(git_repository* repo, const CommitGraph& graph,
                      const std::function<bool(std::string_view)>& path_allowed, BlobSet& set,
-                     const ScannableFn& on_scannable, const PathFn& on_path) {
+                     const ScannableFn& on_scannable, const PathFn& on_path, const PackIndexes* packs) {
   // Trees met, and whether some path under each was allowlisted.
   struct TreeSeen {
     git_oid id;
@@ -420,7 +420,7 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
     bool allowed;
   };
   std::vector<Frame> stack;
-  TreeReader reader(repo);
+  TreeReader reader(repo, packs);
   // Starts walking `tree_id` (a push), or answers at once for a tree met before or
   // unreadable: whether any path under it was allowlisted.
   auto enter = [&](const git_oid& tree_id, uint32_t dir, bool* answer) -> bool {
@@ -502,10 +502,11 @@ struct TreeReader::Packs {
   explicit Packs(PackIndexes ix) : indexes(std::move(ix)), reader(indexes) {}
 };
 
-TreeReader::TreeReader(git_repository* repo) : repo_(repo) {
+TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs) : repo_(repo) {
   git_odb* raw = nullptr;
   if (git_repository_odb(&raw, repo) == 0) odb_.reset(raw);
-  packs_ = std::make_unique<Packs>(PackIndexes::open(git_repository_commondir(repo) + std::string("objects")));
+  packs_ = std::make_unique<Packs>(packs ? packs->share()
+                                         : PackIndexes::open(git_repository_commondir(repo) + std::string("objects")));
 }
 
 TreeReader::~TreeReader() = default;

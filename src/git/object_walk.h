@@ -16,6 +16,7 @@
 
 #include "git_handles.h"
 #include "oid_index.h"
+#include "pack_order.h"
 #include "path_table.h"
 #include "result.h"
 
@@ -122,13 +123,15 @@ using ScannableFn = std::function<void(uint32_t index, const BlobEntry& blob)>;
 using PathFn = std::function<void(const std::string& path)>;
 Status collect_blobs(git_repository* repo, const CommitGraph& graph,
                      const std::function<bool(std::string_view)>& path_allowed, BlobSet& out,
-                     const ScannableFn& on_scannable = nullptr, const PathFn& on_path = nullptr);
+                     const ScannableFn& on_scannable = nullptr, const PathFn& on_path = nullptr,
+                     const PackIndexes* packs = nullptr);
 
 // Reads raw trees for many walks: straight from the mapped packs with a cache of resolved
 // delta bases (pack_reader.h), else through libgit2. One per thread.
 class TreeReader {
  public:
-  explicit TreeReader(git_repository* repo);
+  // With `packs`, reads from those mappings (shared with a blob scan) instead of its own.
+  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr);
   ~TreeReader();
   TreeReader(const TreeReader&) = delete;
   TreeReader& operator=(const TreeReader&) = delete;

@@ -168,7 +168,7 @@ PackIndexes PackIndexes::open(const std::string& objects_dir) {
     while (dirent* e = ::readdir(dir)) {
       std::string name = e->d_name;
       if (name.size() < 5 || name.compare(name.size() - 4, 4, ".idx") != 0) continue;
-      auto idx = std::make_unique<Index>();
+      auto idx = std::make_shared<Index>();
       if (!idx->map(packdir + "/" + name)) continue;
       idx->map_pack(packdir + "/" + name);
       out.indexes_.push_back(std::move(idx));
@@ -178,6 +178,12 @@ PackIndexes PackIndexes::open(const std::string& objects_dir) {
   // Newest pack first, as git searches them.
   std::stable_sort(out.indexes_.begin(), out.indexes_.end(),
                    [](const auto& a, const auto& b) { return a->mtime > b->mtime; });
+  return out;
+}
+
+PackIndexes PackIndexes::share() const {
+  PackIndexes out;
+  out.indexes_ = indexes_;
   return out;
 }
 

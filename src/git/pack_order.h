@@ -27,6 +27,9 @@ class PackIndexes {
   // Unreadable or unknown-format files are skipped: order is an optimisation only.
   static PackIndexes open(const std::string& objects_dir);
 
+  // Another handle on the same mappings (a walk and a blob scan then share their pages).
+  PackIndexes share() const;
+
   PackPosition find(const git_oid& id) const;
   size_t packs() const;
 
@@ -57,7 +60,7 @@ class PackIndexes {
 
  private:
   struct Index;
-  std::vector<std::unique_ptr<Index>> indexes_;
+  std::vector<std::shared_ptr<Index>> indexes_;
 };
 
 }  // namespace keyward

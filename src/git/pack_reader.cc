@@ -5,7 +5,10 @@
 namespace keyward {
 namespace {
 
-constexpr int kMaxChain = 10000;  // git's own limit is far lower; this only stops a loop
+constexpr int kMaxChain = 10000;
+// What a cached object costs beyond its bytes: the string and shared_ptr headers, the list
+// node and the hash map's node and bucket.
+constexpr size_t kOverhead = 160;  // git's own limit is far lower; this only stops a loop
 
 uint64_t key_of(const PackPosition& p) { return (uint64_t(p.pack) << 48) | p.offset; }
 
@@ -97,9 +100,9 @@ void PackObjectReader::remember(uint64_t key, git_object_t type, const Data& dat
   if (data->size() > limit_ / 4 || cache_.count(key)) return;
   lru_.push_front(Cached{key, type, data});
   cache_[key] = lru_.begin();
-  used_ += data->size() + 64;
+  used_ += data->size() + kOverhead;
   while (used_ > limit_ && !lru_.empty()) {
-    used_ -= lru_.back().data->size() + 64;
+    used_ -= lru_.back().data->size() + kOverhead;
     cache_.erase(lru_.back().key);
     lru_.pop_back();
   }

@@ -23,7 +23,7 @@ class PackObjectReader {
  public:
   using Data = std::shared_ptr<const std::string>;
 
-  explicit PackObjectReader(const PackIndexes& packs, size_t cache_bytes = size_t(64) << 20);
+  explicit PackObjectReader(const PackIndexes& packs, size_t cache_bytes = size_t(40) << 20);
   ~PackObjectReader();
   PackObjectReader(const PackObjectReader&) = delete;
   PackObjectReader& operator=(const PackObjectReader&) = delete;

@@ -183,7 +183,8 @@ struct Found {
 Result<BlobScanResult> run_scan(git_repository* repo, const Scanner& scanner, const BlobScanOptions& opts,
                                 unsigned threads, const std::function<Status(BlobFeed&)>& producer) {
   PackIndexes packs;
-  if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
+  if (opts.pack_order)
+    packs = opts.packs ? opts.packs->share() : PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
   Progress progress(0, opts.progress);
   JobQueue queue(std::move(packs), progress);
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "finding.h"
+#include "pack_order.h"
 #include "result.h"
 #include "scanner.h"
 
@@ -54,6 +55,9 @@ struct BlobScanOptions {
   // When set, the path a job is scanned under is path_of(tag), asked right before the scan
   // (from any worker thread), instead of a copy kept with the queued job.
   std::function<std::string(size_t tag)> path_of;
+  // The packs' mappings to read from (shared with the caller's own reads), instead of
+  // mapping them again.
+  const PackIndexes* packs = nullptr;
 };
 
 // Reads the blobs in pack order (when opts.pack_order); BlobFindings::job indexes `jobs`,

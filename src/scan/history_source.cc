@@ -325,6 +325,9 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   auto allowed = allow_fn(engine);
   BlobScanOptions so = blob_options(opts);
   so.path_of = [&set](size_t tag) { return set.paths.path(feed_path(tag)); };
+  // One mapping of each pack for the walk and the scan: their pages are not held twice.
+  PackIndexes packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
+  so.packs = &packs;
   auto scanned = [&] {
     NoTreeCache no_tree_cache;
     return scan_blob_stream(repo, engine.scanner(), so, [&](BlobFeed& feed) -> Status {
@@ -332,7 +335,8 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
           repo, *graph, allowed, set, [&](uint32_t i, const BlobEntry& b) { feed.add(b.id, {}, feed_tag(i, b.path)); },
           [&](const std::string& p) {
             if (!allowed(p)) names.push_back(p);
-          });
+          },
+          &packs);
       t2 = std::chrono::steady_clock::now();
       return st;
     });
