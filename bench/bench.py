@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -164,7 +165,49 @@ class Generator:
         self.planted = planted
 
 
-def build_repo(path, files, commits):
+class WideGenerator(Generator):
+    """The wide-tree history case: the same 100,000-file layout, but every commit rewrites
+    `per_commit` files scattered over the whole tree, so each commit brings hundreds of new
+    trees (every directory on the path to a changed file) and the history holds about a
+    million objects: the walk, not the blob bytes, is what this case measures."""
+
+    def __init__(self, files, commits, per_commit, seed=20240602):
+        super().__init__(files, commits, seed)
+        self.per_commit = per_commit
+
+    def stream(self, out):
+        r = self.rng
+        self._dirset = set()
+        files = self.layout()
+        self.files = files
+        when = 1700000000
+        planted = 0
+
+        def data(b):
+            out.write(b"data %d\n" % len(b))
+            out.write(b)
+            out.write(b"\n")
+
+        for i in range(self.ncommits):
+            when += 97
+            out.write(b"commit refs/heads/main\nmark :%d\n" % (i + 1))
+            out.write(b"committer bench <bench@example.invalid> %d +0000\n" % when)
+            data(b"change %d" % i)
+            changed = files if i == 0 else r.sample(files, min(self.per_commit, len(files)))
+            for p in changed:
+                out.write(b"M 100644 inline %s\n" % p.encode())
+                data(self.text(r.randint(4, 40)))
+            if i % 100 == 50:  # a leak, removed a few commits later
+                out.write(b"M 100644 inline configs/leak_%d.env\n" % i)
+                data(("HF_TOKEN=%s\n" % fake_token(r)).encode())
+                planted += 1
+            if i % 100 == 55:
+                out.write(b"D configs/leak_%d.env\n" % (i - 5))
+        out.write(b"reset refs/tags/v1.0\nfrom :%d\n\n" % self.ncommits)
+        self.planted = planted
+
+
+def build_repo(path, files, commits, per_commit=0):
     marker = os.path.join(path, ".git", "keyward-bench-ready")
     if os.path.exists(marker):
         return
@@ -175,14 +218,17 @@ def build_repo(path, files, commits):
     log(f"bench: generating {files} files / {commits} commits in {path} (once; cached)")
     git(path, "init", "-q", "-b", "main")
     git(path, "config", "gc.auto", "0")
-    gen = Generator(files, commits)
+    gen = WideGenerator(files, commits, per_commit) if per_commit else Generator(files, commits)
     p = subprocess.Popen(["git", "-C", path, "fast-import", "--quiet"], stdin=subprocess.PIPE,
                          env=clean_env())
     gen.stream(p.stdin)
     p.stdin.close()
     if p.wait() != 0:
         raise SystemExit("bench: git fast-import failed")
-    git(path, "repack", "-a", "-d", "-q")
+    if not per_commit:
+        # fast-import already stores each tree as a delta of its previous version; a full
+        # repack of a million objects would cost minutes on two cores for little change.
+        git(path, "repack", "-a", "-d", "-q")
     git(path, "reset", "-q", "--hard", "main")
     with open(marker, "w") as f:
         f.write("ok\n")
@@ -221,20 +267,25 @@ def build_keyward(work):
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
-def run_once(cmd, cwd, env, shell=False):
+def run_once(cmd, cwd, env, shell=False, out=None):
     """Wall time, exit status, peak RSS (KiB), CPU seconds and stderr of one run. The RSS
     comes from GNU time when installed: a child spawned straight from this (large) Python
-    process is charged for the parent's pages it shares until exec."""
+    process is charged for the parent's pages it shares until exec. With `out` (a list),
+    the run's stdout is appended to it."""
     if shell:
         cmd = ["/bin/sh", "-c", cmd]
-    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss, \
+            tempfile.TemporaryFile() as stdout:
         argv = [TIME, "-q", "-f", "%M", "-o", rss.name, *cmd] if TIME else cmd
         t0 = time.perf_counter()
-        p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=DEVNULL, stderr=err)
+        p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout if out is not None else DEVNULL, stderr=err)
         _, status, ru = os.wait4(p.pid, 0)  # rusage includes the reaped descendants
         elapsed = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
+        if out is not None:
+            stdout.seek(0)
+            out.append(stdout.read().decode(errors="replace"))
         maxrss = None
         if TIME:
             try:
@@ -244,15 +295,28 @@ def run_once(cmd, cwd, env, shell=False):
         return elapsed, p.returncode, maxrss, ru.ru_utime + ru.ru_stime, err.read().decode(errors="replace")
 
 
-def spec(name, cmd, cwd, env, ok=(0, 1), setup=None, shell=False):
-    return {"name": name, "cmd": cmd, "cwd": cwd, "env": env, "ok": ok, "setup": setup, "shell": shell}
+def spec(name, cmd, cwd, env, ok=(0, 1), setup=None, shell=False, phases=False):
+    return {"name": name, "cmd": cmd, "cwd": cwd, "env": env, "ok": ok, "setup": setup, "shell": shell,
+            "phases": phases}
+
+
+PHASES = re.compile(r"phases: commits ([0-9.]+) s, trees ([0-9.]+) s and blobs ([0-9.]+) s \(overlapped\), "
+                    r"attribution ([0-9.]+) s")
+
+
+def parse_phases(text):
+    """The phase times `keyward --all-history --verbose` reports, or None."""
+    m = PHASES.search(text)
+    if not m:
+        return None
+    return dict(zip(("commits", "trees", "blobs", "attribution"), map(float, m.groups())))
 
 
 def measure_all(specs, reps, warmup=1):
     """Runs the commands round-robin (one run of each per round), so that load from the rest
     of the machine hits subject and floor alike; returns medians of wall and CPU time and the
     peak RSS of each. A command that fails is reported as n/a and dropped from later rounds."""
-    acc = {s["name"]: {"times": [], "cpu": [], "rss": [], "error": None} for s in specs}
+    acc = {s["name"]: {"times": [], "cpu": [], "rss": [], "phases": [], "error": None} for s in specs}
     for i in range(warmup + reps):
         for s in specs:
             a = acc[s["name"]]
@@ -260,7 +324,8 @@ def measure_all(specs, reps, warmup=1):
                 continue
             if s["setup"]:
                 s["setup"]()
-            t, rc, maxrss, cpu, err = run_once(s["cmd"], s["cwd"], s["env"], s["shell"])
+            out = [] if s.get("phases") else None
+            t, rc, maxrss, cpu, err = run_once(s["cmd"], s["cwd"], s["env"], s["shell"], out)
             if rc not in s["ok"]:
                 first = (err.strip().splitlines() or ["exit status %d" % rc])[0]
                 log(f"bench: {s['name']}: n/a ({first})")
@@ -271,6 +336,10 @@ def measure_all(specs, reps, warmup=1):
                 a["cpu"].append(cpu)
                 if maxrss is not None:
                     a["rss"].append(maxrss)
+                if out:
+                    ph = parse_phases(out[0])
+                    if ph:
+                        a["phases"].append(ph)
             a["exit"] = rc
     out = []
     for s in specs:
@@ -282,6 +351,8 @@ def measure_all(specs, reps, warmup=1):
              "cpu_median_s": statistics.median(a["cpu"]), "runs_s": a["times"], "exit": a["exit"]}
         if a["rss"]:
             r["peak_rss_kib"] = max(a["rss"])
+        if a["phases"]:
+            r["phases_median_s"] = {k: statistics.median(p[k] for p in a["phases"]) for k in a["phases"][0]}
         out.append(r)
     return out
 
@@ -305,6 +376,11 @@ class Bench:
         return r
 
     def restore(self):
+        if not os.path.isdir(self.repo):
+            return
+        bare = git(self.repo, "rev-parse", "--is-bare-repository", capture_output=True).stdout.strip()
+        if bare == b"true":  # a mirror measured with --repo: nothing to reset
+            return
         git(self.repo, "reset", "-q", "--hard", "HEAD")
         git(self.repo, "clean", "-q", "-fd")
 
@@ -434,23 +510,59 @@ class Bench:
                                  spec("keyward PATH", [self.kw, self.repo], self.work, self.env)], reps)
         self.row("4. files on disk: keyward PATH (worktree)", kw, floor)
 
-    def history(self):
-        reps = max(3, self.args.reps // 2)
-        self.restore()
-        sizes = git(self.repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)",
+    def history(self, repo=None, label="5. history"):
+        """--all-history against git's floors in the same run: reading every object
+        (cat-file, ordered and in pack order) and walking every tree (rev-list --objects).
+        The tree walk and blob scan phases (from --verbose) are shown against the floor
+        each corresponds to: trees against rev-list, the whole sweep against cat-file."""
+        repo = repo or self.repo
+        reps = self.args.heavy_reps or max(3, self.args.reps // 2)
+        if repo == self.repo:
+            self.restore()
+        sizes = git(repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)",
                     capture_output=True).stdout.split(b"\n")
         blob_bytes = sum(int(l.split()[1]) for l in sizes if l.startswith(b"blob "))
-        ordered, unordered, kw = measure_all([
+        objects = sum(1 for l in sizes if l)
+        specs = [
+            # --missing=allow-any: a partial clone's absent objects are not fetched (and a
+            # complete repository has none).
+            spec("git rev-list --objects --all", ["git", "rev-list", "--objects", "--all", "--missing=allow-any"],
+                 repo, self.env),
             spec("git cat-file --batch-all-objects --batch",
-                 ["git", "cat-file", "--batch-all-objects", "--batch"], self.repo, self.env),
+                 ["git", "cat-file", "--batch-all-objects", "--batch"], repo, self.env),
             spec("git cat-file --batch-all-objects --batch --unordered",
-                 ["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"], self.repo, self.env),
-            spec("keyward --all-history", [self.kw, "--all-history", "--quiet"], self.repo, self.env)], reps)
-        if "median_s" in kw:
-            kw["mib_per_s"] = blob_bytes / 1048576 / kw["median_s"]
-        self.row("5. history: --all-history vs cat-file (ordered)", kw, ordered)
-        self.row("5. history: --all-history vs cat-file --unordered", kw, unordered)
+                 ["git", "cat-file", "--batch-all-objects", "--batch", "--unordered"], repo, self.env),
+            spec("keyward --all-history", [self.kw, "--all-history", "--verbose"], repo, self.env, phases=True)]
+        if self.args.compare:
+            specs.append(spec("keyward --all-history (compared binary)", [self.args.compare, "--all-history",
+                                                                        "--verbose"], repo, self.env, phases=True))
+        res = measure_all(specs, reps)
+        revlist, ordered, unordered, kws = res[0], res[1], res[2], res[3:]
+        note = "%d objects, %.0f MiB of blobs" % (objects, blob_bytes / 1048576)
+        for kw, who in zip(kws, ("", " [compared]")):
+            if "median_s" in kw:
+                kw["mib_per_s"] = blob_bytes / 1048576 / kw["median_s"]
+            self.row("%s%s: --all-history vs cat-file --unordered" % (label, who), kw, unordered, note)
+            self.row("%s%s: --all-history vs cat-file (ordered)" % (label, who), kw, ordered)
+            ph = kw.get("phases_median_s")
+            if ph:
+                trees = {"name": "tree-walk phase", "median_s": ph["trees"]}
+                blobs = {"name": "blob-scan phase", "median_s": ph["blobs"]}
+                attrib = {"name": "attribution phase", "median_s": ph["attribution"]}
+                self.row("%s%s: tree-walk phase vs rev-list --objects" % (label, who), trees, revlist,
+                         "overlapped with the blob scan")
+                self.row("%s%s: blob-scan phase vs cat-file --unordered" % (label, who), blobs, unordered,
+                         "walk and scan together")
+                self.row("%s%s: attribution phase vs rev-list --objects" % (label, who), attrib, revlist,
+                         "only blobs with findings")
 
+    def wide_history(self):
+        """The wide-tree case: 100,000 files, every commit rewriting files all over the tree,
+        about a million objects (generated once with git fast-import, cached)."""
+        a = self.args
+        repo = os.path.join(self.work, "repo-wide-%d-%d-%d" % (a.wide_files, a.wide_commits, a.wide_per_commit))
+        build_repo(repo, a.wide_files, a.wide_commits, a.wide_per_commit)
+        self.history(repo, "7. wide-tree history")
 
     def pre_receive(self):
         """The server side: keyward --hook pre-receive in a bare copy of the repository, run
@@ -650,7 +762,15 @@ def main():
     ap.add_argument("--files", type=int, default=100000)
     ap.add_argument("--commits", type=int, default=3000)
     ap.add_argument("--reps", type=int, default=7, help="repetitions of the fast modes (heavy ones use half)")
-    ap.add_argument("--modes", default="1,2,3,4,5,6", help="comma-separated subset of 1-7 (6: pre-receive, 7: config change)")
+    ap.add_argument("--modes", default="1,2,3,4,5,6,7",
+                    help="comma-separated subset of 1-8 (6: pre-receive, 7: config change, 8: wide-tree history, opt-in: it generates a 100,000-file repository)")
+    ap.add_argument("--heavy-reps", type=int, help="repetitions of the history modes (default: half of --reps, "
+                                                   "at least 3)")
+    ap.add_argument("--wide-files", type=int, default=100000)
+    ap.add_argument("--wide-commits", type=int, default=300)
+    ap.add_argument("--wide-per-commit", type=int, default=1000, help="files each wide-tree commit rewrites")
+    ap.add_argument("--compare", help="a second keyward binary (say, the previous release) measured in the "
+                                      "same rounds of the history modes")
     ap.add_argument("--json", help="where to write results (default: WORK/results.json)")
     ap.add_argument("--precision", action="store_true",
                     help="instead of timing: scan large bodies of text nobody here wrote (Debian's docs, the "
@@ -669,16 +789,18 @@ def main():
     os.makedirs(work, exist_ok=True)
     args.rules = os.path.abspath(args.rules)
     kw = os.path.abspath(args.keyward) if args.keyward else build_keyward(work)
+    modes = set(args.modes.split(","))
     if args.repo:
         repo = os.path.abspath(args.repo)
     else:
         repo = os.path.join(work, "repo-%d-%d" % (args.files, args.commits))
-        build_repo(repo, args.files, args.commits)
+        if modes - {"8"}:  # the wide-tree case has its own repository
+            build_repo(repo, args.files, args.commits)
     b = Bench(args, kw, repo, work)
-    modes = set(args.modes.split(","))
     t0 = time.time()
     for key, fn in (("1", b.small_change), ("2", b.large_change), ("3", b.start_costs),
-                    ("4", b.disk), ("5", b.history), ("6", b.pre_receive), ("7", b.config_change)):
+                    ("4", b.disk), ("5", b.history), ("6", b.pre_receive), ("7", b.config_change),
+                    ("8", b.wide_history)):
         if key in modes:
             log(f"bench: mode {key} ...")
             fn()

@@ -23,13 +23,14 @@ std::string format_git_time(const git_time& t) {
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
                           Introductions& out, std::vector<BadObject>* bad) {
   if (targets.empty()) return std::nullopt;
+  TreeReader reader(repo);  // bases cached from one commit's trees to the next's
   for (uint32_t i = 0; i < graph.commits.size(); ++i) {
     auto st = introduced_blobs(
         repo, graph.commits[i],
         [&](const git_oid& blob, const std::string& path) {
           if (targets.count(blob)) out[blob].push_back(Introduction{i, path});
         },
-        bad);
+        bad, &reader);
     if (st) return st;
   }
   return std::nullopt;

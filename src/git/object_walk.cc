@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "git_handles.h"
+#include "pack_reader.h"
+#include "tree_parser.h"
 
 namespace keyward {
 namespace {
@@ -355,178 +357,333 @@ Result<CommitGraph> load_range(git_repository* repo, const std::vector<git_oid>&
   return g;
 }
 
-Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
-                              const std::function<bool(std::string_view)>& path_allowed,
-                              const ScannableFn& on_scannable, const PathFn& on_path) {
-  BlobSet set;
-  OidMap<bool> seen_trees;  // tree -> some path inside it was allowlisted
-  std::unordered_set<std::string> rewalked;
-  std::string path;
-  path.reserve(4096);
+uint32_t BlobSet::find_or_add(const git_oid& id, uint32_t path, bool scannable, bool* fresh) {
+  uint32_t i = index_.find_or_insert(id, static_cast<uint32_t>(blobs.size()),
+                                     [&](uint32_t at) -> const git_oid& { return blobs[at].id; }, fresh);
+  if (*fresh) blobs.push_back(BlobEntry{id, path, scannable});
+  return i;
+}
 
-  auto add_blob = [&](const git_oid& id, const std::string& p, bool allowed) {
-    auto [it, fresh] = set.index.try_emplace(id, static_cast<uint32_t>(set.blobs.size()));
+const BlobEntry* BlobSet::find(const git_oid& id) const {
+  uint32_t i;
+  if (!index_.find(id, [&](uint32_t at) -> const git_oid& { return blobs[at].id; }, &i)) return nullptr;
+  return &blobs[i];
+}
+
+Status collect_blobs(git_repository* repo, const CommitGraph& graph,
+                     const std::function<bool(std::string_view)>& path_allowed, BlobSet& set,
+                     const ScannableFn& on_scannable, const PathFn& on_path, const PackIndexes* packs) {
+  // Trees met, and whether some path under each was allowlisted.
+  struct TreeSeen {
+    git_oid id;
+    bool allowed;
+  };
+  std::vector<TreeSeen> trees;
+  OidIndex tree_index;
+  std::unordered_set<uint64_t> rewalked;  // (tree, prefix) pairs walked again
+  // Per path id: 0 not judged yet, 1 scannable, 2 allowlisted. Judged once per distinct path.
+  std::vector<uint8_t> judged;
+  std::string scratch_path;
+  auto allowed_at = [&](uint32_t node) {
+    if (node >= judged.size()) judged.resize(std::max<size_t>(node + 1, judged.size() * 2), 0);
+    if (!judged[node]) {
+      scratch_path.clear();
+      set.paths.append_path(node, scratch_path);
+      judged[node] = path_allowed(scratch_path) ? 2 : 1;
+    }
+    return judged[node] == 2;
+  };
+
+  auto add_blob = [&](const git_oid& id, uint32_t node, bool allowed) {
+    bool fresh;
+    uint32_t i = set.find_or_add(id, node, !allowed, &fresh);
     if (fresh) {
-      set.blobs.push_back(BlobEntry{id, p, !allowed});
-      if (!allowed && on_scannable) on_scannable(it->second, set.blobs.back());
-    } else {
-      BlobEntry& b = set.blobs[it->second];
-      if (!b.scannable && !allowed) {
-        b.path = p;
-        b.scannable = true;
-        if (on_scannable) on_scannable(it->second, b);
-      }
+      if (!allowed && on_scannable) on_scannable(i, set.blobs[i]);
+      return;
+    }
+    BlobEntry& b = set.blobs[i];
+    if (!b.scannable && !allowed) {
+      b.path = node;
+      b.scannable = true;
+      if (on_scannable) on_scannable(i, b);
     }
   };
 
-  // A tree being walked: the entries after `next` are still to do; `allowed` collects
+  // A tree being walked: its raw bytes, where the next entry starts, its own path id, and
   // whether any path under it was allowlisted.
   struct Frame {
-    TreePtr tree;
-    git_oid id;
+    TreeReader::Tree held;  // holds the bytes `data` views
+    std::string_view data;
     size_t next;
-    size_t base;  // path.size() for this tree's entries
+    uint32_t dir;
+    uint32_t tree;  // index into trees
     bool allowed;
   };
   std::vector<Frame> stack;
-  // Starts walking `tree_id` at `path` (a push), or answers at once for a tree met before
-  // or unreadable: whether any path under it was allowlisted.
-  auto enter = [&](const git_oid& tree_id, bool* answer) -> bool {
-    auto it = seen_trees.find(tree_id);
-    if (it != seen_trees.end()) {
+  TreeReader reader(repo, packs);
+  // Starts walking `tree_id` (a push), or answers at once for a tree met before or
+  // unreadable: whether any path under it was allowlisted.
+  auto enter = [&](const git_oid& tree_id, uint32_t dir, bool* answer) -> bool {
+    bool fresh;
+    uint32_t t = tree_index.find_or_insert(tree_id, static_cast<uint32_t>(trees.size()),
+                                           [&](uint32_t at) -> const git_oid& { return trees[at].id; }, &fresh);
+    if (fresh) {
+      trees.push_back(TreeSeen{tree_id, false});
+    } else {
       // A tree met before holds the same blobs; walk it again only if the allowlist may
       // judge its paths differently here.
-      *answer = it->second;
-      if (!it->second) return false;
-      std::string key(reinterpret_cast<const char*>(tree_id.id), GIT_OID_RAWSZ);
-      key += path;
-      if (!rewalked.insert(std::move(key)).second) return false;
+      *answer = trees[t].allowed;
+      if (!trees[t].allowed) return false;
+      if (!rewalked.insert((uint64_t(t) << 32) | dir).second) return false;
     }
-    git_tree* raw = nullptr;
-    if (int rc = git_tree_lookup(&raw, repo, &tree_id); rc != 0) {
-      set.bad.push_back(bad_object(tree_id, GIT_OBJECT_TREE, rc));
-      seen_trees[tree_id] = false;
+    TreeReader::Tree tree;
+    BadObject why;
+    if (!reader.read(tree_id, &tree, &why)) {
+      set.bad.push_back(std::move(why));
       *answer = false;
       return false;
     }
-    stack.push_back(Frame{TreePtr(raw), tree_id, 0, path.size(), false});
+    std::string_view data = tree.data;
+    stack.push_back(Frame{std::move(tree), data, 0, dir, t, false});
     return true;
   };
   auto walk = [&](const git_oid& root) {
-    path.clear();
     bool answer = false;
-    if (!enter(root, &answer)) return;
+    if (!enter(root, PathTable::kRoot, &answer)) return;
     while (!stack.empty()) {
       Frame& f = stack.back();
-      if (f.next == git_tree_entrycount(f.tree.get())) {
-        path.resize(f.base);
+      if (f.next == f.data.size()) {
         bool any = f.allowed;
-        bool& memo = seen_trees[f.id];
-        memo = memo || any;
+        trees[f.tree].allowed = trees[f.tree].allowed || any;
         stack.pop_back();
         if (!stack.empty()) stack.back().allowed |= any;
         continue;
       }
-      const git_tree_entry* e = git_tree_entry_byindex(f.tree.get(), f.next++);
-      path.resize(f.base);
-      path += git_tree_entry_name(e);
-      if (on_path) on_path(path);
-      git_filemode_t mode = git_tree_entry_filemode(e);
+      RawTreeEntry e;
+      if (!next_tree_entry(f.data, &f.next, &e)) {
+        // The rest of this tree cannot be read: the scan is incomplete, and says so.
+        BadObject b;
+        b.id = trees[f.tree].id;
+        b.type = GIT_OBJECT_TREE;
+        b.corrupt = true;
+        b.why = fmt::format("malformed tree entry at byte {}", f.next);
+        set.bad.push_back(std::move(b));
+        f.next = f.data.size();
+        continue;
+      }
+      bool fresh_path = false;
+      uint32_t node = set.paths.intern(f.dir, e.name, &fresh_path);
+      if (fresh_path && on_path) on_path(set.paths.path(node));
+      git_oid id;
+      git_oid_fromraw(&id, e.oid);
+      git_filemode_t mode = normalized_filemode(e.mode);
       if (mode == GIT_FILEMODE_COMMIT) {
         ++set.gitlinks;
       } else if (mode == GIT_FILEMODE_TREE) {
-        path += '/';
-        git_oid sub = *git_tree_entry_id(e);
-        if (!enter(sub, &answer)) stack.back().allowed |= answer;  // `f` may have moved
+        if (!enter(id, node, &answer)) stack.back().allowed |= answer;  // `f` may have moved
       } else {
-        bool allowed = path_allowed(path);
+        bool allowed = allowed_at(node);
         f.allowed |= allowed;
-        add_blob(*git_tree_entry_id(e), path, allowed);
+        add_blob(id, node, allowed);
       }
     }
-    path.clear();
   };
 
   for (auto& c : graph.commits) walk(c.tree);
   for (auto& t : graph.root_trees) walk(t);
   for (auto& b : graph.root_blobs)
-    if (!set.index.count(b)) add_blob(b, "", false);
-  return set;
+    if (!set.find(b)) add_blob(b, PathTable::kNone, false);
+  return std::nullopt;
 }
 
+struct TreeReader::Packs {
+  PackIndexes indexes;
+  PackObjectReader reader;
+  explicit Packs(PackIndexes ix) : indexes(std::move(ix)), reader(indexes) {}
+};
+
+TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs) : repo_(repo) {
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, repo) == 0) odb_.reset(raw);
+  packs_ = std::make_unique<Packs>(packs ? packs->share()
+                                         : PackIndexes::open(git_repository_commondir(repo) + std::string("objects")));
+}
+
+TreeReader::~TreeReader() = default;
+
+bool TreeReader::read(const git_oid& id, Tree* out, BadObject* bad) {
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (auto held = packs_->reader.read(id, &type); held && type == GIT_OBJECT_TREE) {
+    out->data = *held;
+    out->held = std::move(held);
+    out->obj.reset();
+    return true;
+  }
+  // Loose, in a pack not mapped, or not what it should be: libgit2 reads it, or says why not.
+  git_odb_object* raw = nullptr;
+  int rc = odb_ ? git_odb_read(&raw, odb_.get(), &id) : GIT_ERROR;
+  if (rc != 0) {
+    *bad = bad_object(id, GIT_OBJECT_TREE, rc);
+    return false;
+  }
+  OdbObjectPtr obj(raw);
+  if (git_odb_object_type(obj.get()) != GIT_OBJECT_TREE) {
+    *bad = BadObject{};
+    bad->id = id;
+    bad->type = GIT_OBJECT_TREE;
+    bad->corrupt = true;
+    bad->why = fmt::format("named as a tree, but the object is a {}", git_object_type2string(git_odb_object_type(obj.get())));
+    return false;
+  }
+  out->data = std::string_view(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
+  out->obj = std::move(obj);
+  out->held.reset();
+  return true;
+}
+
+namespace {
+
+// git's tree order: names compared bytewise, a tree's name as if it ended in '/'.
+int tree_order(std::string_view a, bool a_tree, std::string_view b, bool b_tree) {
+  size_t n = std::min(a.size(), b.size());
+  if (int c = n ? std::memcmp(a.data(), b.data(), n) : 0) return c;
+  unsigned ca = a.size() > n ? static_cast<unsigned char>(a[n]) : a_tree ? '/' : 0;
+  unsigned cb = b.size() > n ? static_cast<unsigned char>(b[n]) : b_tree ? '/' : 0;
+  return int(ca) - int(cb);
+}
+
+// A parent's tree at the same path, read entry by entry as the child's entries advance.
+struct ParentCursor {
+  TreeReader::Tree tree;
+  size_t at = 0;
+  bool have = false;  // `cur` holds the entry at `at`
+  RawTreeEntry cur;
+  bool cur_tree = false;
+  bool done = false;
+
+  // Advances to the first entry not before (name, is_tree); true if it is that entry.
+  bool seek(std::string_view name, bool is_tree) {
+    for (;;) {
+      if (done) return false;
+      if (!have) {
+        if (at >= tree.data.size() || !next_tree_entry(tree.data, &at, &cur)) {
+          done = true;  // the end, or a damaged parent: later entries only count as new
+          return false;
+        }
+        cur_tree = normalized_filemode(cur.mode) == GIT_FILEMODE_TREE;
+        have = true;
+      }
+      int c = tree_order(cur.name, cur_tree, name, is_tree);
+      if (c < 0) {
+        have = false;
+        continue;
+      }
+      return c == 0;
+    }
+  }
+};
+
+}  // namespace
+
 Status introduced_blobs(git_repository* repo, const CommitNode& commit, const IntroducedFn& fn,
-                        std::vector<BadObject>* bad) {
+                        std::vector<BadObject>* bad, TreeReader* shared_reader) {
+  std::unique_ptr<TreeReader> own;
+  if (!shared_reader) own = std::make_unique<TreeReader>(repo);
+  TreeReader& reader = shared_reader ? *shared_reader : *own;
   // A tree being compared with the same path's trees in the parents.
   struct Frame {
-    TreePtr tree;
-    std::vector<TreePtr> parents;  // null where a parent has no tree at this path
-    size_t next;
-    size_t base;
-  };
-  auto lookup = [&](const git_oid& id) -> TreePtr {
-    git_tree* raw = nullptr;
-    return git_tree_lookup(&raw, repo, &id) == 0 ? TreePtr(raw) : TreePtr();
+    git_oid id;
+    TreeReader::Tree tree;
+    std::vector<ParentCursor> parents;
+    size_t next = 0;
+    size_t base = 0;
   };
   std::string path;
   std::vector<Frame> stack;
   {
-    git_tree* raw = nullptr;
-    if (int rc = git_tree_lookup(&raw, repo, &commit.tree); rc != 0) {
-      if (bad) bad->push_back(bad_object(commit.tree, GIT_OBJECT_TREE, rc, "tree of " + oid_hex(commit.id)));
+    Frame root;
+    root.id = commit.tree;
+    BadObject why;
+    if (!reader.read(commit.tree, &root.tree, &why)) {
+      if (bad) {
+        if (why.why.empty() || !why.corrupt) why.why = "tree of " + oid_hex(commit.id);
+        bad->push_back(std::move(why));
+      }
       return std::nullopt;
     }
-    Frame root{TreePtr(raw), {}, 0, 0};
     for (auto& p : commit.parents) {
       git_commit* craw = nullptr;
       if (git_commit_lookup(&craw, repo, &p) != 0) continue;
       CommitPtr pc(craw);
-      git_tree* praw = nullptr;
-      if (git_commit_tree(&praw, pc.get()) == 0) root.parents.emplace_back(praw);
+      ParentCursor pcur;
+      BadObject ignored;
+      if (reader.read(*git_commit_tree_id(pc.get()), &pcur.tree, &ignored)) root.parents.push_back(std::move(pcur));
     }
     stack.push_back(std::move(root));
   }
+  std::vector<git_oid> parent_subtrees;
   while (!stack.empty()) {
     Frame& f = stack.back();
-    if (f.next == git_tree_entrycount(f.tree.get())) {
+    RawTreeEntry e;
+    if (f.next >= f.tree.data.size()) {
       stack.pop_back();
       continue;
     }
-    const git_tree_entry* e = git_tree_entry_byindex(f.tree.get(), f.next++);
-    git_filemode_t mode = git_tree_entry_filemode(e);
+    if (!next_tree_entry(f.tree.data, &f.next, &e)) {
+      if (bad) {
+        BadObject b;
+        b.type = GIT_OBJECT_TREE;
+        b.corrupt = true;
+        b.id = f.id;
+        b.why = fmt::format("malformed tree entry at byte {}", f.next);
+        bad->push_back(std::move(b));
+      }
+      stack.pop_back();
+      continue;
+    }
+    git_filemode_t mode = normalized_filemode(e.mode);
     if (mode == GIT_FILEMODE_COMMIT) continue;
-    const char* name = git_tree_entry_name(e);
-    const git_oid* id = git_tree_entry_id(e);
     bool is_tree = mode == GIT_FILEMODE_TREE;
     bool unchanged = false;
-    std::vector<git_oid> parent_subtrees;
-    for (const TreePtr& p : f.parents) {
-      if (!p) continue;
-      const git_tree_entry* pe = git_tree_entry_byname(p.get(), name);
-      if (!pe) continue;
-      bool pe_tree = git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE;
-      if (pe_tree != is_tree) continue;
-      if (git_oid_cmp(git_tree_entry_id(pe), id) == 0) {
+    parent_subtrees.clear();
+    for (ParentCursor& p : f.parents) {
+      if (!p.seek(e.name, is_tree)) continue;
+      if (std::memcmp(p.cur.oid, e.oid, GIT_OID_RAWSZ) == 0) {
         unchanged = true;
         break;
       }
-      if (pe_tree) parent_subtrees.push_back(*git_tree_entry_id(pe));
+      if (is_tree) {
+        git_oid sub;
+        git_oid_fromraw(&sub, p.cur.oid);
+        parent_subtrees.push_back(sub);
+      }
     }
     if (unchanged) continue;
+    git_oid id;
+    git_oid_fromraw(&id, e.oid);
     path.resize(f.base);
-    path += name;
+    path.append(e.name.data(), e.name.size());
     if (!is_tree) {
-      fn(*id, path);
+      fn(id, path);
       continue;
     }
-    git_tree* raw = nullptr;
-    if (int rc = git_tree_lookup(&raw, repo, id); rc != 0) {
-      if (bad) bad->push_back(bad_object(*id, GIT_OBJECT_TREE, rc, "at " + path));
+    Frame sub;
+    sub.id = id;
+    BadObject why;
+    if (!reader.read(id, &sub.tree, &why)) {
+      if (bad) {
+        if (!why.corrupt) why.why = "at " + path;
+        bad->push_back(std::move(why));
+      }
       continue;
     }
     path += '/';
-    Frame sub{TreePtr(raw), {}, 0, path.size()};
-    for (auto& pid : parent_subtrees)
-      if (TreePtr t = lookup(pid)) sub.parents.push_back(std::move(t));
+    sub.base = path.size();
+    for (auto& pid : parent_subtrees) {
+      ParentCursor pcur;
+      BadObject ignored;
+      if (reader.read(pid, &pcur.tree, &ignored)) sub.parents.push_back(std::move(pcur));
+    }
     stack.push_back(std::move(sub));  // `f` is not used after this
   }
   return std::nullopt;

@@ -8,12 +8,16 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "git_handles.h"
+#include "oid_index.h"
+#include "pack_order.h"
+#include "path_table.h"
 #include "result.h"
 
 namespace keyward {
@@ -82,39 +86,80 @@ Result<CommitGraph> load_range(git_repository* repo, const std::vector<git_oid>&
                                const std::vector<git_oid>& hide);
 
 // One distinct blob to scan and the path to scan it under: the first path met that the
-// allowlist does not cover, or (when every path is allowlisted) the first path met.
+// allowlist does not cover, or (when every path is allowlisted) the first path met. The
+// path is an id in BlobSet::paths (PathTable::kNone for a blob no tree names).
 struct BlobEntry {
   git_oid id;
-  std::string path;
+  uint32_t path = PathTable::kNone;
   bool scannable = false;  // some path is not allowlisted
 };
 
 struct BlobSet {
   std::vector<BlobEntry> blobs;
-  OidMap<uint32_t> index;  // oid -> position in blobs
-  size_t gitlinks = 0;     // submodule entries, not scanned
+  PathTable paths;             // every distinct path the walk met
+  size_t gitlinks = 0;         // submodule entries, not scanned
   std::vector<BadObject> bad;  // trees that cannot be read
+
+  // The position of `id` in blobs, adding it (at `path`) when new; *fresh says which.
+  uint32_t find_or_add(const git_oid& id, uint32_t path, bool scannable, bool* fresh);
+  const BlobEntry* find(const git_oid& id) const;
+  std::string path_of(const BlobEntry& b) const { return paths.path(b.path); }
+
+ private:
+  OidIndex index_;
 };
 
-// Every distinct blob in the trees of `graph` (each tree read once per path prefix that
-// matters to the allowlist). Iterative: a tree nested however deep costs heap, not stack. `on_scannable(i, blob)` (optional) is called the moment
-// blobs[i] becomes scannable, with blob.path already the path it will keep: the first
-// path met that the allowlist does not cover. Blobs that stay allowlisted never get a call.
-// `on_path(path)` (optional) is called for every entry of every tree read (blobs, gitlinks,
-// and trees without a trailing '/'): a tree read once under one prefix still shows each
-// entry name, so every name history holds is seen (in the first path it was met at).
+// Every distinct blob in the trees of `graph`, into `out` (which may already hold blobs:
+// a blob met again keeps its entry). Each distinct tree is read once, straight from the
+// object database and parsed in place, unless the allowlist covered some path inside it:
+// then once per path prefix, since the allowlist may judge its paths differently there.
+// Iterative: a tree nested however deep costs heap, not stack. `on_scannable(i, blob)`
+// (optional) is called the moment blobs[i] becomes scannable, with blob.path already the
+// path it will keep: the first path met that the allowlist does not cover. Blobs that stay
+// allowlisted never get a call. `on_path(path)` (optional) is called once for every
+// distinct path the walk meets (blobs, gitlinks, and trees without a trailing '/'), so
+// every name history holds is seen. Both run on the calling thread.
 using ScannableFn = std::function<void(uint32_t index, const BlobEntry& blob)>;
 using PathFn = std::function<void(const std::string& path)>;
-Result<BlobSet> collect_blobs(git_repository* repo, const CommitGraph& graph,
-                              const std::function<bool(std::string_view)>& path_allowed,
-                              const ScannableFn& on_scannable = nullptr, const PathFn& on_path = nullptr);
+Status collect_blobs(git_repository* repo, const CommitGraph& graph,
+                     const std::function<bool(std::string_view)>& path_allowed, BlobSet& out,
+                     const ScannableFn& on_scannable = nullptr, const PathFn& on_path = nullptr,
+                     const PackIndexes* packs = nullptr);
+
+// Reads raw trees for many walks: straight from the mapped packs with a cache of resolved
+// delta bases (pack_reader.h), else through libgit2. One per thread.
+class TreeReader {
+ public:
+  // With `packs`, reads from those mappings (shared with a blob scan) instead of its own.
+  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr);
+  ~TreeReader();
+  TreeReader(const TreeReader&) = delete;
+  TreeReader& operator=(const TreeReader&) = delete;
+
+  struct Tree {
+    std::shared_ptr<const std::string> held;  // from a pack
+    OdbObjectPtr obj;                         // or from libgit2
+    std::string_view data;                    // the raw entries
+  };
+  // False when the tree cannot be read, with *bad saying why (absent, corrupt, not a tree).
+  bool read(const git_oid& id, Tree* out, BadObject* bad);
+
+ private:
+  git_repository* repo_;
+  OdbPtr odb_;
+  struct Packs;
+  std::unique_ptr<Packs> packs_;
+};
 
 // Calls `fn(blob, path)` for each blob that `commit` introduces: present at a path in the
 // commit's tree but at no parent's same path. A root or boundary commit introduces all.
 // Subtrees equal to a parent's are skipped without being read. Trees of the commit that
 // cannot be read are added to `bad` (those of parents only make more blobs count as new).
+// Trees are matched with the parents' by merging entries in git's tree order, so a
+// misordered parent tree (never written by git) also only makes more blobs count as new.
+// `reader` (optional) carries its cache of trees from one commit to the next.
 using IntroducedFn = std::function<void(const git_oid& blob, const std::string& path)>;
 Status introduced_blobs(git_repository* repo, const CommitNode& commit, const IntroducedFn& fn,
-                        std::vector<BadObject>* bad = nullptr);
+                        std::vector<BadObject>* bad = nullptr, TreeReader* reader = nullptr);
 
 }  // namespace keyward

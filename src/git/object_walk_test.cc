@@ -81,16 +81,17 @@ TEST_CASE("object walk: commits in history order, each distinct blob once at its
 
   auto vendored = [](std::string_view p) { return p.rfind("vendor/", 0) == 0; };
   std::map<std::string, std::string> scannable;  // oid -> path given to on_scannable
-  auto set = collect_blobs(repo.get(), *graph, vendored, [&](uint32_t, const BlobEntry& b) {
-    scannable[oid_hex(b.id)] = b.path;
-  });
-  REQUIRE(set);
+  BlobSet walked;
+  REQUIRE_FALSE(collect_blobs(repo.get(), *graph, vendored, walked, [&](uint32_t, const BlobEntry& b) {
+    scannable[oid_hex(b.id)] = walked.path_of(b);
+  }));
+  const BlobSet* set = &walked;
   CHECK(set->blobs.size() == 4);  // one, two, shared, only-vendored
   std::map<std::string, const BlobEntry*> by_content;
   for (const BlobEntry& b : set->blobs) by_content[oid_hex(b.id)] = &b;
   const BlobEntry& shared = *by_content.at(oid_hex(r.rev(repo.get(), "main:dir/b.txt")));
   CHECK(shared.scannable);
-  CHECK(shared.path == "dir/b.txt");  // not vendor/copy.txt, where the walk met it first
+  CHECK(set->path_of(shared) == "dir/b.txt");  // not vendor/copy.txt, where the walk met it first
   const BlobEntry& vend = *by_content.at(oid_hex(r.rev(repo.get(), "main:vendor/v.txt")));
   CHECK_FALSE(vend.scannable);
   CHECK(scannable.size() == 3);
@@ -144,11 +145,11 @@ TEST_CASE("object walk: a tree nested 500 levels deep is walked whole, to its fu
   auto graph = load_history(repo.get(), false);
   REQUIRE(graph);
   REQUIRE(graph->commits.size() == 1);
-  auto set = collect_blobs(repo.get(), *graph, [](std::string_view) { return false; });
-  REQUIRE(set);
-  REQUIRE(set->blobs.size() == 1);
-  CHECK(set->blobs[0].path.size() == 500 * 2 + 8);  // "d/" x 500 + "leaf.txt"
-  CHECK(set->blobs[0].scannable);
+  BlobSet set;
+  REQUIRE_FALSE(collect_blobs(repo.get(), *graph, [](std::string_view) { return false; }, set));
+  REQUIRE(set.blobs.size() == 1);
+  CHECK(set.path_of(set.blobs[0]).size() == 500 * 2 + 8);  // "d/" x 500 + "leaf.txt"
+  CHECK(set.blobs[0].scannable);
 }
 
 }  // namespace keyward

@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <fstream>
 
@@ -33,6 +35,23 @@ struct PackIndexes::Index {
   int64_t mtime = 0;
   const unsigned char* pack = nullptr;  // the .pack beside it, mapped (nullptr: unavailable)
   size_t pack_size = 0;
+  // Object bytes read from the mapping since its pages were last given back (see note_read).
+  mutable std::atomic<uint64_t> read_since_drop{0};
+
+  // A sweep reads a pack once, front to back (blobs) or by commit (trees): pages behind it
+  // are not needed again, yet they would stay resident (and count as the process's memory)
+  // until the mapping goes. Every kDropEvery bytes read, all of the pack's pages are given
+  // back to the page cache; the few still wanted fault back in from it. Safe under
+  // concurrent readers: the mapping is private and never written, so a page dropped under
+  // a reader is read again from the file, unchanged.
+  static constexpr uint64_t kDropEvery = uint64_t(32) << 20;
+  void note_read(uint64_t bytes) const {
+    uint64_t before = read_since_drop.fetch_add(bytes, std::memory_order_relaxed);
+    if (before < kDropEvery && before + bytes >= kDropEvery) {
+      ::madvise(const_cast<unsigned char*>(pack), pack_size, MADV_DONTNEED);
+      read_since_drop.store(0, std::memory_order_relaxed);
+    }
+  }
 
   MappedFile idx_map, pack_map;  // own what base and pack point into
 
@@ -139,7 +158,7 @@ PackIndexes PackIndexes::open(const std::string& objects_dir) {
     while (dirent* e = ::readdir(dir)) {
       std::string name = e->d_name;
       if (name.size() < 5 || name.compare(name.size() - 4, 4, ".idx") != 0) continue;
-      auto idx = std::make_unique<Index>();
+      auto idx = std::make_shared<Index>();
       if (!idx->map(packdir + "/" + name)) continue;
       idx->map_pack(packdir + "/" + name);
       out.indexes_.push_back(std::move(idx));
@@ -149,6 +168,12 @@ PackIndexes PackIndexes::open(const std::string& objects_dir) {
   // Newest pack first, as git searches them.
   std::stable_sort(out.indexes_.begin(), out.indexes_.end(),
                    [](const auto& a, const auto& b) { return a->mtime > b->mtime; });
+  return out;
+}
+
+PackIndexes PackIndexes::share() const {
+  PackIndexes out;
+  out.indexes_ = indexes_;
   return out;
 }
 
@@ -177,7 +202,49 @@ bool PackIndexes::whole(const PackPosition& pos, Whole* out) const {
     size |= uint64_t(c & 0x7f) << shift;
   }
   if (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG) return false;  // deltas (6, 7) and junk
+  ix.note_read(size / 2 + 64);  // about what its zlib stream spans
   out->type = static_cast<git_object_t>(type);
+  out->size = size;
+  out->zdata = p;
+  out->zavail = size_t(end - p);
+  return true;
+}
+
+bool PackIndexes::entry(const PackPosition& pos, Entry* out) const {
+  if (pos.pack >= indexes_.size()) return false;
+  const Index& ix = *indexes_[pos.pack];
+  if (!ix.pack || pos.offset < 12 || pos.offset >= ix.pack_size - 20) return false;
+  const unsigned char* p = ix.pack + pos.offset;
+  const unsigned char* end = ix.pack + ix.pack_size - 20;
+  unsigned c = *p++;
+  int type = (c >> 4) & 7;
+  uint64_t size = c & 15;
+  for (int shift = 4; c & 0x80; shift += 7) {
+    if (p >= end || shift > 57) return false;
+    c = *p++;
+    size |= uint64_t(c & 0x7f) << shift;
+  }
+  if (type == 6) {
+    // The base's distance back, in git's offset encoding (each continuation adds one).
+    if (p >= end) return false;
+    c = *p++;
+    uint64_t back = c & 0x7f;
+    while (c & 0x80) {
+      if (p >= end || back > (uint64_t(1) << 50)) return false;
+      c = *p++;
+      back = ((back + 1) << 7) | (c & 0x7f);
+    }
+    if (back == 0 || back > pos.offset) return false;
+    out->base_offset = pos.offset - back;
+  } else if (type == 7) {
+    if (end - p < GIT_OID_RAWSZ) return false;
+    git_oid_fromraw(&out->base_id, p);
+    p += GIT_OID_RAWSZ;
+  } else if (type < GIT_OBJECT_COMMIT || type > GIT_OBJECT_TAG) {
+    return false;
+  }
+  ix.note_read(size / 2 + 64);
+  out->type = type;
   out->size = size;
   out->zdata = p;
   out->zavail = size_t(end - p);

@@ -27,6 +27,9 @@ class PackIndexes {
   // Unreadable or unknown-format files are skipped: order is an optimisation only.
   static PackIndexes open(const std::string& objects_dir);
 
+  // Another handle on the same mappings (a walk and a blob scan then share their pages).
+  PackIndexes share() const;
+
   PackPosition find(const git_oid& id) const;
   size_t packs() const;
 
@@ -41,9 +44,23 @@ class PackIndexes {
   };
   bool whole(const PackPosition& pos, Whole* out) const;
 
+  // Any object's entry at `pos`: a whole object (type 1-4), or a delta (OFS_DELTA 6 with
+  // base_offset in the same pack, REF_DELTA 7 with base_id) whose zlib stream holds the
+  // delta instructions and `size` their inflated length. False for a pack that could not be
+  // mapped or a malformed entry.
+  struct Entry {
+    int type = 0;
+    uint64_t size = 0;
+    const unsigned char* zdata = nullptr;
+    size_t zavail = 0;
+    uint64_t base_offset = 0;
+    git_oid base_id{};
+  };
+  bool entry(const PackPosition& pos, Entry* out) const;
+
  private:
   struct Index;
-  std::vector<std::unique_ptr<Index>> indexes_;
+  std::vector<std::shared_ptr<Index>> indexes_;
 };
 
 }  // namespace keyward

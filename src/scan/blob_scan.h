@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "finding.h"
+#include "pack_order.h"
 #include "result.h"
 #include "scan_driver.h"
 #include "scanner.h"

@@ -35,7 +35,16 @@ DroppedAtFn dropped_fn(const Engine& engine) {
 // libgit2 re-hashes every object it reads (SHA-1 with collision detection) to verify it:
 // 16% of a sweep's CPU. git itself does not on reads (cat-file, log -p); zlib's checksum
 // still catches a damaged object (see blob_scan.cc), so the sweep reads like git does.
-void read_like_git() { git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0); }
+//
+// libgit2 also maps a pack in windows of 1 GiB, up to 8 GiB, and keeps every page it
+// touched resident: the delta blobs and commits it reads would hold most of a large pack.
+// Smaller windows under a small limit let it unmap what it is done with. Set before any
+// scanning thread starts.
+void read_like_git() {
+  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(32) << 20);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(128) << 20);
+}
 
 std::string plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
 
@@ -130,7 +139,7 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   for (auto& bf : scanned_result.found) {
     const BlobEntry& blob = set.blobs[bf.job];
     targets[blob.id] = true;
-    hits.push_back(BlobWithFindings{blob.id, blob.path, std::move(bf.findings)});
+    hits.push_back(BlobWithFindings{blob.id, set.path_of(blob), std::move(bf.findings)});
   }
   std::vector<BadObject> bad = graph.bad;
   bad.insert(bad.end(), set.bad.begin(), set.bad.end());
@@ -144,7 +153,8 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
       b.id = blob.id;
       b.type = GIT_OBJECT_BLOB;
       b.corrupt = it != corrupt.end();
-      b.why = b.corrupt ? *it->second : blob.path.empty() ? "" : "at " + blob.path;
+      std::string path = set.path_of(blob);
+      b.why = b.corrupt ? *it->second : path.empty() ? "" : "at " + path;
       bad.push_back(std::move(b));
     }
   }
@@ -186,6 +196,24 @@ struct PathNames {
   }
 };
 
+// A sweep's job tag: the blob's index in BlobSet::blobs (high half, so tags sort as the
+// indexes do) and the id of the path it is scanned under (low half): a queued job needs no
+// path string of its own.
+static_assert(sizeof(size_t) >= 8, "a job tag holds two 32-bit ids");
+size_t feed_tag(uint32_t index, uint32_t path) { return (size_t(index) << 32) | path; }
+uint32_t feed_index(size_t tag) { return static_cast<uint32_t>(tag >> 32); }
+uint32_t feed_path(size_t tag) { return static_cast<uint32_t>(tag); }
+
+// Each tree is read once in a sweep: libgit2's object cache would only keep a million
+// trees alive (up to its 256 MiB limit) for nothing. Restored for attribution, which reads
+// the same few trees again and again.
+struct NoTreeCache {
+  NoTreeCache() { git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t(0)); }
+  ~NoTreeCache() { git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t(4096)); }
+  NoTreeCache(const NoTreeCache&) = delete;
+  NoTreeCache& operator=(const NoTreeCache&) = delete;
+};
+
 BlobScanOptions blob_options(const HistoryOptions& opts) {
   BlobScanOptions so;
   so.jobs = opts.jobs;
@@ -199,12 +227,14 @@ Status scan_and_report(git_repository* repo, const Engine& engine, const History
                        const BlobSet& set, const Introductions* known, Report& report) {
   std::vector<BlobJob> jobs;
   std::vector<uint32_t> in_set;
-  jobs.reserve(set.blobs.size());
+  std::vector<std::string> paths;
   for (uint32_t i = 0; i < set.blobs.size(); ++i)
     if (set.blobs[i].scannable) {
-      jobs.push_back(BlobJob{set.blobs[i].id, set.blobs[i].path});
+      paths.push_back(set.path_of(set.blobs[i]));
       in_set.push_back(i);
     }
+  jobs.reserve(in_set.size());
+  for (size_t k = 0; k < in_set.size(); ++k) jobs.push_back(BlobJob{set.blobs[in_set[k]].id, paths[k]});
   auto scanned = scan_blobs(repo, jobs, engine.scanner(), blob_options(opts));
   if (!scanned) return Error{scanned.error()};
   for (auto& bf : scanned->found) bf.job = in_set[bf.job];
@@ -246,10 +276,12 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
   PathNames names;
   auto allowed = allow_fn(engine);
   auto add = [&](const git_oid& blob, const std::string& path, bool ok) {
-    auto [it, fresh] = set.index.try_emplace(blob, static_cast<uint32_t>(set.blobs.size()));
-    if (fresh) set.blobs.push_back(BlobEntry{blob, path, ok});
-    else if (ok && !set.blobs[it->second].scannable) set.blobs[it->second] = BlobEntry{blob, path, true};
+    bool fresh;
+    uint32_t node = path.empty() ? PathTable::kNone : set.paths.intern_path(path);
+    uint32_t i = set.find_or_add(blob, node, ok, &fresh);
+    if (!fresh && ok && !set.blobs[i].scannable) set.blobs[i] = BlobEntry{blob, node, true};
   };
+  TreeReader reader(repo);
   for (uint32_t i = 0; i < graph.commits.size(); ++i) {
     auto st = introduced_blobs(
         repo, graph.commits[i],
@@ -258,7 +290,7 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
           add(blob, path, !allowed(path));
           names.add(path, allowed);
         },
-        &set.bad);
+        &set.bad, &reader);
     if (st) return *st;
   }
   // Trees and blobs named by a tip (a tag of a tree or blob): all of them, at their paths
@@ -267,13 +299,12 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
     CommitGraph roots;
     roots.root_trees = graph.root_trees;
     roots.root_blobs = graph.root_blobs;
-    auto rb = collect_blobs(repo, roots, allowed, nullptr, [&](const std::string& p) {
-      names.add(p, allowed);
-    });
-    if (!rb) return Error{rb.error()};
-    for (auto& b : rb->blobs) add(b.id, b.path, b.scannable);
-    set.gitlinks += rb->gitlinks;
-    set.bad.insert(set.bad.end(), rb->bad.begin(), rb->bad.end());
+    BlobSet rb;
+    auto st = collect_blobs(repo, roots, allowed, rb, nullptr, [&](const std::string& p) { names.add(p, allowed); });
+    if (st) return *st;
+    for (auto& b : rb.blobs) add(b.id, rb.path_of(b), b.scannable);
+    set.gitlinks += rb.gitlinks;
+    set.bad.insert(set.bad.end(), rb.bad.begin(), rb.bad.end());
   }
   if (auto e = scan_and_report(repo, engine, opts, graph, set, &intros, report)) return e;
   if (auto e = scan_names(engine.scanner(), names.list, kFileName, report)) return e;
@@ -287,22 +318,38 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   if (!graph) return Error{graph.error()};
   auto t1 = std::chrono::steady_clock::now(), t2 = t1;
   // The walk feeds the workers as it goes: blobs are scanned while later trees are read.
+  // A job carries its blob's index and path id (see FeedTag), not a path string: the
+  // workers materialise the path from the walk's table right before scanning.
   BlobSet set;
-  PathNames names;
+  std::vector<std::string> names;  // every distinct path the walk met, once each
   auto allowed = allow_fn(engine);
-  auto scanned = scan_blob_stream(repo, engine.scanner(), blob_options(opts), [&](BlobFeed& feed) -> Status {
-    auto walked = collect_blobs(
-        repo, *graph, allowed, [&](uint32_t i, const BlobEntry& b) { feed.add(b.id, b.path, i); },
-        [&](const std::string& p) { names.add(p, allowed); });
-    t2 = std::chrono::steady_clock::now();
-    if (!walked) return Error{walked.error()};
-    set = std::move(*walked);
-    return std::nullopt;
-  });
+  BlobScanOptions so = blob_options(opts);
+  so.path_of = [&set](size_t tag) { return set.paths.path(feed_path(tag)); };
+  // One mapping of each pack for the walk and the scan: their pages are not held twice.
+  PackIndexes packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
+  so.packs = &packs;
+  auto scanned = [&] {
+    NoTreeCache no_tree_cache;
+    return scan_blob_stream(repo, engine.scanner(), so, [&](BlobFeed& feed) -> Status {
+      auto st = collect_blobs(
+          repo, *graph, allowed, set, [&](uint32_t i, const BlobEntry& b) { feed.add(b.id, {}, feed_tag(i, b.path)); },
+          [&](const std::string& p) {
+            if (!allowed(p)) names.push_back(p);
+          },
+          &packs);
+      t2 = std::chrono::steady_clock::now();
+      return st;
+    });
+  }();
   if (!scanned) return Error{scanned.error()};
+  for (auto& bf : scanned->found) bf.job = feed_index(bf.job);
+  for (auto& j : scanned->missing_jobs) j = feed_index(j);
+  for (auto& c : scanned->corrupt_jobs) c.first = feed_index(c.first);
+  for (auto& w : scanned->not_scanned_why) w.first = feed_index(w.first);
+  for (auto& o : scanned->oversized) o.first = feed_index(o.first);
   auto t3 = std::chrono::steady_clock::now();
   auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
-  if (!st) st = scan_names(engine.scanner(), names.list, kFileName, report);
+  if (!st) st = scan_names(engine.scanner(), names, kFileName, report);
   if (!st) st = scan_commit_messages(repo, engine, *graph, report);
   if (!st) st = scan_ref_tag_messages(repo, engine, report);
   auto t4 = std::chrono::steady_clock::now();

@@ -200,7 +200,10 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
         std::string_view data = got.data;
         if (is_lfs_pointer(data)) ++mine.lfs;
         BlobFacts facts;
-        auto r = scanner.scan(job.path, data, *scratch, &facts, opts.apply_path_policy, job.policy_path);
+        std::string lazy_path;
+        if (opts.path_of) lazy_path = opts.path_of(job.tag);
+        std::string_view path = opts.path_of ? std::string_view(lazy_path) : std::string_view(job.path);
+        auto r = scanner.scan(path, data, *scratch, &facts, opts.apply_path_policy, job.policy_path);
         (*reader)->release(budget);
         if (!r) {
           fail(order_of(job), store.describe(job) + ": " + r.error());

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "finding.h"
+#include "pack_order.h"
 #include "result.h"
 #include "scanner.h"
 
@@ -57,6 +58,12 @@ struct BlobScanOptions {
   // pays for starting threads.
   size_t parallel_from = 0;
   bool name_by_path = false;  // git stores: an error names the blob by its path alone ('a/b.py')
+  // When set, the path a job is scanned under is path_of(tag), asked right before the scan
+  // (from any worker thread), instead of a copy kept with the queued job.
+  std::function<std::string(size_t tag)> path_of;
+  // git stores: the packs' mappings to read from (shared with the caller's own reads),
+  // instead of mapping them again.
+  const PackIndexes* packs = nullptr;
 };
 
 // One blob waiting for a worker.
