@@ -502,7 +502,7 @@ struct TreeReader::Packs {
   explicit Packs(PackIndexes ix) : indexes(std::move(ix)), reader(indexes) {}
 };
 
-TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs) : repo_(repo) {
+TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs) {
   git_odb* raw = nullptr;
   if (git_repository_odb(&raw, repo) == 0) odb_.reset(raw);
   packs_ = std::make_unique<Packs>(packs ? packs->share()

@@ -145,7 +145,6 @@ class TreeReader {
   bool read(const git_oid& id, Tree* out, BadObject* bad);
 
  private:
-  git_repository* repo_;
   OdbPtr odb_;
   struct Packs;
   std::unique_ptr<Packs> packs_;
