@@ -12,9 +12,9 @@ _keyward() {
   COMPREPLY=()
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
-  local commands="rules install uninstall baseline help version"
+  local commands="rules install uninstall baseline revoke help version"
   local scan_opts="-C - --stdin --stdin-name --format -o --output --show-secrets --config
-    --baseline --report-unused --rules -j --jobs --strict --color --no-color --no-progress
+    --baseline --no-baseline --report-unused --verify --rules -j --jobs --strict --color --no-color --no-progress
     -q --quiet -v --verbose --all-history --all-objects --range --hook -h --help --version"
 
   # The subcommand, if any, is the first word after the program name.
@@ -33,11 +33,12 @@ _keyward() {
   case "$cmd" in
     rules)
       if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--test --format --rules --config --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "--test --compile --system --format --rules --config --help" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "$(_keyward_rule_ids "${COMP_WORDS[0]}")" -- "$cur"))
       fi
       return 0 ;;
+    revoke) COMPREPLY=($(compgen -W "--yes $scan_opts" -- "$cur")); [ ${#COMPREPLY[@]} -gt 0 ] || COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     install) COMPREPLY=($(compgen -W "--pre-push --pre-receive --force --global --help" -- "$cur")); return 0 ;;
     uninstall) COMPREPLY=($(compgen -W "--global --help" -- "$cur")); return 0 ;;
     help) [ "${COMP_CWORD}" -eq 2 ] && COMPREPLY=($(compgen -W "rules install uninstall baseline" -- "$cur")); return 0 ;;

@@ -24,6 +24,7 @@ Environment Environment::read() {
   e.home = var("HOME");
   e.keyward_rules = var("KEYWARD_RULES");
   e.keyward_index = var("KEYWARD_INDEX");
+  e.git_template_dir = var("GIT_TEMPLATE_DIR");
   if (const char* sys = std::getenv("KEYWARD_SYSTEM_CACHE_DIR")) e.keyward_system_cache_dir = sys, e.system_cache_set = true;
   e.git.git_dir = var("GIT_DIR");
   e.git.work_tree = var("GIT_WORK_TREE");

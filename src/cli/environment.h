@@ -16,6 +16,7 @@ namespace keyward {
 struct Environment {
   std::string keyward_cache_dir, xdg_cache_home, xdg_config_home, home;
   std::string keyward_rules;  // a rules directory, unless --rules names one
+  std::string git_template_dir;  // GIT_TEMPLATE_DIR
   std::string keyward_index;  // "libgit2": the staged changes come from the reference implementation
   GitEnvironment git;
   std::string keyward_system_cache_dir;  // KEYWARD_SYSTEM_CACHE_DIR, when system_cache_set

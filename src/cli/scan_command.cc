@@ -775,7 +775,9 @@ int run_install(const Options& o) {
   io.pre_receive = o.pre_receive;
   io.force = o.force;
   io.global = o.global;
-  io.config_home = Environment::read().config_home();
+  const Environment env = Environment::read();
+  io.config_home = env.config_home();
+  io.git_template_dir = env.git_template_dir;
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   io.binary = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "keyward";
@@ -785,7 +787,7 @@ int run_install(const Options& o) {
   if (o.command == Options::Command::Install) {
     // The first commit must not pay for compiling the default rules: a cold cache is
     // filled now (a warm one costs a few milliseconds to confirm).
-    auto engine = Engine::create(engine_options(o, Environment::read()));
+    auto engine = Engine::create(engine_options(o, env));
     if (!engine && !o.quiet)
       std::cerr << "keyward: note: the pattern cache could not be filled now (the first commit will): "
                 << engine.error() << '\n';

@@ -207,8 +207,8 @@ std::string global_setting(const std::string& key) {
 
 // git's own template directory (what `git init` copies when init.templateDir is unset):
 // $GIT_TEMPLATE_DIR, else <prefix>/share/git-core/templates beside git's exec path.
-std::string default_git_template_dir() {
-  if (const char* t = std::getenv("GIT_TEMPLATE_DIR"); t && *t) return t;
+std::string default_git_template_dir(const std::string& from_env) {
+  if (!from_env.empty()) return from_env;
   std::string exec;
   if (run_git({"--exec-path"}, &exec) != 0) return "";
   while (!exec.empty() && (exec.back() == '\n' || exec.back() == '/')) exec.pop_back();
@@ -286,7 +286,8 @@ struct GlobalTarget {
 // Where a global install goes. A global core.hooksPath wins (git runs nothing else); else
 // the hooks of init.templateDir, which `git init` and `git clone` copy into every new
 // repository; when neither is set keyward creates a template directory of its own.
-Result<GlobalTarget> global_target(bool create, const std::string& config_home) {
+Result<GlobalTarget> global_target(bool create, const std::string& config_home,
+                                   const std::string& git_template_dir = "") {
   GlobalTarget t;
   if (std::string hp = global_setting("core.hooksPath"); !hp.empty()) {
     t.hooks_dir = hp;
@@ -304,7 +305,7 @@ Result<GlobalTarget> global_target(bool create, const std::string& config_home) 
     if (auto e = mkdirs(td)) return *e;
     // init.templateDir replaces git's own templates: start from a copy of them, so new
     // repositories still get info/exclude, description and the sample hooks.
-    if (std::string git_td = default_git_template_dir(); !git_td.empty())
+    if (std::string git_td = default_git_template_dir(git_template_dir); !git_td.empty())
       if (auto e = copy_tree(git_td, td)) return *e;
     if (run_git({"config", "--global", "init.templateDir", td}, nullptr) != 0)
       return Error{"cannot set init.templateDir in the global git configuration (git config --global failed)"};
@@ -350,7 +351,7 @@ Result<std::string> install_hooks(const InstallOptions& o) {
   std::string dir;
   std::string note;
   if (o.global) {
-    auto t = global_target(true, o.config_home);
+    auto t = global_target(true, o.config_home, o.git_template_dir);
     if (!t) return Error{t.error()};
     dir = t->hooks_dir;
     note = t->key == "core.hooksPath"

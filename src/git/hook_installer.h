@@ -18,6 +18,7 @@ struct InstallOptions {
   // ~/.config/keyward; the cli reads the environment): where a global install keeps its
   // template directory. "" when HOME is not set.
   std::string config_home;
+  std::string git_template_dir;  // $GIT_TEMPLATE_DIR ("" = git's own default)
 };
 
 // Returns a human summary of what was done.
