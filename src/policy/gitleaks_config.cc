@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
-#include <toml++/toml.h>
 
 #include "toml_util.h"
 

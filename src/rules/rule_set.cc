@@ -13,7 +13,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "keyed_rule.h"
 #include "toml_util.h"
