@@ -3,8 +3,6 @@
 #include <algorithm>
 
 namespace keyward {
-namespace {
-
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
@@ -17,7 +15,6 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return d[a.size()][b.size()];
 }
 
-}  // namespace
 
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates) {
   // Ids are long (huggingface-user-token): compare only those of a similar length.

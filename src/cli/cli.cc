@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "nearest.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -135,19 +137,6 @@ const std::vector<std::string> kOptions = {
     "--stdin", "--stdin-name", "--all-history", "--all-objects", "--strict", "--show-secrets", "--report-unused", "--no-baseline",
     "--no-color", "--no-progress", "--quiet", "--verbose", "--help", "--version", "--test", "--pre-push",
     "--pre-receive", "--force", "--global", "--verify", "--yes", "--compile", "--system"};
-
-// Edit distance counting a swap of two neighbours as one edit ("rulse" is one from "rules").
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
-}
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   std::string c = closest_match(word, candidates);
