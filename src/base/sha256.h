@@ -23,5 +23,7 @@ class Sha256 {
 };
 
 std::string to_hex(const uint8_t* p, size_t n);
+// HMAC-SHA256 (RFC 2104, 64-byte block): fingerprints and AWS request signing.
+std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message);
 
 }  // namespace keyward

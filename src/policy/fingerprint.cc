@@ -23,35 +23,6 @@ std::string legacy_fingerprint(std::string_view rule_id, std::string_view secret
   return to_hex(d.data(), 16);
 }
 
-namespace {
-
-std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) {
-  // RFC 2104 with a 64-byte block.
-  std::array<uint8_t, 64> k{};
-  if (key.size() > k.size()) {
-    Sha256 h;
-    h.update(key);
-    auto d = h.finish();
-    std::copy(d.begin(), d.end(), k.begin());
-  } else {
-    std::copy(key.begin(), key.end(), k.begin());
-  }
-  std::string ipad(64, '\0'), opad(64, '\0');
-  for (size_t i = 0; i < 64; ++i) {
-    ipad[i] = static_cast<char>(k[i] ^ 0x36);
-    opad[i] = static_cast<char>(k[i] ^ 0x5c);
-  }
-  Sha256 inner;
-  inner.update(ipad);
-  inner.update(message);
-  auto id = inner.finish();
-  Sha256 outer;
-  outer.update(opad);
-  outer.update(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
-  return outer.finish();
-}
-
-}  // namespace
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   auto d = hmac_sha256(key, message);

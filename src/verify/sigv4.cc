@@ -33,31 +33,8 @@ std::string trim(const std::string& s) {
 
 }  // namespace
 
-// RFC 2104 with a 64-byte block (policy/ has its own for fingerprints; verify does not
-// depend on policy).
 std::array<uint8_t, 32> hmac_sha256_bytes(std::string_view key, std::string_view message) {
-  std::array<uint8_t, 64> k{};
-  if (key.size() > k.size()) {
-    Sha256 h;
-    h.update(key);
-    auto d = h.finish();
-    std::copy(d.begin(), d.end(), k.begin());
-  } else {
-    std::copy(key.begin(), key.end(), k.begin());
-  }
-  std::string ipad(64, '\0'), opad(64, '\0');
-  for (size_t i = 0; i < 64; ++i) {
-    ipad[i] = static_cast<char>(k[i] ^ 0x36);
-    opad[i] = static_cast<char>(k[i] ^ 0x5c);
-  }
-  Sha256 inner;
-  inner.update(ipad);
-  inner.update(message);
-  auto id = inner.finish();
-  Sha256 outer;
-  outer.update(opad);
-  outer.update(as_view(id));
-  return outer.finish();
+  return hmac_sha256(key, message);
 }
 
 std::array<uint8_t, 32> sigv4_signing_key(const SigV4Key& k, const std::string& date) {
