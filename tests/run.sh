@@ -9,7 +9,8 @@
 #      them): the unit tests and the integration tests that drive keyward's parsers
 #      (labels `unit`, `parsers`) under the sanitizers; every rule's examples, the
 #      linear-time check and the other integration tests (real git, the real hooks, real
-#      pre-commit, real pushes; label `release`) against the release binary,
+#      pre-commit, real pushes; label `release`) against the release binary, while the
+#      sanitizer build compiles (those tests mostly wait on git and leave the CPU idle),
 #   4. a short, bounded fuzzing run of every libFuzzer target from the sanitize build
 #      (FUZZ_SECONDS each, two at a time; tests/fuzz/run.sh for a long run),
 #   5. keyward's own --all-history sweep of this repository, which must find nothing.
@@ -42,23 +43,42 @@ stage "release build"
 # (the linear-time check, which needs optimised code, is a binary of its own).
 cmake --preset release "${launcher[@]}" -DKEYWARD_UNIT_TESTS=$([ $sanitize = 1 ] && echo OFF || echo ON) >/dev/null
 cmake --build --preset release
-if [ $sanitize = 1 ]; then
-  stage "sanitizer build (clang, ASan + UBSan, fuzz-instrumented)"
-  tests/sanitize.sh --build-only "${launcher[@]}"
-fi
 
 # A private cache so the suite never reads a stale database from a developer's home.
 export KEYWARD_CACHE_DIR="$root/build/test-cache"
-stage "release tests"
+# The integration tests mostly wait on git and on processes starting (a fraction of a core
+# each), so more of them run at once than there are cores.
+tjobs=$(( jobs + 2 ))
+release_tests() {
+  if [ $sanitize = 1 ]; then
+    ctest --preset release -j "$tjobs" -L '^release$'
+  else
+    ctest --preset release -j "$tjobs"
+  fi
+}
 if [ $sanitize = 1 ]; then
-  ctest --preset release -j "$jobs" -L '^release$'
-else
-  ctest --preset release -j "$jobs"
-fi
-
-if [ $sanitize = 1 ]; then
+  # The release tests leave most of the CPU idle: the sanitizer build compiles meanwhile.
+  stage "release tests, while the sanitizer build (clang, ASan + UBSan, fuzz-instrumented) compiles"
+  log="$root/build/sanitize-build.log"
+  tests/sanitize.sh --build-only "${launcher[@]}" >"$log" 2>&1 &
+  build_pid=$!
+  trap 'kill "$build_pid" 2>/dev/null || true' EXIT
+  tests_rc=0
+  release_tests || tests_rc=$?
+  build_rc=0
+  wait "$build_pid" || build_rc=$?
+  trap - EXIT
+  if [ $build_rc != 0 ]; then
+    tail -n 80 "$log"
+    echo "tests/run.sh: the sanitizer build failed (whole log: $log)" >&2
+    exit 1
+  fi
+  [ $tests_rc = 0 ] || exit $tests_rc
   stage "sanitizer tests"
   tests/sanitize.sh
+else
+  stage "release tests"
+  release_tests
 fi
 
 if [ "${KEYWARD_SKIP_FUZZ:-0}" != 1 ] && [ $sanitize = 1 ]; then
