@@ -12,7 +12,8 @@
 #      pre-commit, real pushes; label `release`) against the release binary, while the
 #      sanitizer build compiles (those tests mostly wait on git and leave the CPU idle),
 #   4. a short, bounded fuzzing run of every libFuzzer target from the sanitize build
-#      (FUZZ_SECONDS each, two at a time; tests/fuzz/run.sh for a long run),
+#      (FUZZ_SECONDS each, one at a time beside the sanitizer tests; tests/fuzz/run.sh
+#      for a long run),
 #   5. keyward's own --all-history sweep of this repository, which must find nothing.
 # Stages can be skipped: KEYWARD_SKIP_SANITIZE=1 (then every test runs in the release
 # build), KEYWARD_SKIP_FUZZ=1.
@@ -74,16 +75,29 @@ if [ $sanitize = 1 ]; then
     exit 1
   fi
   [ $tests_rc = 0 ] || exit $tests_rc
-  stage "sanitizer tests"
-  tests/sanitize.sh
+  fuzz_pid=""
+  if [ "${KEYWARD_SKIP_FUZZ:-0}" != 1 ]; then
+    # One fuzz target at a time beside the sanitizer tests: each runs for a fixed time.
+    stage "sanitizer tests, with the fuzz smoke run beside them"
+    FUZZ_SECONDS="${FUZZ_SECONDS:-6}" FUZZ_JOBS=1 tests/fuzz/run.sh >"$root/build-asan/fuzz-smoke.log" 2>&1 &
+    fuzz_pid=$!
+    trap 'kill "$fuzz_pid" 2>/dev/null || true' EXIT
+  else
+    stage "sanitizer tests"
+  fi
+  tests_rc=0
+  tests/sanitize.sh || tests_rc=$?
+  if [ -n "$fuzz_pid" ]; then
+    fuzz_rc=0
+    wait "$fuzz_pid" || fuzz_rc=$?
+    trap - EXIT
+    cat "$root/build-asan/fuzz-smoke.log"
+    [ $fuzz_rc = 0 ] || { echo "tests/run.sh: the fuzz smoke run failed" >&2; exit 1; }
+  fi
+  [ $tests_rc = 0 ] || exit $tests_rc
 else
   stage "release tests"
   release_tests
-fi
-
-if [ "${KEYWARD_SKIP_FUZZ:-0}" != 1 ] && [ $sanitize = 1 ]; then
-  stage "fuzz smoke"
-  FUZZ_SECONDS="${FUZZ_SECONDS:-6}" FUZZ_JOBS="$jobs" tests/fuzz/run.sh
 fi
 
 if [ -d .git ]; then
