@@ -31,4 +31,5 @@ export KEYWARD_CACHE_DIR="$build/test-cache"
 # The selection is by label (CMakeLists.txt): the unit tests and the parser integration tests.
 [ $# -eq 0 ] && set -- -L '^(unit|parsers)$'
 
-ctest --preset sanitize -j "$jobs" "$@"
+# Integration tests wait on git and process start-up part of the time: one more than the cores.
+ctest --preset sanitize -j "$(( jobs + 1 ))" "$@"

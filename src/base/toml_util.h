@@ -2,7 +2,8 @@
 #pragma once
 #include <string>
 #include <string_view>
-// toml++ is used header-only; its internal assertions (active in builds without NDEBUG,
+// toml++'s templates are compiled here (its parser too, in the static build's
+// toml_once.cc); its internal assertions (active in builds without NDEBUG,
 // such as the sanitizer build) abort on some malformed keys where the release build goes
 // on to report a parse error: make every build behave like the release one.
 #ifndef TOML_ASSERT

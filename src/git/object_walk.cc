@@ -383,14 +383,13 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
   std::unordered_set<uint64_t> rewalked;  // (tree, prefix) pairs walked again
   // Per path id: 0 not judged yet, 1 scannable, 2 allowlisted. Judged once per distinct path.
   std::vector<uint8_t> judged;
-  std::string scratch_path;
+  // The path of the entry being looked at, kept as the walk goes (the directory's path,
+  // then the entry's name): asking the path table instead would cost the path's depth per
+  // entry, which a 50,000-deep tree turns into billions of steps.
+  std::string entry_path;
   auto allowed_at = [&](uint32_t node) {
     if (node >= judged.size()) judged.resize(std::max<size_t>(node + 1, judged.size() * 2), 0);
-    if (!judged[node]) {
-      scratch_path.clear();
-      set.paths.append_path(node, scratch_path);
-      judged[node] = path_allowed(scratch_path) ? 2 : 1;
-    }
+    if (!judged[node]) judged[node] = path_allowed(entry_path) ? 2 : 1;
     return judged[node] == 2;
   };
 
@@ -418,11 +417,13 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
     uint32_t dir;
     uint32_t tree;  // index into trees
     bool allowed;
+    size_t path_len;  // the length of this directory's path in entry_path, with its '/'
   };
   std::vector<Frame> stack;
   TreeReader reader(repo, packs);
   // Starts walking `tree_id` (a push), or answers at once for a tree met before or
   // unreadable: whether any path under it was allowlisted.
+  // entry_path holds the directory's path (with a trailing '/', empty for a root).
   auto enter = [&](const git_oid& tree_id, uint32_t dir, bool* answer) -> bool {
     bool fresh;
     uint32_t t = tree_index.find_or_insert(tree_id, static_cast<uint32_t>(trees.size()),
@@ -444,11 +445,12 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
       return false;
     }
     std::string_view data = tree.data;
-    stack.push_back(Frame{std::move(tree), data, 0, dir, t, false});
+    stack.push_back(Frame{std::move(tree), data, 0, dir, t, false, entry_path.size()});
     return true;
   };
   auto walk = [&](const git_oid& root) {
     bool answer = false;
+    entry_path.clear();
     if (!enter(root, PathTable::kRoot, &answer)) return;
     while (!stack.empty()) {
       Frame& f = stack.back();
@@ -473,13 +475,16 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
       }
       bool fresh_path = false;
       uint32_t node = set.paths.intern(f.dir, e.name, &fresh_path);
-      if (fresh_path && on_path) on_path(set.paths.path(node));
+      entry_path.resize(f.path_len);
+      entry_path.append(e.name);
+      if (fresh_path && on_path) on_path(node, entry_path);
       git_oid id;
       git_oid_fromraw(&id, e.oid);
       git_filemode_t mode = normalized_filemode(e.mode);
       if (mode == GIT_FILEMODE_COMMIT) {
         ++set.gitlinks;
       } else if (mode == GIT_FILEMODE_TREE) {
+        entry_path += '/';
         if (!enter(id, node, &answer)) stack.back().allowed |= answer;  // `f` may have moved
       } else {
         bool allowed = allowed_at(node);

@@ -120,7 +120,8 @@ struct BlobSet {
 // distinct path the walk meets (blobs, gitlinks, and trees without a trailing '/'), so
 // every name history holds is seen. Both run on the calling thread.
 using ScannableFn = std::function<void(uint32_t index, const BlobEntry& blob)>;
-using PathFn = std::function<void(const std::string& path)>;
+// A path met for the first time: its id in BlobSet::paths and the path itself.
+using PathFn = std::function<void(uint32_t id, const std::string& path)>;
 Status collect_blobs(git_repository* repo, const CommitGraph& graph,
                      const std::function<bool(std::string_view)>& path_allowed, BlobSet& out,
                      const ScannableFn& on_scannable = nullptr, const PathFn& on_path = nullptr,

@@ -117,6 +117,32 @@ void PathTable::append_path(uint32_t id, std::string& out) const {
   }
 }
 
+void PathTable::append_tail(uint32_t id, size_t context, std::string& out) const {
+  if (id == kNone || id == kRoot) return;
+  // Walk up only as far as the bytes wanted: the leaf's name, then "/" + parent names.
+  size_t want = node(id).len + context;
+  size_t total = 0;
+  uint32_t top = id;
+  for (uint32_t at = id; at != kRoot && total < want; at = node(at).parent) {
+    total += node(at).len + (at == id ? 0 : 1);
+    top = at;
+  }
+  size_t keep = std::min(total, want);
+  size_t start = out.size();
+  out.resize(start + keep);
+  // Written from the end; the topmost component may be cut on its left.
+  size_t end = out.size();
+  for (uint32_t at = id;; at = node(at).parent) {
+    const Node& n = node(at);
+    size_t take = std::min<size_t>(n.len, end - start);
+    end -= take;
+    if (take) std::memcpy(&out[end], n.name + (n.len - take), take);
+    if (at == top || end == start) break;
+    out[--end] = '/';
+    if (end == start) break;
+  }
+}
+
 std::string PathTable::path(uint32_t id) const {
   std::string out;
   append_path(id, out);

@@ -32,6 +32,10 @@ class PathTable {
   // owning thread goes on interning: nodes and names never move once written.
   std::string path(uint32_t id) const;
   void append_path(uint32_t id, std::string& out) const;
+  // The end of the path: its last component whole and up to `context` bytes of the path
+  // before it, appended to out (the whole path when it is that short). Costs what it
+  // appends, not the path's depth.
+  void append_tail(uint32_t id, size_t context, std::string& out) const;
 
   size_t size() const { return count_; }
 

@@ -164,6 +164,35 @@ TEST_CASE("the path table interns each distinct path once and rebuilds it") {
   CHECK(t.intern_path(deep_path) == deep);
 }
 
+TEST_CASE("a path's tail is its last name whole and the context before it, a suffix of the path") {
+  PathTable t;
+  uint32_t at = PathTable::kRoot;
+  std::string whole;
+  std::vector<std::pair<uint32_t, std::string>> all;
+  std::mt19937 rng(41);
+  for (int i = 0; i < 400; ++i) {
+    std::string name(1 + rng() % (i % 50 == 0 ? 3000 : 12), char('a' + i % 26));
+    at = t.intern(at, name);
+    whole += (whole.empty() ? "" : "/") + name;
+    all.emplace_back(at, whole);
+  }
+  for (auto& [id, p] : all) {
+    for (size_t context : {size_t(0), size_t(1), size_t(7), size_t(1024), size_t(1) << 20}) {
+      std::string out = "x";  // appended, not replaced
+      t.append_tail(id, context, out);
+      std::string tail = out.substr(1);
+      size_t last = p.size() - (p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+      size_t expect = std::min(p.size(), last + context);
+      REQUIRE(tail.size() == expect);
+      CHECK(p.compare(p.size() - expect, expect, tail) == 0);
+    }
+  }
+  std::string none;
+  t.append_tail(PathTable::kRoot, 10, none);
+  t.append_tail(PathTable::kNone, 10, none);
+  CHECK(none.empty());
+}
+
 TEST_CASE("git deltas apply as git writes them, and malformed ones are refused") {
   std::string out;
   // base "hello world", target "hello there world": copy 6, insert "there ", copy 5.

@@ -300,7 +300,8 @@ Status scan_commit_sets(git_repository* repo, const Engine& engine, const Histor
     roots.root_trees = graph.root_trees;
     roots.root_blobs = graph.root_blobs;
     BlobSet rb;
-    auto st = collect_blobs(repo, roots, allowed, rb, nullptr, [&](const std::string& p) { names.add(p, allowed); });
+    auto st = collect_blobs(repo, roots, allowed, rb, nullptr,
+                            [&](uint32_t, const std::string& p) { names.add(p, allowed); });
     if (st) return *st;
     for (auto& b : rb.blobs) add(b.id, rb.path_of(b), b.scannable);
     set.gitlinks += rb.gitlinks;
@@ -321,7 +322,7 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   // A job carries its blob's index and path id (see FeedTag), not a path string: the
   // workers materialise the path from the walk's table right before scanning.
   BlobSet set;
-  std::vector<std::string> names;  // every distinct path the walk met, once each
+  std::vector<uint32_t> names;  // every distinct path the walk met, once each (ids in set.paths)
   auto allowed = allow_fn(engine);
   BlobScanOptions so = blob_options(opts);
   so.path_of = [&set](size_t tag) { return set.paths.path(feed_path(tag)); };
@@ -333,8 +334,8 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
     return scan_blob_stream(repo, engine.scanner(), so, [&](BlobFeed& feed) -> Status {
       auto st = collect_blobs(
           repo, *graph, allowed, set, [&](uint32_t i, const BlobEntry& b) { feed.add(b.id, {}, feed_tag(i, b.path)); },
-          [&](const std::string& p) {
-            if (!allowed(p)) names.push_back(p);
+          [&](uint32_t id, const std::string& p) {
+            if (!allowed(p)) names.push_back(id);
           },
           &packs);
       t2 = std::chrono::steady_clock::now();
@@ -349,7 +350,13 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   for (auto& o : scanned->oversized) o.first = feed_index(o.first);
   auto t3 = std::chrono::steady_clock::now();
   auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
-  if (!st) st = scan_names(engine.scanner(), names, kFileName, report);
+  if (!st) {
+    NameSource ns;
+    ns.count = names.size();
+    ns.tail = [&](size_t i, std::string& out) { set.paths.append_tail(names[i], kNameContext, out); };
+    ns.whole = [&](size_t i) { return set.paths.path(names[i]); };
+    st = scan_names(engine.scanner(), ns, kFileName, report);
+  }
   if (!st) st = scan_commit_messages(repo, engine, *graph, report);
   if (!st) st = scan_ref_tag_messages(repo, engine, report);
   auto t4 = std::chrono::steady_clock::now();

@@ -10,7 +10,7 @@ import subprocess
 import unittest
 import zlib
 
-from kwtest import RepoTestCase, fake_hf_token
+from kwtest import KEYWARD, RepoTestCase, fake_hf_token
 
 RULE = "huggingface-user-token"
 
@@ -434,11 +434,15 @@ class DeepTreeTest(Case):
         self.git("update-ref", "refs/heads/deep", commit)
         path = "d/" * (self.DEPTH - 1) + "k.py"
         for args in (["--all-history"], ["--range", "main..deep"]):
-            r = self.keyward(*args, "--format", "json")
+            r = self.run_cmd(["/usr/bin/time", "-f", "RSS=%M", KEYWARD, *args, "--format", "json"])
             self.assertNoSecret(r.all, self.secret)
             self.assertEqual(r.rc, 1, (args, r.rc, r.err[-2000:]))
             found = r.json()["findings"]
             self.assertEqual([(f["path"], f["commit"]) for f in found], [(path, commit)])
+            # The tree's 50,000 directory paths add up to 2.5 GB: none of them may be held
+            # (or scanned) whole. Holding them took 6.4 GB.
+            rss = [int(l[4:]) for l in r.err.splitlines() if l.startswith("RSS=")][-1]
+            self.assertLess(rss, 1 << 20, f"{args}: peak RSS {rss} KiB")
 
 
 # --- issue 11 item 25: a scan never writes into the repository ----------------------------

@@ -82,6 +82,25 @@ class FileNames(NamesBase):
         self.assertNotEqual(r.rc, 0, r.all)
         self.assertNoSecret(r.all, self.token)
 
+    def test_directory_name_deep_in_a_long_path(self):
+        # History scans each path's end (its last name and 1 KiB before it), not whole
+        # paths: a token in a directory with kilobytes of path above and below it is still
+        # found, in the directory's own path, and the report names the whole path.
+        above = "/".join(["p" * 200] * 8)
+        below = "/".join(["q" * 200] * 8)
+        rel = f"{above}/{self.token}/{below}/a.txt"
+        self.write(rel, "a\n")
+        self.git("add", "-A")
+        self.assertEqual(self.commit("add", "--no-verify").rc, 0)
+        for args in (["--all-history"], ["--range", f"{self.base}..HEAD"]):
+            found = self.assert_name_found(self.keyward(*args, "--format", "json"), args)
+            for f in found:
+                # Line and columns point at the token inside the whole path (masked there).
+                self.assertEqual(f["line"], 1, args)
+                self.assertEqual(f["column"] - 1, len(above) + 1, args)
+                self.assertEqual(f["end_column"] - f["column"], len(self.token), args)
+                self.assertTrue(f["path"].startswith(above + "/"), args)
+
     def test_rename_into_a_secret_name(self):
         self.git("mv", "README.md", f"{self.token}.md")
         r = self.commit("rename")
