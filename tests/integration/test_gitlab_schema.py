@@ -179,6 +179,31 @@ class GitlabSchemaTest(SchemaCase):
             self.assertEqual(doc["vulnerabilities"], [])
             self.assertEqual(doc["scan"]["status"], "success")
 
+    def test_custom_rule_texts_fit_the_schema(self):
+        """A rule from .keyward.toml may have a description longer than the 255 characters
+        GitLab allows in a vulnerability's name, a reference that is no URL (an internal wiki
+        shorthand), and advice longer than the 7000 characters of a solution."""
+        os.makedirs(self.repo)
+        desc = "ACME internal deployment key \u00e9 " * 12  # > 255 characters, not ASCII
+        advice = "Rotate it in the ACME console. " * 300    # > 7000 characters
+        with open(os.path.join(self.repo, ".keyward.toml"), "w", encoding="utf-8") as f:
+            f.write("[[rules]]\nid = \"acme-key\"\n"
+                    f"description = {json.dumps(desc)}\n"
+                    "regex = '''\\b(acme_live_[a-z0-9]{32})\\b'''\nkeywords = [\"acme_live_\"]\n"
+                    "references = [\"go/acme-keys\", \"https://wiki.example.invalid/acme\"]\n"
+                    f"advice = {json.dumps(advice)}\n")
+        key = "acme_live_" + "q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2"
+        self.write("b.env", f"K={key}\n")
+        doc = self.report(".", name="custom.json", rc=(1,), secrets=(key,))
+        [v] = doc["vulnerabilities"]
+        self.assertLessEqual(len(v["name"]), 255)
+        self.assertTrue(v["name"].startswith(desc[:200]))
+        self.assertEqual(v["identifiers"][0]["value"], "acme-key")
+        # The first reference that is a URL, not the wiki shorthand.
+        self.assertEqual(v["identifiers"][0]["url"], "https://wiki.example.invalid/acme")
+        self.assertLessEqual(len(v["solution"]), 7000)
+        self.assertTrue(v["solution"].startswith("Rotate it in the ACME console."))
+
 
 if __name__ == "__main__":
     unittest.main()
