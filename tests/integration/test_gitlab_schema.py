@@ -12,11 +12,14 @@ import base64
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import unittest
 
-from kwtest import KEYWARD, RepoTestCase, fake_hf_token
+import yaml
+
+from kwtest import KEYWARD, SOURCE_DIR, RepoTestCase, fake_hf_token
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "schemas", "gitlab-secret-detection-report-15.0.x.schema.json")
@@ -203,6 +206,69 @@ class GitlabSchemaTest(SchemaCase):
         self.assertEqual(v["identifiers"][0]["url"], "https://wiki.example.invalid/acme")
         self.assertLessEqual(len(v["solution"]), 7000)
         self.assertTrue(v["solution"].startswith("Rotate it in the ACME console."))
+
+
+class GitlabCiRecipeTest(SchemaCase):
+    """docs/ci.md's GitLab CI jobs, their scripts run as written (bash -e, as the runner
+    does) with GitLab's variables for a push: the report job succeeds on findings so that
+    GitLab ingests its report, the gate job fails on them, and an error fails the first."""
+
+    def setUp(self):
+        super().setUp()
+        with open(os.path.join(SOURCE_DIR, "docs", "ci.md"), encoding="utf-8") as f:
+            ci = f.read()
+        section = ci[ci.index("## GitLab CI"):]
+        block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+        self.jobs = yaml.safe_load(block)
+        self.assertEqual(self.jobs["keyward"]["artifacts"]["reports"]["secret_detection"],
+                         "gl-secret-detection-report.json")
+        self.assertEqual(self.jobs["keyward-gate"]["needs"], ["keyward"])
+        self.init_repo(hook=False)
+        self.write("README.md", "hello\n")
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "first")
+
+    def run_job(self, name, before, sha):
+        script = "\n".join(self.jobs[name]["script"])
+        env = {"PATH": os.path.dirname(KEYWARD) + os.pathsep + os.environ["PATH"],
+               "CI_COMMIT_SHA": sha, "CI_COMMIT_BEFORE_SHA": before, "CI_MERGE_REQUEST_DIFF_BASE_SHA": None}
+        shell = ["bash", "-e", "-o", "pipefail", "-c"] if name == "keyward" else ["sh", "-e", "-c"]
+        return self.run_cmd(shell + [script], env=env)
+
+    def head(self):
+        return self.git("rev-parse", "HEAD").out.strip()
+
+    def test_findings_reach_the_report_and_fail_the_gate(self):
+        before = self.head()
+        tok = fake_hf_token(seed=21)
+        self.write("app/config.py", f'TOKEN = "{tok}"\n')
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "leak")
+        r = self.run_job("keyward", before, self.head())
+        self.assertEqual(r.rc, 0, r.all)  # a failed job's security report is not ingested
+        self.assertNoSecret(r.all, tok)
+        report = os.path.join(self.repo, "gl-secret-detection-report.json")
+        self.validate(report)
+        self.assertNoSecret(read(report), tok)
+        doc = json.loads(read(report))
+        self.assertEqual([v["location"]["file"] for v in doc["vulnerabilities"]], ["app/config.py"])
+        self.assertEqual(read(os.path.join(self.repo, "keyward.status")).strip(), "1")
+        self.assertEqual(self.run_job("keyward-gate", before, self.head()).rc, 1)
+
+    def test_clean_push_passes_both_jobs(self):
+        self.write("a.py", "x = 1\n")
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "clean")
+        # A new branch: GitLab's before-SHA is all zeros, so the recipe scans the one commit.
+        r = self.run_job("keyward", "0" * 40, self.head())
+        self.assertEqual(r.rc, 0, r.all)
+        self.validate(os.path.join(self.repo, "gl-secret-detection-report.json"))
+        self.assertEqual(self.run_job("keyward-gate", "0" * 40, self.head()).rc, 0)
+
+    def test_scan_error_fails_the_report_job(self):
+        r = self.run_job("keyward", self.head(), "f" * 40)  # not a commit of this repository
+        self.assertNotEqual(r.rc, 0, r.all)
+        self.assertEqual(read(os.path.join(self.repo, "keyward.status")).strip(), "2")
 
 
 if __name__ == "__main__":
