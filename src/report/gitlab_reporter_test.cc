@@ -46,3 +46,26 @@ TEST_CASE("gitlab report: no findings is an empty array and a successful scan", 
   CHECK(out.str().find("\"vulnerabilities\": []") != std::string::npos);
   CHECK(out.str().find("\"status\": \"success\"") != std::string::npos);
 }
+
+TEST_CASE("gitlab report: texts over the format's limits are cut at a character boundary", "[gitlab]") {
+  Report report;
+  Finding f;
+  f.rule_id = "acme-key";
+  f.path = "a.env";
+  f.line = f.end_line = 1;
+  f.description = "x";
+  for (int i = 0; i < 300; ++i) f.description += "\xC3\xA9";  // é: two bytes, cut inside one
+  report.findings.push_back(f);
+  std::ostringstream out;
+  write_gitlab(out, report, ReportOptions{}, 1);
+  std::string s = out.str();
+  auto at = s.find("\"name\": \"");
+  REQUIRE(at != std::string::npos);
+  at += 9;
+  std::string name = s.substr(at, s.find('"', at) - at);
+  CHECK(name.size() <= 255);
+  CHECK(name.substr(name.size() - 3) == "\xE2\x80\xA6");
+  CHECK(name.substr(0, 3) == "x\xC3\xA9");
+  // Whole characters only before the ellipsis: "x" plus complete two-byte pairs.
+  CHECK((name.size() - 3 - 1) % 2 == 0);
+}
