@@ -61,4 +61,11 @@ struct Finding {
   std::string verification_reason;
 };
 
+// The findings of one blob, the one result type every scan hands back: `job` is the
+// source's tag for the blob (an index into its own list of blobs, files or names).
+struct BlobFindings {
+  size_t job = 0;
+  std::vector<Finding> findings;
+};
+
 }  // namespace keyward

@@ -37,7 +37,8 @@ Status find_introductions(git_repository* repo, const CommitGraph& graph, const 
 }
 
 std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& graph,
-                                    std::vector<BlobWithFindings> blobs, const Introductions& intros,
+                                    const std::vector<BlobFindings>& blobs, const ScannedBlobFn& blob_of,
+                                    const Introductions& intros,
                                     const DroppedAtFn& dropped_at) {
   // Every place a secret lives, keyed by fingerprint; the sort key puts the earliest first.
   struct Occurrence {
@@ -47,9 +48,10 @@ std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& gra
   };
   std::map<std::string, std::vector<Occurrence>> by_secret;
   std::vector<std::string> order;  // fingerprints, first seen first
-  for (auto& b : blobs) {
+  for (auto& bf : blobs) {
+    const ScannedBlob b = blob_of(bf.job);
     auto it = intros.find(b.id);
-    for (const Finding& f : b.findings) {
+    for (const Finding& f : bf.findings) {
       auto [slot, fresh] = by_secret.try_emplace(f.fingerprint);
       if (fresh) order.push_back(f.fingerprint);
       if (it == intros.end() || it->second.empty()) {

@@ -26,11 +26,12 @@ using Introductions = OidMap<std::vector<Introduction>>;
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
                           Introductions& out, std::vector<BadObject>* bad = nullptr);
 
-struct BlobWithFindings {
+// A scanned blob's id and the path it was scanned under, for BlobFindings::job.
+struct ScannedBlob {
   git_oid id;
-  std::string path;  // the path it was scanned under
-  std::vector<Finding> findings;
+  std::string path;
 };
+using ScannedBlobFn = std::function<ScannedBlob(size_t job)>;
 
 // Whether path-dependent policy (path allowlists, global or the finding's rule's) drops
 // this finding at this path. A blob is scanned once; this is asked at each of its places.
@@ -42,7 +43,8 @@ using DroppedAtFn = std::function<bool(const Finding&, std::string_view path)>;
 // places' commits. A blob with no introduction (unreachable, or named only by a tag) keeps
 // its scan path (or a label naming the tag) and no commit.
 std::vector<Finding> group_findings(git_repository* repo, const CommitGraph& graph,
-                                    std::vector<BlobWithFindings> blobs, const Introductions& intros,
+                                    const std::vector<BlobFindings>& blobs, const ScannedBlobFn& blob_of,
+                                    const Introductions& intros,
                                     const DroppedAtFn& dropped_at);
 
 // "2024-05-01T12:00:00+02:00" for a git time.

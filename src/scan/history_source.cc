@@ -134,13 +134,8 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   size_t allowlisted = 0;
   for (auto& b : set.blobs)
     if (!b.scannable) ++allowlisted;
-  std::vector<BlobWithFindings> hits;
   OidMap<bool> targets;
-  for (auto& bf : scanned_result.found) {
-    const BlobEntry& blob = set.blobs[bf.job];
-    targets[blob.id] = true;
-    hits.push_back(BlobWithFindings{blob.id, set.path_of(blob), std::move(bf.findings)});
-  }
+  for (auto& bf : scanned_result.found) targets[set.blobs[bf.job].id] = true;
   std::vector<BadObject> bad = graph.bad;
   bad.insert(bad.end(), set.bad.begin(), set.bad.end());
   {
@@ -163,7 +158,10 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
     if (auto e = find_introductions(repo, graph, targets, found_intros, &bad)) return e;
     known = &found_intros;
   }
-  report.findings = group_findings(repo, graph, std::move(hits), *known, dropped_fn(engine));
+  report.findings = group_findings(
+      repo, graph, scanned_result.found,
+      [&](size_t job) { return ScannedBlob{set.blobs[job].id, set.path_of(set.blobs[job])}; }, *known,
+      dropped_fn(engine));
 
   ScanStats& st = report.stats;
   st.blobs += scanned->blobs;

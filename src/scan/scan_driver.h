@@ -24,11 +24,8 @@
 
 namespace keyward {
 
-// The findings of one blob: what the driver hands back to every source.
-struct BlobFindings {
-  size_t job = 0;  // the source's tag for the blob (an index into its own list)
-  std::vector<Finding> findings;
-};
+// The findings of one blob (BlobFindings, finding.h) are what the driver hands back to
+// every source.
 
 // What one run of the driver saw. Per-blob details name blobs by tag, in no particular
 // order; `found` lists only blobs with findings, in the store's reading order, then tag.
