@@ -16,7 +16,7 @@ struct BlobTriggers {
   bool percent = false;    // URL percent-encoding
   bool html_ref = false;   // "&#": numeric character references
   bool esc = false;        // an ESC byte: ANSI sequences
-  bool qp = false;         // "=3D", "=3d" or [dD]-[pP] (quoted-printable's own words)
+  bool qp = false;         // "=3D", "=3d" or the words "quoted-printable" (3 spellings)
   bool data_uri = false;   // ";ba" (";base64,")
   bool ps_switch = false;  // "-e"/"/e" (any case) not after a word character or '/'
   bool base64_run = false; // kMinBase64Run base64 characters in a row
