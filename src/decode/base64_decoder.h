@@ -15,8 +15,9 @@ inline constexpr size_t kMinBase64Run = 20;
 // base64 (wrapped output of `base64`, MIME, PEM) are one run. Runs of any length are
 // decoded; binary ones (images) are recognised by their first bytes and left alone, as are
 // runs starting in a skip span. Stops once the view holds budget bytes (the caller checks
-// for that). Returns false when there is none.
-bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out);
+// for that). Returns false when there is none. fast: skip plain text 16 bytes at a time
+// (false: byte probing only, the reference the tests compare it with).
+bool decode_base64_runs(const View& src, const SkipSpans& skip, size_t budget, View& out, bool fast = true);
 
 // Is this JSON string content (escapes as written) base64 of binary data: at least
 // min_chars standard base64 characters, padding, whitespace and \n escapes only, decoding

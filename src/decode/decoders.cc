@@ -11,6 +11,7 @@
 #include "line_decoders.h"
 #include "notebook_decoder.h"
 #include "pickle_decoder.h"
+#include "triggers.h"
 #include "utf16_decoder.h"
 
 namespace keyward {
@@ -64,13 +65,22 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   }
   View raw = View::of(data);
   views.push_back(std::move(raw));
+  // One pass finds what each decoder below needs to see before it can decode anything;
+  // ungated, every trigger counts as present.
+  BlobTriggers on;
+  if (limits.gated) {
+    on = find_triggers(data);
+  } else {
+    on.nul = on.backslash = on.percent = on.html_ref = on.esc = on.qp = on.data_uri = on.ps_switch = on.base64_run =
+        true;
+  }
   // Notebooks: cells for "cell N, line M" and image payloads to skip. A notebook that
   // does not parse is scanned as plain text.
   View joined;
   const size_t total = limits.base_decoded_bytes + limits.per_byte * data.size();
   if (is_notebook_path(path)) parse_notebook(data, facts, total, &joined);
   // Inline binary files (data:audio/wav;base64,... in HTML, notebook outputs, CSS).
-  add_binary_data_uris(data, facts.skip);
+  if (on.data_uri) add_binary_data_uris(data, facts.skip);
   std::sort(facts.skip.begin(), facts.skip.end());
 
   size_t budget = total;
@@ -94,30 +104,36 @@ std::vector<View> decode_blob(std::string_view path, std::string_view data, Blob
   if (!joined.storage.empty()) add(std::move(joined), budget);
   // The text itself, when the blob is UTF-16 or UTF-32 rather than UTF-8.
   size_t text_view = 0;
-  if (View v; decode_wide_text(data, budget, v)) {
+  // Wide text has zero bytes (ASCII's high halves) or starts with a UTF-16 BOM.
+  bool wide_bom = data.size() >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE') || (data[0] == '\xFE' && data[1] == '\xFF'));
+  if (View v; (on.nul || wide_bom) && decode_wide_text(data, budget, v)) {
     add(std::move(v), budget);
     text_view = views.size() - 1;
   } else {
-    if (View j; decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j), budget);
-    if (View u; decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u), budget);
-    if (View h; decode_html_entities(data, facts.skip, budget, h)) add(std::move(h), budget);
-    if (View a; decode_ansi_escapes(data, facts.skip, budget, a, &facts.incomplete)) add(std::move(a), budget);
-    if (View q; decode_quoted_printable(data, facts.skip, budget, q, &facts.incomplete)) add(std::move(q), budget);
+    if (View j; on.backslash && decode_json_escapes(data, facts.skip, budget, j)) add(std::move(j), budget);
+    if (View u; on.percent && decode_url_escapes(data, facts.skip, budget, u)) add(std::move(u), budget);
+    if (View h; on.html_ref && decode_html_entities(data, facts.skip, budget, h)) add(std::move(h), budget);
+    if (View a; on.esc && decode_ansi_escapes(data, facts.skip, budget, a, &facts.incomplete)) add(std::move(a), budget);
+    if (View q; on.qp && decode_quoted_printable(data, facts.skip, budget, q, &facts.incomplete))
+      add(std::move(q), budget);
     // UTF-16 strings in a blob that is not UTF-16 text as a whole (binaries, mixed files).
-    if (View r; decode_utf16_runs(data, budget, r)) add(std::move(r), budget);
-    if (View r; decode_utf32_runs(data, budget, r)) add(std::move(r), budget);
+    if (View r; on.nul && decode_utf16_runs(data, budget, r)) add(std::move(r), budget);
+    if (View r; on.nul && decode_utf32_runs(data, budget, r)) add(std::move(r), budget);
   }
   // Strings out of Python pickles and the zips torch.save writes.
   if (View p; decode_pickle(data, budget, p, &facts.incomplete)) add(std::move(p), budget);
   // gzip files and deflated zip members (a clean filter that compresses stores gzip).
   if (View c; decode_compressed(data, budget, c, &facts.incomplete)) add(std::move(c), budget);
   // PowerShell -EncodedCommand arguments in the text.
-  if (View p; decode_encoded_commands(views[text_view], budget, p)) add(std::move(p), budget);
+  // (The triggers are the blob's: a wide text view is always searched.)
+  if (View p; (on.ps_switch || text_view != 0) && decode_encoded_commands(views[text_view], budget, p))
+    add(std::move(p), budget);
   // Base64 runs, and base64 inside those, until a layer holds none.
   size_t src = text_view;
   for (int depth = 1; facts.incomplete.empty(); ++depth) {
     View v;
-    if (!decode_base64_runs(views[src], facts.skip, budget, v)) break;
+    if (src == 0 && !on.base64_run) break;  // no run long enough in the blob itself
+    if (!decode_base64_runs(views[src], facts.skip, budget, v, limits.gated)) break;
     if (depth > limits.max_depth) {
       facts.incomplete = fmt::format("base64 is nested more than {} layers deep; not scanned in full",
                                      limits.max_depth);

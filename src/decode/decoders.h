@@ -20,6 +20,9 @@ struct DecodeLimits {
   // Base64 inside base64 ...: each layer is at most 4/5 of the one it decodes, so this
   // is never reached by real data; reaching it with more to decode fails closed too.
   int max_depth = 16;
+  // Run a decoder only when find_triggers saw its trigger (triggers.h). Off only in the
+  // tests that compare gated and ungated decoding.
+  bool gated = true;
 };
 
 // views[0] is always the blob itself (identity map).

@@ -162,6 +162,13 @@ bool decode_utf16_runs(std::string_view d, size_t budget, View& out) {
   ViewBuilder b("utf-16");
   auto text = [&](size_t i) { return ascii_text(static_cast<unsigned char>(d[i])); };
   std::string run;
+  auto emit = [&](std::string_view chars, size_t from) {
+    if (chars.size() < kMinUtf16Run) return;
+    chars = chars.substr(0, budget - std::min(budget, b.size()));
+    b.strided(chars, from, 2);
+    // A UTF-16BE reading's last character can be the blob's last byte.
+    b.separator(std::min(d.size(), from + 2 * chars.size()));
+  };
   // "c 00 c 00 ..." is ASCII in UTF-16LE; in UTF-16BE ("00 c 00 c") the same pattern
   // starts one byte later, so one pass over every alignment finds both.
   for (size_t i = 0; i + 1 < d.size() && b.size() < budget;) {
@@ -174,11 +181,17 @@ bool decode_utf16_runs(std::string_view d, size_t budget, View& out) {
     while (i + 1 < d.size() && text(i) && d[i + 1] == 0) run += d[i], i += 2;
     // In UTF-16BE (a zero before the first character) the last character is followed by
     // the next unit's high byte, not by a zero.
-    if (i < d.size() && start > 0 && d[start - 1] == 0 && text(i)) run += d[i], ++i;
-    if (run.size() < kMinUtf16Run) continue;
-    run.resize(std::min(run.size(), budget - std::min(budget, b.size())));
-    b.strided(run, start, 2);
-    b.separator(start + 2 * run.size());
+    bool be_tail = i < d.size() && text(i);
+    if (be_tail && start > 0 && d[start - 1] == 0) {
+      run += d[i], ++i;
+      emit(run, start);
+      continue;
+    }
+    emit(run, start);
+    // Without that zero before it (8-bit text before UTF-16BE: "x\n" 00 'H' 00 'F' ...
+    // 00 't' "\n"), the bytes read as UTF-16LE from the 8-bit byte on, and as UTF-16BE
+    // from the first zero: both are scanned, or the token's last character is lost.
+    if (be_tail && b.size() < budget) emit(run.substr(1) + d[i], start + 2);
   }
   if (b.empty()) return false;
   b.finish(out);
@@ -198,7 +211,8 @@ bool decode_utf32_runs(std::string_view d, size_t budget, View& out) {
     for (size_t k = 0; k < chars; ++k) run += d[from + 4 * k];
     run.resize(std::min(run.size(), budget - std::min(budget, b.size())));
     b.strided(run, from, 4);
-    b.separator(from + 4 * run.size());
+    // A UTF-32BE reading's last character can lie within the blob's last three bytes.
+    b.separator(std::min(d.size(), from + 4 * run.size()));
   };
   // "c 00 00 00 ..." is ASCII in UTF-32LE (numpy's '<U' arrays); UTF-32BE ("00 00 00 c")
   // is the same pattern three bytes later, so one pass over every alignment finds both.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "decoders.h"
 #include "testing.h"
 
 using namespace keyward;
@@ -137,6 +138,44 @@ TEST_CASE("utf-16 runs: ASCII in UTF-16 inside other bytes, at any alignment", "
   View v;
   CHECK_FALSE(decode_utf16_runs("no zero bytes at all", 1 << 20, v));
   CHECK_FALSE(decode_utf16_runs(utf16(u"short", true, false) + std::string("\xFF\xFF", 2), 1 << 20, v));
+}
+
+TEST_CASE("utf-16 runs: UTF-16BE between 8-bit text bytes is read whole", "[utf16]") {
+  // "x = 1\n" 00 'H' 00 'F' ... 00 <last> "\n": the bytes also read as UTF-16LE from the
+  // '\n' on, one character short at the end; the UTF-16BE reading holds the whole token.
+  std::string t = testing::fake_hf_token(65);
+  for (std::string before : {"x = 1\n", "x = 12\n"})
+    for (std::string after : {"\n", "\n# end\n", "z"}) {
+      std::string be = utf16(u16("HF_TOKEN=" + t), false, false);
+      std::string d = before + be + after;
+      View v;
+      REQUIRE(decode_utf16_runs(d, 1 << 20, v));
+      size_t h = v.text().find("HF_TOKEN=" + t);
+      INFO(before.size() << " " << after);
+      REQUIRE(h != std::string::npos);
+      CHECK(v.to_orig(h, false) == before.size() + 1);
+      // Big-endian characters map to their low bytes (as everywhere in this decoder): the end
+      // is one past the last unit.
+      CHECK(v.to_orig(h + 9 + t.size(), true) == before.size() + be.size() + 1);
+    }
+}
+
+TEST_CASE("utf-16/32 runs: a big-endian reading that ends at the blob's last byte maps inside it", "[utf16]") {
+  // The last character of a UTF-16BE or UTF-32BE reading is the file's last byte: its
+  // view used to end past the file, and the blob failed as "maps outside the file".
+  std::string t = testing::fake_hf_token(66);
+  std::string line = "HF_TOKEN=" + t;
+  std::string u32le;
+  for (char c : line) u32le += std::string{c, '\0', '\0', '\0'};
+  for (const std::string& d : {std::string("x = 1\n") + u32le + "\n",
+                               std::string("\x89PNG\0\0", 6) + utf16(u16(line), false, false)}) {
+    BlobFacts facts;
+    std::vector<View> views = decode_blob("x.bin", d, facts);
+    CHECK(facts.incomplete == "");
+    bool found = false;
+    for (const View& v : views) found |= v.text().find(line) != std::string::npos;
+    CHECK(found);
+  }
 }
 
 TEST_CASE("utf-32 runs: a numpy '<U' array (UTF-32 without BOM) after a header", "[utf16]") {
