@@ -506,18 +506,18 @@ Status scan_stdin(const Engine& e, const std::string& name, Report& report) {
     return std::nullopt;
   }
   if (e.config().block_checkpoints && is_checkpoint_path(rel)) report.findings.push_back(checkpoint_finding(name));
-  auto scratch = e.matcher().make_scratch();
-  if (!scratch) return Error{scratch.error()};
-  BlobFacts facts;
-  auto found = e.scanner().scan(name, data, *scratch, &facts);
-  if (!found) return Error{fmt::format("'{}': {}", name, found.error())};
-  ++report.stats.blobs;
-  report.stats.bytes += data.size();
-  if (!facts.not_scanned.empty()) {
+  // The same driver as files and blobs: one pseudo-file held in memory.
+  std::vector<MemoryBlob> in{MemoryBlob{name, std::move(data), rel}};
+  auto scanned = scan_memory(in, e.scanner(), BlobScanOptions{});
+  if (!scanned) return Error{scanned.error()};
+  report.stats.blobs += scanned->blobs;
+  report.stats.bytes += scanned->bytes;
+  for (auto& [tag, why] : scanned->not_scanned_why) {
     ++report.stats.skipped;
-    report.stats.notes.push_back(fmt::format("{}: {}, not scanned", name, facts.not_scanned));
+    report.stats.notes.push_back(fmt::format("{}: {}, not scanned", in[tag].path, why));
   }
-  for (auto& f : *found) report.findings.push_back(std::move(f));
+  for (auto& bf : scanned->found)
+    for (auto& f : bf.findings) report.findings.push_back(std::move(f));
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 
 #include "attribution.h"
 #include "git_handles.h"
+#include "scan_driver.h"
 
 namespace keyward {
 namespace {
@@ -14,20 +15,31 @@ std::string signature_text(const git_signature* s) {
   return s ? fmt::format("{} <{}>", s->name ? s->name : "", s->email ? s->email : "") : std::string();
 }
 
-Result<std::vector<Finding>> scan_text(const Engine& engine, MatchScratch& scratch, const char* path,
-                                       std::string_view text) {
-  auto r = engine.scanner().scan(path, text, scratch);
-  if (!r) return Error{fmt::format("{}: {}", path, r.error())};
-  return r;
+// Texts composed here (messages, the people of a commit), scanned by the one driver like
+// blobs: findings per text, by index.
+Result<std::vector<std::vector<Finding>>> scan_texts(const Engine& engine, const std::vector<MemoryBlob>& texts) {
+  std::vector<std::vector<Finding>> out(texts.size());
+  if (texts.empty()) return out;
+  auto scanned = scan_memory(texts, engine.scanner(), BlobScanOptions{});
+  if (!scanned) return Error{scanned.error()};
+  for (auto& bf : scanned->found) out[bf.job] = std::move(bf.findings);
+  return out;
 }
 
 }  // namespace
 
 Status scan_commit_messages(git_repository* repo, const Engine& engine, const CommitGraph& graph, Report& report) {
   if (graph.commits.empty()) return std::nullopt;
-  auto scratch = engine.matcher().make_scratch();
-  if (!scratch) return Error{scratch.error()};
-  for (auto& node : graph.commits) {
+  // Per commit, two texts: its message, and its author and committer (set by whoever made
+  // the commit, GIT_AUTHOR_NAME=...: content like the message, two lines of their own).
+  struct Source {
+    size_t commit;
+    std::string author, date;
+  };
+  std::vector<Source> sources;
+  std::vector<MemoryBlob> texts;
+  for (size_t i = 0; i < graph.commits.size(); ++i) {
+    const auto& node = graph.commits[i];
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, repo, &node.id) != 0) {
       ++report.stats.missing_objects;
@@ -35,32 +47,37 @@ Status scan_commit_messages(git_repository* repo, const Engine& engine, const Co
       continue;
     }
     CommitPtr c(raw);
-    // The author and committer are set by whoever made the commit (GIT_AUTHOR_NAME=...):
-    // content like the message, scanned as two lines of their own.
-    std::string people = "author " + signature_text(git_commit_author(c.get())) + "\ncommitter " +
-                         signature_text(git_commit_committer(c.get())) + "\n";
-    auto in_people = scan_text(engine, *scratch, kCommitPeoplePath, people);
-    if (!in_people) return Error{in_people.error()};
+    const git_signature* a = git_commit_author(c.get());
+    sources.push_back(Source{i, signature_text(a), a ? format_git_time(a->when) : std::string()});
     const char* msg = git_commit_message_raw(c.get());
-    auto found = msg && *msg ? scan_text(engine, *scratch, kCommitMessagePath, msg)
-                             : Result<std::vector<Finding>>(std::vector<Finding>{});
-    if (!found) return Error{found.error()};
-    for (auto& f : *in_people) found->push_back(std::move(f));
-    for (auto& f : *found) {
-      f.commit = oid_hex(node.id);
-      const git_signature* a = git_commit_author(c.get());
-      f.author = signature_text(a);
-      if (a) f.date = format_git_time(a->when);
-      report.findings.push_back(std::move(f));
-    }
+    texts.push_back(MemoryBlob{kCommitMessagePath, msg ? msg : "", ""});
+    texts.push_back(MemoryBlob{kCommitPeoplePath,
+                               "author " + signature_text(a) + "\ncommitter " +
+                                   signature_text(git_commit_committer(c.get())) + "\n",
+                               ""});
+  }
+  auto found = scan_texts(engine, texts);
+  if (!found) return Error{found.error()};
+  for (size_t k = 0; k < sources.size(); ++k) {
+    for (auto* fs : {&(*found)[2 * k], &(*found)[2 * k + 1]})
+      for (auto& f : *fs) {
+        f.commit = oid_hex(graph.commits[sources[k].commit].id);
+        f.author = sources[k].author;
+        f.date = sources[k].date;
+        report.findings.push_back(std::move(f));
+      }
   }
   return std::nullopt;
 }
 
 Status scan_tag_messages(git_repository* repo, const Engine& engine, const std::vector<git_oid>& tags, Report& report) {
   if (tags.empty()) return std::nullopt;
-  auto scratch = engine.matcher().make_scratch();
-  if (!scratch) return Error{scratch.error()};
+  struct Source {
+    git_oid id;
+    std::string tagger, date;
+  };
+  std::vector<Source> sources;
+  std::vector<MemoryBlob> texts;
   OidMap<bool> seen;
   for (const git_oid& start : tags) {
     git_oid id = start;
@@ -74,20 +91,23 @@ Status scan_tag_messages(git_repository* repo, const Engine& engine, const std::
       }
       TagPtr tag(raw);
       if (const char* msg = git_tag_message(tag.get()); msg && *msg) {
-        auto found = scan_text(engine, *scratch, kTagMessagePath, msg);
-        if (!found) return Error{found.error()};
-        for (auto& f : *found) {
-          f.commit = oid_hex(id);
-          const git_signature* t = git_tag_tagger(tag.get());
-          f.author = signature_text(t);
-          if (t) f.date = format_git_time(t->when);
-          report.findings.push_back(std::move(f));
-        }
+        const git_signature* t = git_tag_tagger(tag.get());
+        sources.push_back(Source{id, signature_text(t), t ? format_git_time(t->when) : std::string()});
+        texts.push_back(MemoryBlob{kTagMessagePath, msg, ""});
       }
       if (git_tag_target_type(tag.get()) != GIT_OBJECT_TAG) break;
       id = *git_tag_target_id(tag.get());
     }
   }
+  auto found = scan_texts(engine, texts);
+  if (!found) return Error{found.error()};
+  for (size_t k = 0; k < sources.size(); ++k)
+    for (auto& f : (*found)[k]) {
+      f.commit = oid_hex(sources[k].id);
+      f.author = sources[k].tagger;
+      f.date = sources[k].date;
+      report.findings.push_back(std::move(f));
+    }
   return std::nullopt;
 }
 
@@ -124,9 +144,9 @@ Result<std::vector<Finding>> scan_message_text(const Engine& engine, std::string
       break;
     }
   }
-  auto scratch = engine.matcher().make_scratch();
-  if (!scratch) return Error{scratch.error()};
-  return scan_text(engine, *scratch, kCommitMessagePath, text);
+  auto found = scan_texts(engine, {MemoryBlob{kCommitMessagePath, std::string(text), ""}});
+  if (!found) return Error{found.error()};
+  return std::move(found->front());
 }
 
 }  // namespace keyward

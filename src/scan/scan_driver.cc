@@ -6,6 +6,8 @@
 #include <thread>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "decoders.h"
 #include "progress.h"
 
@@ -237,6 +239,52 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
   std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
   for (auto& f : all_found) total.found.push_back(std::move(f.findings));
   return total;
+}
+
+namespace {
+
+class MemoryReader final : public BlobReader {
+ public:
+  explicit MemoryReader(const std::vector<MemoryBlob>& blobs) : blobs_(blobs) {}
+  BlobRead read(const DriverJob& job, ByteBudget& budget) override {
+    BlobRead out;
+    out.data = blobs_[job.tag].data;
+    held_ = out.data.size();
+    budget.acquire(held_);
+    return out;
+  }
+  void release(ByteBudget& budget) override {
+    budget.release(held_);
+    held_ = 0;
+  }
+
+ private:
+  const std::vector<MemoryBlob>& blobs_;
+  size_t held_ = 0;
+};
+
+}  // namespace
+
+std::string MemoryStore::describe(const DriverJob& job) const { return fmt::format("'{}'", job.path); }
+
+Result<std::unique_ptr<BlobReader>> MemoryStore::reader() const {
+  return std::unique_ptr<BlobReader>(std::make_unique<MemoryReader>(blobs_));
+}
+
+Result<BlobScanResult> scan_memory(const std::vector<MemoryBlob>& blobs, const Scanner& scanner,
+                                   const BlobScanOptions& opts) {
+  MemoryStore store(blobs);
+  return drive_scan(store, scanner, opts, driver_threads(opts, std::max<size_t>(blobs.size(), 1)),
+                    [&](JobSink& sink) -> Status {
+                      for (size_t i = 0; i < blobs.size(); ++i) {
+                        DriverJob j;
+                        j.tag = i;
+                        j.path = blobs[i].path;
+                        j.policy_path = blobs[i].policy_path;
+                        sink.add(std::move(j));
+                      }
+                      return std::nullopt;
+                    });
 }
 
 }  // namespace keyward

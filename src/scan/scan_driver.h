@@ -126,6 +126,28 @@ class JobSink {
   virtual void add(DriverJob job) = 0;
 };
 
+// Bytes the caller holds already (standard input read to its end, commit and tag
+// messages it composed): scanned by the same driver as blobs and files, so they get the
+// same budget, stats, path policy and errors.
+struct MemoryBlob {
+  std::string path;         // what findings show
+  std::string data;
+  std::string policy_path;  // what path rules judge ("" = path)
+};
+class MemoryStore final : public BlobStore {
+ public:
+  explicit MemoryStore(const std::vector<MemoryBlob>& blobs) : blobs_(blobs) {}
+  size_t batch() const override { return 64; }
+  std::string describe(const DriverJob& job) const override;
+  Result<std::unique_ptr<BlobReader>> reader() const override;
+
+ private:
+  const std::vector<MemoryBlob>& blobs_;
+};
+// Scans every one of `blobs` (job tag = index) through the driver.
+Result<BlobScanResult> scan_memory(const std::vector<MemoryBlob>& blobs, const Scanner& scanner,
+                                   const BlobScanOptions& opts);
+
 // Runs `producer` on the calling thread while `threads` - 1 workers scan what it has
 // added so far; once it returns, the calling thread scans too. The first failure in
 // reading order (a scan error, the producer's error) stops the scan and is returned.
