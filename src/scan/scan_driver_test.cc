@@ -16,7 +16,7 @@ using namespace keyward;
 namespace {
 
 // Blobs by tag; a tag in `missing`, `unreadable` or `oversized` is not read.
-struct MemoryStore final : BlobStore {
+struct TestStore final : BlobStore {
   std::vector<std::string> blobs;
   std::map<size_t, bool> missing, unreadable;
   std::map<size_t, size_t> oversized;
@@ -30,9 +30,9 @@ struct MemoryStore final : BlobStore {
   std::string describe(const DriverJob& job) const override { return "'" + job.path + "'"; }
 
   struct Reader final : BlobReader {
-    const MemoryStore& s;
+    const TestStore& s;
     size_t held = 0;
-    explicit Reader(const MemoryStore& store) : s(store) {}
+    explicit Reader(const TestStore& store) : s(store) {}
     BlobRead read(const DriverJob& job, ByteBudget& budget) override {
       BlobRead r;
       if (s.missing.count(job.tag)) r.kind = BlobRead::Kind::Missing;
@@ -54,7 +54,7 @@ struct MemoryStore final : BlobStore {
   }
 };
 
-Result<BlobScanResult> run(const MemoryStore& store, unsigned threads, size_t budget = size_t(256) << 20) {
+Result<BlobScanResult> run(const TestStore& store, unsigned threads, size_t budget = size_t(256) << 20) {
   const Engine& e = testing::hf_engine();
   BlobScanOptions opts;
   opts.memory_budget = budget;
@@ -69,8 +69,8 @@ Result<BlobScanResult> run(const MemoryStore& store, unsigned threads, size_t bu
   });
 }
 
-MemoryStore many_blobs(size_t n) {
-  MemoryStore s;
+TestStore many_blobs(size_t n) {
+  TestStore s;
   for (size_t i = 0; i < n; ++i)
     s.blobs.push_back(i % 7 == 3 ? "token = " + testing::fake_hf_token(i) + "\n" : "nothing here " + std::to_string(i) + "\n");
   return s;
@@ -79,7 +79,7 @@ MemoryStore many_blobs(size_t n) {
 }  // namespace
 
 TEST_CASE("driver: findings per blob, in reading order, the same on any number of threads", "[driver]") {
-  MemoryStore s = many_blobs(3000);  // more than one chunk of the queue
+  TestStore s = many_blobs(3000);  // more than one chunk of the queue
   for (unsigned threads : {1u, 2u, 4u}) {
     auto r = run(s, threads);
     REQUIRE(r);
@@ -105,7 +105,7 @@ TEST_CASE("driver: findings per blob, in reading order, the same on any number o
 }
 
 TEST_CASE("driver: blobs not read are counted by kind, never scanned", "[driver]") {
-  MemoryStore s = many_blobs(50);
+  TestStore s = many_blobs(50);
   s.missing[3] = true;
   s.unreadable[10] = true;
   s.oversized[17] = size_t(5) << 30;
@@ -122,7 +122,7 @@ TEST_CASE("driver: blobs not read are counted by kind, never scanned", "[driver]
 }
 
 TEST_CASE("driver: a budget smaller than one blob still scans every blob", "[driver]") {
-  MemoryStore s = many_blobs(200);
+  TestStore s = many_blobs(200);
   auto r = run(s, 4, /*budget=*/8);
   REQUIRE(r);
   CHECK(r->blobs == 200);
@@ -130,7 +130,7 @@ TEST_CASE("driver: a budget smaller than one blob still scans every blob", "[dri
 }
 
 TEST_CASE("driver: a producer's error stops the scan and is returned", "[driver]") {
-  MemoryStore s = many_blobs(10);
+  TestStore s = many_blobs(10);
   const Engine& e = testing::hf_engine();
   BlobScanOptions opts;
   auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
@@ -153,4 +153,26 @@ TEST_CASE("driver: thread counts", "[driver]") {
   opts.parallel_from = 32;
   CHECK(driver_threads(opts, 31) == 1);
   CHECK(driver_threads(opts, 32) == 8);
+}
+
+TEST_CASE("driver: bytes held in memory (standard input, messages) are scanned like blobs", "[driver]") {
+  const Engine& e = testing::hf_engine();
+  std::vector<MemoryBlob> texts;
+  for (size_t i = 0; i < 500; ++i)
+    texts.push_back(MemoryBlob{"<text " + std::to_string(i) + ">",
+                               i % 5 == 2 ? "Fix it\n\ntoken " + testing::fake_hf_token(i) + "\n" : "Fix it\n", ""});
+  texts.push_back(MemoryBlob{"empty", "", ""});
+  auto r = scan_memory(texts, e.scanner(), BlobScanOptions{});
+  REQUIRE(r);
+  CHECK(r->blobs == texts.size());
+  std::vector<size_t> tags;
+  for (auto& bf : r->found) {
+    tags.push_back(bf.job);
+    REQUIRE(bf.findings.size() == 1);
+    CHECK(bf.findings[0].path == texts[bf.job].path);
+    CHECK(bf.findings[0].line == 3);
+  }
+  std::vector<size_t> want;
+  for (size_t i = 2; i < 500; i += 5) want.push_back(i);
+  CHECK(tags == want);
 }
