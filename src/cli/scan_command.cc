@@ -33,6 +33,7 @@
 #include "pre_receive.h"
 #include "rules_command.h"
 #include "sarif_reporter.h"
+#include "scan_driver.h"
 #include "staged_file.h"
 #include "staged_source.h"
 #include "text_reporter.h"
