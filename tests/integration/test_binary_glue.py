@@ -109,7 +109,7 @@ class BinaryGlueTest(RepoTestCase):
                    "        >>> oauth_session.authorization_url(authorization_url, foo='bar')\n"
                    "        'https://api.twitter.com/oauth/authorize?oauth_token=sdf0o9823sjdfsdf&foo=bar'\n"
                    f"url = 'https://api.acme.io/oauth/authorize?oauth_token={tok}&foo=bar'\n"
-                   f"body = 'oauth_token_secret={sec}&oauth_verifier=473f82d3'\n"
+                   f"redirect = 'https://app.acme.io/cb#access_token={sec}&token_type=bearer&expires_in=3600'\n"
                    f"form = 'grant_type=refresh_token&client_secret={cs}&scope=read'\n")
         r, fs = self.scan("auth.py")
         self.assertEqual(r.rc, 1, r.all)
