@@ -60,6 +60,11 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   if (!checksummed && rule.check_placeholders &&
       (word_filtered_[rule_index] ? words_->made_of_words(secret) : words_->dotted_name(random_part(secret))))
     return false;
+  // Binary glue, not a value anyone assigned: marshal's string header before a name, Go's
+  // strings stored end to end.
+  if (!checksummed && rule.check_placeholders &&
+      (words_->marshal_glued_name(secret) || words_->glued_words(random_part(secret))))
+    return false;
   return true;
 }
 

@@ -87,4 +87,50 @@ bool WordFilter::dotted_name(std::string_view secret) const {
   return segments >= 3 && made_of_words(secret);
 }
 
+bool WordFilter::glued_words(std::string_view secret) const {
+  size_t letters = 0, digits = 0;
+  for (char c : secret) {
+    if (upper(c) || lower(c)) ++letters;
+    else if (c >= '0' && c <= '9') ++digits;
+    else return false;
+  }
+  if (digits > kMaxDigits || letters < kMinGluedWords * 3) return false;
+  // Pieces as coverage() cuts them; a word piece is a capital, two or more small letters,
+  // and a vowel somewhere (`Old`, `Ahom`; random pieces often have none).
+  size_t pieces = 0, words = 0, word_letters = 0;
+  size_t i = 0;
+  while (i < secret.size()) {
+    size_t start = i;
+    if (!upper(secret[i]) && !lower(secret[i])) {
+      ++i;
+      continue;
+    }
+    if (upper(secret[i])) {
+      while (i < secret.size() && upper(secret[i])) ++i;
+      if (i < secret.size() && lower(secret[i]) && i - start > 1) {  // HTTPServer: HTTP | Server
+        ++pieces;
+        start = i - 1;
+      }
+    }
+    while (i < secret.size() && lower(secret[i])) ++i;
+    std::string_view piece = secret.substr(start, i - start);
+    ++pieces;
+    bool vowel = piece.find_first_of("aeiouyAEIOUY") != std::string_view::npos;
+    if (piece.size() >= 3 && upper(piece[0]) && lower(piece[1]) && vowel) {
+      ++words;
+      word_letters += piece.size();
+    }
+  }
+  // Random letters make as many other pieces (`M`, `QM`, `aw`) as words; glue few.
+  return words >= kMinGluedWords && (pieces - words) * 4 <= words &&
+         static_cast<double>(word_letters) >= kMinCoverage * static_cast<double>(letters);
+}
+
+bool WordFilter::marshal_glued_name(std::string_view secret) const {
+  if (secret.size() < 3 || (secret[0] != 'z' && secret[0] != 'Z')) return false;
+  if (static_cast<unsigned char>(secret[1]) != secret.size() - 2) return false;
+  std::string_view rest = secret.substr(2);
+  return made_of_words(rest);
+}
+
 }  // namespace keyward

@@ -36,6 +36,20 @@ class WordFilter {
   // A dotted name of three segments or more made of words (`projects.locations.operations`):
   // judged even for rules whose values people choose, since no one's password reads so.
   bool dotted_name(std::string_view secret) const;
+  // A long run of capitalised words glued together (`AhomChamKawiLisuMiao...`,
+  // `OldItalicOldPermic...`): Go's string data, where strings of one length are stored end
+  // to end, after a `PWD=` or `password:` string. At least kMinGluedWords pieces of a
+  // capital, two or more small letters and a vowel, covering kMinCoverage of the letters,
+  // and at most one other piece for four of them;
+  // judged even for rules whose values people choose: a passphrase has four or five words,
+  // and random letters rarely make ten such pieces (none in the unit test's sample).
+  bool glued_words(std::string_view secret) const;
+  // Bytecode glue: marshal writes a short string as its type byte (`z`, `Z`) and a length
+  // byte, so a constant ending in `Password: ` runs into the next one,
+  // `z+datamigration.projects.locations.operations`. True when such a header's length is
+  // exactly what follows it and what follows is a name made of words.
+  bool marshal_glued_name(std::string_view secret) const;
+  static constexpr size_t kMinGluedWords = 10;
   bool empty() const { return words_.empty(); }
 
  private:

@@ -100,3 +100,42 @@ TEST_CASE("word filter: false-filter rate over a million random hf_ tokens", "[.
   WARN("dropped " << dropped << " of 1000000; highest coverage " << worst);
   CHECK(dropped == 0);
 }
+
+TEST_CASE("word filter: binary glue is no value", "[policy][words]") {
+  WordFilter w(shipped().words);
+  // Go stores strings of one length end to end: Unicode script names after `PWD=`.
+  const std::string go4 = std::string("PATH") + "AhomChamKawiLisuMiaoModiNewaThaiToto" + "TypeBodySpecFile" +
+                          "quitFromicmpigmpftpspop3smtpdial";
+  CHECK(w.glued_words(go4));
+  CHECK(w.glued_words(std::string("OldItalicOldPermic") + "OldPersianOldSogdianOldTurkicOldUyghur"));
+  // Passphrases and short identifiers are left to the other tests.
+  CHECK_FALSE(w.glued_words("CorrectHorseBatteryStaple"));
+  CHECK_FALSE(w.glued_words(std::string("CorrectHorse") + "BatteryStapleBlueSkyRedCar"));  // eight words
+  CHECK_FALSE(w.glued_words(go4 + "_x"));  // a separator: not one glued run
+  // marshal: type `z`, a length byte, then the next constant.
+  const std::string dotted = "datamigration.projects.locations.operations";
+  CHECK(w.marshal_glued_name("z" + std::string(1, static_cast<char>(dotted.size())) + dotted));
+  CHECK(w.marshal_glued_name("Z" + std::string(1, static_cast<char>(dotted.size())) + dotted));
+  CHECK_FALSE(w.marshal_glued_name("z" + std::string(1, static_cast<char>(dotted.size() + 1)) + dotted));  // length off
+  std::mt19937_64 rng(31);
+  const std::string b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string random = random_letters(rng, b64, 43);
+  CHECK_FALSE(w.marshal_glued_name("z" + std::string(1, static_cast<char>(random.size())) + random));  // a token
+}
+
+TEST_CASE("word filter: random letters are never taken for glued words", "[policy][words]") {
+  WordFilter w(shipped().words);
+  std::mt19937_64 rng(20261202);
+  const std::string mixed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  int dropped = 0, total = 0;
+  for (size_t n : {32, 34, 40, 48, 56, 64, 88, 128})
+    for (int i = 0; i < 25000; ++i, ++total) {
+      std::string s = random_letters(rng, mixed, n);
+      if (w.glued_words(s)) {
+        ++dropped;
+        WARN(s);
+      }
+    }
+  WARN("random letter tokens taken for glued words: " << dropped << " of " << total);
+  CHECK(dropped == 0);
+}
