@@ -82,17 +82,28 @@ struct Reader {
     for (uint32_t i = 0; ok && i < n && i < 1000; ++i) v.push_back(static_cast<int>(u32()));
     return v;
   }
-  HttpCheck check() {
-    HttpCheck c;
+  // Decodes into c in place: a default HttpCheck's status lists are reused, not
+  // allocated again and freed (the cached rules are decoded on every start).
+  void check(HttpCheck& c) {
     for (auto* s : {&c.kind, &c.method, &c.url, &c.body, &c.basic_auth, &c.live_if, &c.reason_field, &c.region,
                     &c.service, &c.note})
-      *s = str();
+      into(*s);
     c.headers = list();
     c.identity = list();
-    c.live = ints();
-    c.invalid = ints();
+    ints_into(c.live);
+    ints_into(c.invalid);
     c.pair_group = static_cast<int>(u32());
-    return c;
+  }
+  void into(std::string& s) {
+    uint32_t n = u32();
+    if (!ok || n > b.size() - pos) { ok = false; return; }
+    s.assign(b.data() + pos, n);
+    pos += n;
+  }
+  void ints_into(std::vector<int>& v) {
+    uint32_t n = u32();
+    v.clear();
+    for (uint32_t i = 0; ok && i < n && i < 1000; ++i) v.push_back(static_cast<int>(u32()));
   }
 };
 
@@ -174,31 +185,30 @@ bool decode_rules(std::string_view bytes, std::vector<Rule>& out, size_t* end) {
   uint32_t n = in.u32();
   if (!in.ok || n > 1000000) return false;
   std::vector<Rule> rules;
-  rules.reserve(n);
+  rules.reserve(n + 16);  // room for a configuration's few rules, added later
   for (uint32_t i = 0; i < n && in.ok; ++i) {
-    Rule r;
-    r.id = in.str();
-    r.description = in.str();
-    r.provider = in.str();
-    r.regex = in.str();
+    Rule& r = rules.emplace_back();  // decoded where it stays
+    in.into(r.id);
+    in.into(r.description);
+    in.into(r.provider);
+    in.into(r.regex);
     r.secret_group = static_cast<int>(in.u32());
     r.keywords = in.list();
     r.min_entropy = std::strtod(in.str().c_str(), nullptr);
-    r.validator = in.str();
+    in.into(r.validator);
     r.references = in.list();
-    r.advice = in.str();
+    in.into(r.advice);
     r.max_length = in.u32();
     r.check_placeholders = in.u32() != 0;
-    r.severity = in.str();
-    r.origin = in.str();
-    r.verify = in.check();
-    r.revoke = in.check();
+    in.into(r.severity);
+    in.into(r.origin);
+    in.check(r.verify);
+    in.check(r.revoke);
     r.context = in.list();
-    r.secret = in.str();
+    in.into(r.secret);
     r.name_allow = in.list();
     r.context_line = in.u32() != 0;
-    r.hs_regex = in.str();
-    rules.push_back(std::move(r));
+    in.into(r.hs_regex);
   }
   if (!in.ok || in.str() != "end") return false;
   *end = in.pos;

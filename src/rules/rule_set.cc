@@ -233,6 +233,25 @@ Status RuleSet::add(Rule rule) {
   return std::nullopt;
 }
 
+Status RuleSet::add_all(std::vector<Rule> rules) {
+  if (!rules_.empty()) {
+    for (auto& r : rules)
+      if (auto e = add(std::move(r))) return e;
+    return std::nullopt;
+  }
+  rules_ = std::move(rules);
+  index_.reserve(rules_.size());
+  lazy_->reserve(rules_.size());
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& r = rules_[i];
+    if (r.secret_group < 0) return Error{fmt::format("{}: rule {}: secret_group must be >= 0", r.origin, r.id)};
+    if (!index_.emplace(r.id, i).second)
+      return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", r.origin, r.id)};
+    lazy_->push_back(std::make_unique<Lazy>());
+  }
+  return std::nullopt;
+}
+
 void RuleSet::reserve(size_t n) {
   rules_.reserve(n);
   index_.reserve(n);

@@ -34,6 +34,9 @@ class RuleSet {
 
   Status add(Rule rule);  // checks the id is unique (one lookup) and the fields are sane
   void reserve(size_t n);
+  // add() for each, taking the vector whole when the set is empty (no rule is moved). On an
+  // error the set is left part-filled: the caller discards it.
+  Status add_all(std::vector<Rule> rules);
   void disable(const std::vector<std::string>& ids);
 
   const std::vector<Rule>& rules() const { return rules_; }

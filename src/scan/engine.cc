@@ -49,10 +49,7 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
     std::string_view rules_part, vocabulary;
     if (content && deserialize_rule_cache(*content, cached, &rules_part, &vocabulary) && !cached.empty()) {
       RuleSet set;
-      set.reserve(cached.size() + 16);  // room for a configuration's few rules
-      bool ok = true;
-      for (auto& r : cached) ok = ok && !set.add(std::move(r));
-      if (ok) {
+      if (!set.add_all(std::move(cached))) {
         *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(rules_part));
         // The vocabulary is decoded from the map when a candidate first needs it; moving
         // the map keeps its address.
