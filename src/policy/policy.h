@@ -76,7 +76,7 @@ class Policy {
   // Step 8: drops baselined findings; returns the entries that matched nothing.
   std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings) const;
 
-  // True once the word and example filters exist: they are built for the first candidate
+  // For tests: true once the word and example filters exist. They are built for the first candidate
   // that reaches them, not at construction (a clean commit never needs the vocabulary).
   bool filters_built() const { return filters_ != nullptr; }
 
