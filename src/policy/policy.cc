@@ -8,6 +8,12 @@
 
 namespace keyward {
 
+struct Policy::Filters {
+  std::vector<bool> word_filtered;
+  std::unique_ptr<WordFilter> words;
+  std::unique_ptr<DocumentedExamples> examples;
+};
+
 Policy::Policy(const Config& config, const RuleSet& rules)
     : config_(config), rules_(rules), allow_(config), fingerprints_(config.fingerprint_keys) {
   validators_.reserve(rules.size());
@@ -19,13 +25,7 @@ Policy::Policy(const Config& config, const RuleSet& rules)
     if (auto it = config.overrides.find(r.id); it != config.overrides.end())
       if (it->second.min_entropy >= 0) e = it->second.min_entropy;
     min_entropy_.push_back(e);
-    bool exempt = !r.check_placeholders;
-    for (auto& g : rules.vocabulary().word_exempt_rules) exempt = exempt || glob_match_path(g, r.id);
-    word_filtered_.push_back(!exempt);
   }
-  // Both are cheap to build (a few thousand words, one regex each way).
-  words_ = std::make_unique<WordFilter>(rules.vocabulary().words);
-  examples_ = std::make_unique<DocumentedExamples>(rules.vocabulary());
   re2::RE2::Options opt;
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
@@ -36,12 +36,30 @@ Policy::Policy(const Config& config, const RuleSet& rules)
 }
 Policy::~Policy() = default;
 
+const Policy::Filters& Policy::filters() const {
+  std::call_once(filters_once_, [this] {
+    auto f = std::make_unique<Filters>();
+    const Vocabulary& v = rules_.vocabulary();
+    f->word_filtered.reserve(rules_.size());
+    for (size_t i = 0; i < rules_.size(); ++i) {
+      bool exempt = !rules_[i].check_placeholders;
+      for (auto& g : v.word_exempt_rules) exempt = exempt || glob_match_path(g, rules_[i].id);
+      f->word_filtered.push_back(!exempt);
+    }
+    f->words = std::make_unique<WordFilter>(v.words);
+    f->examples = std::make_unique<DocumentedExamples>(v);
+    filters_ = std::move(f);
+  });
+  return *filters_;
+}
+
 bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string* validation,
                          std::string_view after) const {
   const Rule& rule = rules_[rule_index];
   if (allow_.allows_secret(rule.id, secret)) return false;
   // A published example is public whatever its checksum says.
-  if (examples_->is_example(secret, after)) return false;
+  const Filters& filters = this->filters();
+  if (filters.examples->is_example(secret, after)) return false;
   double min_entropy = min_entropy_[rule_index];
   if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
   for (auto& re : allow_regexes_)
@@ -58,7 +76,8 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   bool checksummed = v.validity == Validity::Valid && v.kind == "checksum";
   if (!checksummed && rule.check_placeholders && looks_like_placeholder(secret)) return false;
   if (!checksummed && rule.check_placeholders &&
-      (word_filtered_[rule_index] ? words_->made_of_words(secret) : words_->dotted_name(random_part(secret))))
+      (filters.word_filtered[rule_index] ? filters.words->made_of_words(secret)
+                                         : filters.words->dotted_name(random_part(secret))))
     return false;
   // Binary glue, not a value anyone assigned: marshal's string header before a name, Go's
   // strings stored end to end.

@@ -19,6 +19,7 @@
 // Sources and the scanner ask; nothing else decides whether a finding is reported.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,10 @@ class Policy {
   // Step 8: drops baselined findings; returns the entries that matched nothing.
   std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings) const;
 
+  // For tests: true once the word and example filters exist. They are built for the first candidate
+  // that reaches them, not at construction (a clean commit never needs the vocabulary).
+  bool filters_built() const { return filters_ != nullptr; }
+
  private:
   const Config& config_;
   const RuleSet& rules_;
@@ -82,9 +87,12 @@ class Policy {
   std::vector<double> min_entropy_;      // per rule index
   std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
   AllowMatcher allow_;  // path regexes and per-rule regex allowlists
-  std::vector<bool> word_filtered_;  // per rule index: the word filter applies
-  std::unique_ptr<WordFilter> words_;
-  std::unique_ptr<DocumentedExamples> examples_;
+  // The vocabulary's filters, and per rule index whether the word filter applies (rules
+  // whose values people choose are exempt): built once, by whichever thread needs them first.
+  struct Filters;
+  const Filters& filters() const;
+  mutable std::once_flag filters_once_;
+  mutable std::unique_ptr<Filters> filters_;
   Fingerprinter fingerprints_;
 };
 

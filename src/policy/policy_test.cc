@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "rule_cache.h"
 #include "validators.h"
 
 using namespace keyward;
@@ -126,4 +127,24 @@ TEST_CASE("policy: comments, fingerprints, checkpoints, baseline", "[policy]") {
   auto unused = p.apply_baseline(b, fs);
   CHECK(fs.empty());
   CHECK(unused == std::vector<std::string>{"unused"});
+}
+
+TEST_CASE("policy: the vocabulary is decoded and its filters built for the first candidate, not before",
+          "[policy]") {
+  RuleSet rs = two_rules();
+  Vocabulary v;
+  v.words = {"cache", "causal", "default", "pretrained", "vision"};
+  std::string bytes = serialize_vocabulary(v);
+  rs.set_vocabulary_bytes(bytes, nullptr);
+  Config c;
+  Policy p(c, rs);
+  // A clean commit constructs the policy and asks it nothing.
+  CHECK_FALSE(rs.vocabulary_decoded());
+  CHECK_FALSE(p.filters_built());
+  std::string validation;
+  // An identifier made of vocabulary words is dropped: the words were decoded to judge it.
+  CHECK_FALSE(p.keep_secret(1, std::string("k_") + "pretrainedcachecausaldefaultvision", &validation));
+  CHECK(rs.vocabulary_decoded());
+  CHECK(p.filters_built());
+  CHECK(p.keep_secret(1, "k_qzvxwkjqpzvbnm", &validation));
 }

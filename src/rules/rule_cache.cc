@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -13,7 +15,8 @@
 namespace keyward {
 namespace {
 
-constexpr char kMagic[] = "KWRULES5";  // 3: cache files end in a checksum; 4: verify/revoke; 5: keyed rules
+constexpr char kMagic[] = "KWRULES6";  // 3: cache files end in a checksum; 4: verify/revoke; 5: keyed rules; 6: + vocabulary
+constexpr char kVocabularyMagic[] = "KWVOCAB1";
 
 void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, const std::string& s) {
@@ -58,6 +61,15 @@ struct Reader {
     pos += n;
     return s;
   }
+  // Steps over a string list without building it.
+  void skip_list() {
+    uint32_t n = u32();
+    for (uint32_t i = 0; ok && i < n; ++i) {
+      uint32_t len = u32();
+      if (!ok || len > b.size() - pos) ok = false;
+      else pos += len;
+    }
+  }
   std::vector<std::string> list() {
     uint32_t n = u32();
     std::vector<std::string> v;
@@ -70,21 +82,44 @@ struct Reader {
     for (uint32_t i = 0; ok && i < n && i < 1000; ++i) v.push_back(static_cast<int>(u32()));
     return v;
   }
-  HttpCheck check() {
-    HttpCheck c;
+  // Decodes into c in place: a default HttpCheck's status lists are reused, not
+  // allocated again and freed (the cached rules are decoded on every start).
+  void check(HttpCheck& c) {
     for (auto* s : {&c.kind, &c.method, &c.url, &c.body, &c.basic_auth, &c.live_if, &c.reason_field, &c.region,
                     &c.service, &c.note})
-      *s = str();
+      into(*s);
     c.headers = list();
     c.identity = list();
-    c.live = ints();
-    c.invalid = ints();
+    ints_into(c.live);
+    ints_into(c.invalid);
     c.pair_group = static_cast<int>(u32());
-    return c;
+  }
+  void into(std::string& s) {
+    uint32_t n = u32();
+    if (!ok || n > b.size() - pos) { ok = false; return; }
+    s.assign(b.data() + pos, n);
+    pos += n;
+  }
+  void ints_into(std::vector<int>& v) {
+    uint32_t n = u32();
+    v.clear();
+    for (uint32_t i = 0; ok && i < n && i < 1000; ++i) v.push_back(static_cast<int>(u32()));
   }
 };
 
 }  // namespace
+
+std::string vocabulary_stamp(const std::string& dir) {
+  std::string out;
+  for (const char* name : kVocabularyFiles) {
+    struct stat st;
+    std::string path = dir + "/" + name;
+    if (::stat(path.c_str(), &st) != 0) out += fmt::format("{}\tabsent\n", name);
+    else
+      out += fmt::format("{}\t{}\t{}\t{}.{}\n", name, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  }
+  return out;
+}
 
 Result<std::string> rules_dir_stamp(const std::string& dir) {
   namespace fs = std::filesystem;
@@ -141,40 +176,100 @@ std::string serialize_rules(const std::vector<Rule>& rules) {
   return out;
 }
 
-bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out) {
+namespace {
+
+// Decodes the rules serialization at the start of bytes; its length in *end.
+bool decode_rules(std::string_view bytes, std::vector<Rule>& out, size_t* end) {
   if (bytes.compare(0, sizeof kMagic - 1, kMagic) != 0) return false;
   Reader in{bytes, sizeof kMagic - 1};
   uint32_t n = in.u32();
   if (!in.ok || n > 1000000) return false;
   std::vector<Rule> rules;
-  rules.reserve(n);
+  rules.reserve(n + 16);  // room for a configuration's few rules, added later
   for (uint32_t i = 0; i < n && in.ok; ++i) {
-    Rule r;
-    r.id = in.str();
-    r.description = in.str();
-    r.provider = in.str();
-    r.regex = in.str();
+    Rule& r = rules.emplace_back();  // decoded where it stays
+    in.into(r.id);
+    in.into(r.description);
+    in.into(r.provider);
+    in.into(r.regex);
     r.secret_group = static_cast<int>(in.u32());
     r.keywords = in.list();
     r.min_entropy = std::strtod(in.str().c_str(), nullptr);
-    r.validator = in.str();
+    in.into(r.validator);
     r.references = in.list();
-    r.advice = in.str();
+    in.into(r.advice);
     r.max_length = in.u32();
     r.check_placeholders = in.u32() != 0;
-    r.severity = in.str();
-    r.origin = in.str();
-    r.verify = in.check();
-    r.revoke = in.check();
+    in.into(r.severity);
+    in.into(r.origin);
+    in.check(r.verify);
+    in.check(r.revoke);
     r.context = in.list();
-    r.secret = in.str();
+    in.into(r.secret);
     r.name_allow = in.list();
     r.context_line = in.u32() != 0;
-    r.hs_regex = in.str();
-    rules.push_back(std::move(r));
+    in.into(r.hs_regex);
   }
-  if (!in.ok || in.str() != "end" || in.pos != bytes.size()) return false;
+  if (!in.ok || in.str() != "end") return false;
+  *end = in.pos;
   out = std::move(rules);
+  return true;
+}
+
+// The vocabulary's lists in their serialized order (V: Vocabulary or const Vocabulary).
+constexpr size_t kVocabularyLists = 5;
+template <typename V>
+std::array<decltype(&std::declval<V&>().words), kVocabularyLists> vocabulary_lists(V& v) {
+  return {&v.words, &v.word_exempt_rules, &v.example_values, &v.example_secret_patterns, &v.example_after_patterns};
+}
+
+}  // namespace
+
+bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out) {
+  std::vector<Rule> rules;
+  size_t end = 0;
+  if (!decode_rules(bytes, rules, &end) || end != bytes.size()) return false;
+  out = std::move(rules);
+  return true;
+}
+
+std::string serialize_vocabulary(const Vocabulary& v) {
+  std::string out(kVocabularyMagic, sizeof kVocabularyMagic - 1);
+  for (auto* list : vocabulary_lists(v)) put_list(out, *list);
+  put_str(out, "end");
+  return out;
+}
+
+bool vocabulary_well_formed(std::string_view bytes) {
+  if (bytes.compare(0, sizeof kVocabularyMagic - 1, kVocabularyMagic) != 0) return false;
+  Reader in{bytes, sizeof kVocabularyMagic - 1};
+  for (size_t i = 0; i < kVocabularyLists && in.ok; ++i) in.skip_list();
+  return in.ok && in.str() == "end" && in.pos == bytes.size();
+}
+
+bool deserialize_vocabulary(std::string_view bytes, Vocabulary& out) {
+  if (!vocabulary_well_formed(bytes)) return false;
+  Reader in{bytes, sizeof kVocabularyMagic - 1};
+  Vocabulary v;
+  for (auto* list : vocabulary_lists(v)) *list = in.list();
+  out = std::move(v);
+  return true;
+}
+
+std::string serialize_rule_cache(const std::vector<Rule>& rules, const Vocabulary& v) {
+  return serialize_rules(rules) + serialize_vocabulary(v);
+}
+
+bool deserialize_rule_cache(std::string_view bytes, std::vector<Rule>& out, std::string_view* rules_part,
+                            std::string_view* vocabulary) {
+  std::vector<Rule> rules;
+  size_t end = 0;
+  if (!decode_rules(bytes, rules, &end)) return false;
+  std::string_view rest = bytes.substr(end);
+  if (!vocabulary_well_formed(rest)) return false;
+  out = std::move(rules);
+  *rules_part = bytes.substr(0, end);
+  *vocabulary = rest;
   return true;
 }
 

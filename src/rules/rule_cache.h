@@ -1,6 +1,8 @@
 // A warm start must not parse hundreds of TOML rules: the parsed rules (without their
 // examples) are cached in a compact binary file keyed by the rule files' names, sizes and
-// modification times, and by keyward's version.
+// modification times, and by keyward's version. The vocabulary (vocabulary.h) follows them
+// in the same file, so a warm start reads no words.txt either, and decodes it only when a
+// candidate needs the filters.
 #pragma once
 #include <string>
 #include <string_view>
@@ -8,14 +10,33 @@
 
 #include "result.h"
 #include "rule.h"
+#include "vocabulary.h"
 
 namespace keyward {
 
 // A cheap stamp of a rules directory: sorted (path, size, mtime) of every *.toml.
 Result<std::string> rules_dir_stamp(const std::string& dir);
+// The same for the vocabulary files load_vocabulary reads (an absent one stamps as absent);
+// it names the rules cache file with rules_dir_stamp's, not the Hyperscan database: editing
+// words.txt re-reads the vocabulary, it does not recompile the patterns.
+std::string vocabulary_stamp(const std::string& dir);
 
 std::string serialize_rules(const std::vector<Rule>& rules);
 // False if the bytes are not a complete, well-formed serialization.
 bool deserialize_rules(std::string_view bytes, std::vector<Rule>& out);
+
+std::string serialize_vocabulary(const Vocabulary& v);
+// True if bytes are one complete, well-formed serialization (walked, nothing allocated):
+// checked when the cache is read, so the later decode cannot fail half way.
+bool vocabulary_well_formed(std::string_view bytes);
+bool deserialize_vocabulary(std::string_view bytes, Vocabulary& out);
+
+// A rules cache file's content: serialize_rules(rules) followed by serialize_vocabulary(v).
+std::string serialize_rule_cache(const std::vector<Rule>& rules, const Vocabulary& v);
+// Decodes the rules into out; *rules_part is their bytes (what the database key checksums),
+// *vocabulary the vocabulary's, checked but not decoded. False (out untouched) if any part
+// is not well formed.
+bool deserialize_rule_cache(std::string_view bytes, std::vector<Rule>& out, std::string_view* rules_part,
+                            std::string_view* vocabulary);
 
 }  // namespace keyward

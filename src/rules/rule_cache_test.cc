@@ -83,3 +83,45 @@ TEST_CASE("a truncated or corrupt cache is rejected, never half-read", "[rule_ca
   CHECK_FALSE(deserialize_rules(bad, back));
   CHECK_FALSE(deserialize_rules(bytes + "junk", back));
 }
+
+TEST_CASE("the vocabulary survives the cache beside the rules, and any damage to it is caught", "[rule_cache]") {
+  Rule a;
+  a.id = "x-token";
+  a.regex = "(x)";
+  Vocabulary v;
+  v.words = {"cache", "vision"};
+  v.word_exempt_rules = {"*password*"};
+  v.example_values = {"an example value"};
+  v.example_secret_patterns = {"EXAMPLE"};
+  v.example_after_patterns = {"@example\\.com"};
+  std::string bytes = serialize_rule_cache({a}, v);
+  std::vector<Rule> back;
+  std::string_view rules_part, vocabulary;
+  REQUIRE(deserialize_rule_cache(bytes, back, &rules_part, &vocabulary));
+  REQUIRE(back.size() == 1);
+  CHECK(rules_part == serialize_rules({a}));  // the database key checksums the rules alone
+  Vocabulary w;
+  REQUIRE(deserialize_vocabulary(vocabulary, w));
+  CHECK(w.words == v.words);
+  CHECK(w.word_exempt_rules == v.word_exempt_rules);
+  CHECK(w.example_values == v.example_values);
+  CHECK(w.example_secret_patterns == v.example_secret_patterns);
+  CHECK(w.example_after_patterns == v.example_after_patterns);
+
+  // Truncated anywhere, or with anything after it: rejected whole, the rules too.
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    std::vector<Rule> none;
+    CHECK_FALSE(deserialize_rule_cache(bytes.substr(0, cut), none, &rules_part, &vocabulary));
+    CHECK(none.empty());
+  }
+  CHECK_FALSE(deserialize_rule_cache(bytes + "x", back, &rules_part, &vocabulary));
+  // A length that runs past the end (a flipped high byte) is caught by the walk.
+  std::string serialized = serialize_vocabulary(v);
+  for (size_t i = 8; i < serialized.size(); ++i) {
+    std::string bad = serialized;
+    bad[i] = static_cast<char>(bad[i] ^ 0x80);
+    Vocabulary ignored;
+    if (vocabulary_well_formed(bad)) continue;  // a flip inside a word: the file's checksum catches it
+    CHECK_FALSE(deserialize_vocabulary(bad, ignored));
+  }
+}

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "keyed_rule.h"
+#include "rule_cache.h"
 #include "toml_util.h"
 
 #include <fmt/format.h>
@@ -27,7 +28,16 @@ struct RuleSet::Lazy {
   std::string error;
 };
 
-RuleSet::RuleSet() : lazy_(std::make_unique<std::vector<std::unique_ptr<Lazy>>>()) {}
+struct RuleSet::LazyVocabulary {
+  std::once_flag once;
+  std::atomic<bool> decoded{false};
+  std::string_view bytes;
+  std::shared_ptr<const void> keep;
+  Vocabulary v;
+};
+
+RuleSet::RuleSet()
+    : lazy_(std::make_unique<std::vector<std::unique_ptr<Lazy>>>()), vocabulary_(std::make_shared<LazyVocabulary>()) {}
 RuleSet::~RuleSet() = default;
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
@@ -215,17 +225,44 @@ Result<RuleSet> RuleSet::load_dir(const std::string& dir) {
 }
 
 Status RuleSet::add(Rule rule) {
-  if (find(rule.id))
-    return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", rule.origin, rule.id)};
   if (rule.secret_group < 0) return Error{fmt::format("{}: rule {}: secret_group must be >= 0", rule.origin, rule.id)};
+  if (!index_.emplace(rule.id, rules_.size()).second)
+    return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", rule.origin, rule.id)};
   rules_.push_back(std::move(rule));
   lazy_->push_back(std::make_unique<Lazy>());
   return std::nullopt;
 }
 
+Status RuleSet::add_all(std::vector<Rule> rules) {
+  if (!rules_.empty()) {
+    for (auto& r : rules)
+      if (auto e = add(std::move(r))) return e;
+    return std::nullopt;
+  }
+  rules_ = std::move(rules);
+  index_.reserve(rules_.size());
+  lazy_->reserve(rules_.size());
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& r = rules_[i];
+    if (r.secret_group < 0) return Error{fmt::format("{}: rule {}: secret_group must be >= 0", r.origin, r.id)};
+    if (!index_.emplace(r.id, i).second)
+      return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", r.origin, r.id)};
+    lazy_->push_back(std::make_unique<Lazy>());
+  }
+  return std::nullopt;
+}
+
+void RuleSet::reserve(size_t n) {
+  rules_.reserve(n);
+  index_.reserve(n);
+  lazy_->reserve(n);
+}
+
 void RuleSet::disable(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;  // the common case: nothing to move
   std::set<std::string> off(ids.begin(), ids.end());
   std::vector<Rule> kept;
+  kept.reserve(rules_.size());
   auto lazy = std::make_unique<std::vector<std::unique_ptr<Lazy>>>();
   for (size_t i = 0; i < rules_.size(); ++i) {
     if (off.count(rules_[i].id)) continue;
@@ -234,13 +271,40 @@ void RuleSet::disable(const std::vector<std::string>& ids) {
   }
   rules_ = std::move(kept);
   lazy_ = std::move(lazy);
+  index_.clear();
+  for (size_t i = 0; i < rules_.size(); ++i) index_.emplace(rules_[i].id, i);
 }
 
 const Rule* RuleSet::find(const std::string& id) const {
-  for (auto& r : rules_)
-    if (r.id == id) return &r;
-  return nullptr;
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &rules_[it->second];
 }
+
+const Vocabulary& RuleSet::vocabulary() const {
+  LazyVocabulary& l = *vocabulary_;
+  std::call_once(l.once, [&l] {
+    // Checked when the cache was read (vocabulary_well_formed), so this cannot fail; were
+    // it to, the filters would drop less, never a secret more.
+    if (!l.bytes.empty()) deserialize_vocabulary(l.bytes, l.v);
+    l.keep.reset();
+    l.bytes = {};
+    l.decoded = true;
+  });
+  return l.v;
+}
+
+void RuleSet::set_vocabulary(Vocabulary v) {
+  vocabulary_ = std::make_shared<LazyVocabulary>();
+  vocabulary_->v = std::move(v);
+}
+
+void RuleSet::set_vocabulary_bytes(std::string_view bytes, std::shared_ptr<const void> keep) {
+  vocabulary_ = std::make_shared<LazyVocabulary>();
+  vocabulary_->bytes = bytes;
+  vocabulary_->keep = std::move(keep);
+}
+
+bool RuleSet::vocabulary_decoded() const { return vocabulary_->decoded; }
 
 const re2::RE2* RuleSet::confirmer(size_t i, std::string* error) const {
   Lazy& l = *(*lazy_)[i];

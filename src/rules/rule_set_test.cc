@@ -113,3 +113,27 @@ accepted = [202]
   CHECK(RuleSet::parse_file(std::string(kOneRule) + "\n[rules.verify]\nurl = \"https://x.invalid/\"\nsend_to = 1\n",
                             "example.toml", unknown));
 }
+
+TEST_CASE("rule_set: add_all takes a cached rule list whole and still refuses a duplicate id", "[rules]") {
+  auto rule = [](const std::string& id) {
+    Rule r;
+    r.id = id;
+    r.regex = "(x)";
+    r.description = "d";
+    return r;
+  };
+  RuleSet set;
+  REQUIRE_FALSE(set.add_all({rule("a-one"), rule("a-two")}));
+  CHECK(set.size() == 2);
+  CHECK(set.find("a-two") == &set[1]);
+  CHECK(set.confirmer(1) != nullptr);
+  auto dup = set.add(rule("a-one"));
+  REQUIRE(dup);
+  CHECK(dup->message.find("duplicate rule id 'a-one'") != std::string::npos);
+  RuleSet other;
+  CHECK(other.add_all({rule("b"), rule("c"), rule("b")}));
+  Rule bad = rule("d");
+  bad.secret_group = -1;
+  RuleSet third;
+  CHECK(third.add_all({bad}));
+}

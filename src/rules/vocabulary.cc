@@ -70,7 +70,7 @@ Status parse_vocabulary(const std::string& text, const std::string& origin, Voca
 
 Result<Vocabulary> load_vocabulary(const std::string& dir) {
   Vocabulary v;
-  for (const char* name : {"words.txt", "documented-examples.txt"}) {
+  for (const char* name : kVocabularyFiles) {
     std::string path = dir + "/" + name;
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {

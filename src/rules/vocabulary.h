@@ -25,6 +25,9 @@ struct Vocabulary {
   std::vector<std::string> example_after_patterns;
 };
 
+// The files below a rules directory that load_vocabulary reads.
+inline constexpr const char* kVocabularyFiles[] = {"words.txt", "documented-examples.txt"};
+
 // Reads dir/words.txt and dir/documented-examples.txt; a file that is absent contributes
 // nothing (a rules directory of one's own need not carry them). Line format: `# comment`,
 // `[section]`, else whitespace-separated entries (one per line for values and patterns).

@@ -6,35 +6,54 @@
 
 #include "cache_file.h"
 #include "rule_cache.h"
+#include "sha256.h"
 #include "validators.h"
 
 namespace keyward {
 
 namespace {
 
-// Parsed rules come from the cache when the rule files are unchanged; a missing, stale or
-// corrupt cache falls back to parsing (and refreshes it when it can). *key_out identifies
-// the rules actually loaded: the rule files' stamp and the checksum of their serialization,
-// so the Hyperscan database is never one compiled from other rules.
+// The rule files and the vocabulary, parsed.
+Result<RuleSet> parse_rules(const std::string& dir) {
+  auto set = RuleSet::load_dir(dir);
+  if (!set) return set;
+  auto vocabulary = load_vocabulary(dir);
+  if (!vocabulary) return Error{vocabulary.error()};
+  set->set_vocabulary(std::move(*vocabulary));
+  return set;
+}
+
+// Parsed rules and the vocabulary come from the cache when their files are unchanged; a
+// missing, stale or corrupt cache falls back to parsing (and refreshes it when it can).
+// *key_out identifies the rules actually loaded: the rule files' stamp and the checksum of
+// their serialization, so the Hyperscan database is never one compiled from other rules
+// (and a vocabulary edit, which renames the rules cache, does not recompile it).
 // With examples (which the cache does not hold) the files are parsed, but the key is the
 // same, so the pattern database still comes from the cache.
 Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string* key_out, std::string* note,
                            bool with_examples) {
-  if (!cache.enabled()) return RuleSet::load_dir(dir);
+  if (!cache.enabled()) return parse_rules(dir);
   auto stamp = rules_dir_stamp(dir);
-  if (!stamp) return RuleSet::load_dir(dir);
-  std::string name = "rules-" + *stamp + ".bin";
+  if (!stamp) return parse_rules(dir);
+  Sha256 h;
+  h.update(*stamp);
+  h.update("\n");
+  h.update(vocabulary_stamp(dir));
+  auto digest = h.finish();
+  std::string name = "rules-" + to_hex(digest.data(), 16) + ".bin";
   std::string path;
   MappedFile file;
   if (!with_examples && cache.open(name, file, &path)) {
     auto content = checked_content(file.bytes());
     std::vector<Rule> cached;
-    if (content && deserialize_rules(*content, cached) && !cached.empty()) {
+    std::string_view rules_part, vocabulary;
+    if (content && deserialize_rule_cache(*content, cached, &rules_part, &vocabulary) && !cached.empty()) {
       RuleSet set;
-      bool ok = true;
-      for (auto& r : cached) ok = ok && !set.add(std::move(r));
-      if (ok) {
-        *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(*content));
+      if (!set.add_all(std::move(cached))) {
+        *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(rules_part));
+        // The vocabulary is decoded from the map when a candidate first needs it; moving
+        // the map keeps its address.
+        set.set_vocabulary_bytes(vocabulary, std::make_shared<MappedFile>(std::move(file)));
         return set;
       }
     }
@@ -42,11 +61,12 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
     *note += fmt::format("the rule cache '{}' is damaged (checksum or format mismatch); the rules were "
                          "parsed again", path);
   }
-  auto parsed = RuleSet::load_dir(dir);
+  auto parsed = parse_rules(dir);
   if (!parsed) return parsed;
   std::string ser = serialize_rules(parsed->rules());
   *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(ser));
   if (with_examples) return parsed;
+  ser += serialize_vocabulary(parsed->vocabulary());
   if (std::string written = cache.write(name, "", ser.data(), ser.size()); !written.empty())
     cache.remove_stale("rules-", ".bin", written);
   return parsed;
@@ -70,9 +90,6 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
   auto rules = load_rules(dir, cache, &rules_key, &e->note_, opts.rules_with_examples);
   if (!rules) return Error{rules.error()};
   e->rules_ = std::move(*rules);
-  auto vocabulary = load_vocabulary(dir);
-  if (!vocabulary) return Error{vocabulary.error()};
-  e->rules_.set_vocabulary(std::move(*vocabulary));
 
   // The default rules' database is keyed by those rules alone: whatever .keyward.toml adds
   // or disables, a warm start finds it, and a config change recompiles only the config's
