@@ -82,7 +82,7 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   // Binary glue, not a value anyone assigned: marshal's string header before a name, Go's
   // strings stored end to end.
   if (!checksummed && rule.check_placeholders &&
-      (words_->marshal_glued_name(secret) || words_->glued_words(random_part(secret))))
+      (filters.words->marshal_glued_name(secret) || filters.words->glued_words(random_part(secret))))
     return false;
   return true;
 }
