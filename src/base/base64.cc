@@ -1,5 +1,6 @@
 #include "base64.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -58,6 +59,22 @@ bool base64_decode(std::string_view in, std::string& out, Base64Mode mode) {
     }
   }
   return bits < 6 && pad <= 2;
+}
+
+std::string base64_encode(std::string_view in, bool url_alphabet, bool pad) {
+  const char* a = url_alphabet ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                               : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < in.size(); i += 3) {
+    size_t n = std::min<size_t>(3, in.size() - i);  // bytes in this group
+    uint32_t v = uint32_t(uint8_t(in[i])) << 16;
+    if (n > 1) v |= uint32_t(uint8_t(in[i + 1])) << 8;
+    if (n > 2) v |= uint8_t(in[i + 2]);
+    for (size_t k = 0; k <= n; ++k) out += a[(v >> (18 - 6 * k)) & 63];
+    if (pad) out.append(3 - n, '=');
+  }
+  return out;
 }
 
 }  // namespace keyward

@@ -23,4 +23,8 @@ bool base64_decode(std::string_view in, std::string& out, Base64Mode mode);
 // A character of either alphabet.
 bool is_base64_char(char c);
 
+// `in` in base64: the standard alphabet, or the URL-safe one; with '=' padding unless
+// `pad` is false (URL-safe tokens such as JWTs drop it).
+std::string base64_encode(std::string_view in, bool url_alphabet = false, bool pad = true);
+
 }  // namespace keyward

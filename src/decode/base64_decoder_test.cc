@@ -1,4 +1,5 @@
 #include "base64_decoder.h"
+#include "base64.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -8,23 +9,7 @@
 using namespace keyward;
 
 namespace {
-std::string encode(const std::string& in) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out += a[(v >> k) & 63];
-  }
-  if (in.size() - i == 1) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += a[(v >> 18) & 63], out += a[(v >> 12) & 63], out += "==";
-  } else if (in.size() - i == 2) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += a[(v >> 18) & 63], out += a[(v >> 12) & 63], out += a[(v >> 6) & 63], out += "=";
-  }
-  return out;
-}
+std::string encode(const std::string& in) { return base64_encode(in); }
 View raw(std::string_view d) {
   return View::of(d);
 }

@@ -1,5 +1,6 @@
 // Binary data: URIs are payloads to skip; text ones are not.
 #include "data_uri.h"
+#include "base64.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -8,22 +9,7 @@ using namespace keyward;
 
 namespace {
 
-std::string b64(const std::string& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int k = 3; k >= 0; --k) out += t[(v >> (6 * k)) & 63];
-  }
-  if (i < in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16 | (i + 1 < in.size() ? uint8_t(in[i + 1]) << 8 : 0);
-    out += t[(v >> 18) & 63], out += t[(v >> 12) & 63];
-    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
+std::string b64(const std::string& in) { return base64_encode(in); }
 
 // A few hundred bytes of a RIFF/WAVE header and samples: binary.
 std::string wav() {

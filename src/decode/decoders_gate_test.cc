@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base64_decoder.h"
+#include "base64.h"
 #include "decoders.h"
 #include "engine_testing.h"
 #include "testing.h"
@@ -21,21 +22,7 @@ using namespace keyward;
 
 namespace {
 
-std::string b64(const std::string& in, bool url = false) {
-  const char* a = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    if (i + 1 < in.size()) v |= uint8_t(in[i + 1]) << 8;
-    if (i + 2 < in.size()) v |= uint8_t(in[i + 2]);
-    out += a[(v >> 18) & 63];
-    out += a[(v >> 12) & 63];
-    out += i + 1 < in.size() ? a[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? a[v & 63] : '=';
-  }
-  return out;
-}
+std::string b64(const std::string& in, bool url = false) { return base64_encode(in, url); }
 
 std::string wrap(const std::string& s, size_t width) {
   std::string out;

@@ -1,6 +1,7 @@
 // decode_blob through the real Scanner: a rule set with only the Hugging Face rules,
 // compiled once into a temporary directory.
 #include "decoders.h"
+#include "base64.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -23,20 +24,7 @@ std::vector<Finding> scan(const std::string& path, const std::string& data, Blob
   return testing::scan_blob(testing::hf_engine(), path, data, facts);
 }
 
-std::string b64(const std::string& in) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    if (i + 1 < in.size()) v |= uint8_t(in[i + 1]) << 8;
-    if (i + 2 < in.size()) v |= uint8_t(in[i + 2]);
-    out += a[(v >> 18) & 63];
-    out += a[(v >> 12) & 63];
-    out += i + 1 < in.size() ? a[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? a[v & 63] : '=';
-  }
-  return out;
-}
+std::string b64(const std::string& in) { return base64_encode(in); }
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "utf16_decoder.h"
+#include "base64.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -203,17 +204,7 @@ TEST_CASE("powershell: -EncodedCommand and its prefixes decode base64 of UTF-16L
   std::string t = testing::fake_hf_token(65);
   std::string cmd = utf16(u16("$env:HF_TOKEN='" + t + "'; python train.py"), true, false);
   // Standard base64, built here so no encoded literal lives in the source.
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string b64;
-  for (size_t i = 0; i < cmd.size(); i += 3) {
-    uint32_t n = static_cast<unsigned char>(cmd[i]) << 16;
-    if (i + 1 < cmd.size()) n |= static_cast<unsigned char>(cmd[i + 1]) << 8;
-    if (i + 2 < cmd.size()) n |= static_cast<unsigned char>(cmd[i + 2]);
-    b64 += k[n >> 18 & 63];
-    b64 += k[n >> 12 & 63];
-    b64 += i + 1 < cmd.size() ? k[n >> 6 & 63] : '=';
-    b64 += i + 2 < cmd.size() ? k[n & 63] : '=';
-  }
+  std::string b64 = base64_encode(cmd);
   for (std::string sw : {"-EncodedCommand ", "-enc ", "-e ", "-ec ", "/ENC ", "-encodedcommand:", "-EnCoDeD \""}) {
     std::string text = "steps:\n  - run: powershell.exe -NoProfile " + sw + b64 + "\n";
     View raw = View::of(text);

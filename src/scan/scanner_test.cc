@@ -2,6 +2,7 @@
 // finding's excerpt, and fingerprints are keyed. Runs the real engine on the Hugging Face
 // rules only, compiled into a temporary directory.
 #include "scanner.h"
+#include "base64.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -76,14 +77,7 @@ TEST_CASE("scanner: candidates dropped by a filter are masked in excerpts too", 
 TEST_CASE("scanner: the base64 text of another token on the line is masked", "[scanner][mask]") {
   auto e = hf_engine();
   std::string a = testing::fake_hf_token(65), b = testing::fake_hf_token(66);
-  static const char* k64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string plain = "A=" + a + "\nB=" + b + "\n", enc;
-  for (size_t i = 0; i < plain.size(); i += 3) {
-    uint32_t v = 0;
-    size_t n = std::min<size_t>(3, plain.size() - i);
-    for (size_t k = 0; k < 3; ++k) v = v << 8 | (k < n ? static_cast<unsigned char>(plain[i + k]) : 0);
-    for (size_t k = 0; k < 4; ++k) enc += k <= n ? k64[(v >> (18 - 6 * k)) & 63] : '=';
-  }
+  std::string plain = "A=" + a + "\nB=" + b + "\n", enc = base64_encode(plain);
   auto fs = scan(*e, "env.yaml", "data: " + enc + "\n");
   REQUIRE(fs.size() == 2);
   std::string text = text_report(fs);

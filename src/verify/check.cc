@@ -1,4 +1,5 @@
 #include "check.h"
+#include "base64.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,23 +17,6 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-std::string base64(const std::string& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-  }
-  return out;
-}
 
 // A secret goes into a header or a JSON string as it is: anything that could end either
 // (a line break, a quote, a backslash, a control byte) is refused rather than escaped.
@@ -136,7 +120,7 @@ Result<HttpRequest> build_request(const HttpCheck& c, const std::string& secret,
     while (!value.empty() && value[0] == ' ') value.erase(0, 1);
     req.headers.emplace_back(name, fill(value));
   }
-  if (!c.basic_auth.empty()) req.headers.emplace_back("Authorization", "Basic " + base64(fill(c.basic_auth)));
+  if (!c.basic_auth.empty()) req.headers.emplace_back("Authorization", "Basic " + base64_encode(fill(c.basic_auth)));
   req.body = fill(c.body);
   if (c.kind == "aws-sigv4") {
     SigV4Key key{pair, secret, c.region, c.service};
