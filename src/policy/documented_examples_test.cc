@@ -6,19 +6,13 @@
 #include <re2/re2.h>
 
 #include "vocabulary.h"
+#include "vocabulary_testing.h"
 
 using namespace keyward;
 
 namespace {
 
-const Vocabulary& shipped() {
-  static const Vocabulary v = [] {
-    auto r = load_vocabulary(KEYWARD_SOURCE_PATTERNS_DIR);
-    if (!r) FAIL(r.error());
-    return std::move(*r);
-  }();
-  return v;
-}
+const Vocabulary& shipped() { return testing::shipped_vocabulary(); }
 
 // The same value with one character changed: the last letter or digit (a JWT's signature).
 std::string near_miss(std::string s) {

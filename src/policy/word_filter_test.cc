@@ -7,19 +7,13 @@
 #include <string>
 
 #include "vocabulary.h"
+#include "vocabulary_testing.h"
 
 using namespace keyward;
 
 namespace {
 
-const Vocabulary& shipped() {
-  static const Vocabulary v = [] {
-    auto r = load_vocabulary(KEYWARD_SOURCE_PATTERNS_DIR);
-    if (!r) FAIL(r.error());
-    return std::move(*r);
-  }();
-  return v;
-}
+const Vocabulary& shipped() { return testing::shipped_vocabulary(); }
 
 std::string random_letters(std::mt19937_64& rng, const std::string& alphabet, size_t n) {
   std::string s;
