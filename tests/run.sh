@@ -47,6 +47,9 @@ cmake --build --preset release
 
 # A private cache so the suite never reads a stale database from a developer's home.
 export KEYWARD_CACHE_DIR="$root/build/test-cache"
+# Compiled once, before the tests start in parallel (as install does for a user), so that
+# the tests that share it do not each compile it cold.
+KEYWARD_RULES="$root/patterns" ./build/keyward rules >/dev/null
 # The integration tests mostly wait on git and on processes starting (a fraction of a core
 # each), so more of them run at once than there are cores.
 tjobs=$(( jobs + 2 ))

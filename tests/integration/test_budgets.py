@@ -4,9 +4,7 @@ and the scan exits 2); wrapped base64 (`base64`, MIME, PEM widths) is decoded at
 alignment; a huge stopword list loads; memory stays proportional to the input."""
 import base64
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 from kwtest import RepoTestCase, fake_hf_token
@@ -15,17 +13,8 @@ TIME = "/usr/bin/time"
 
 
 class BudgetTest(RepoTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.shared_cache = tempfile.mkdtemp(prefix="keyward-budget-cache-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared_cache, ignore_errors=True)
-
     def setUp(self):
         super().setUp()
-        self.env["KEYWARD_CACHE_DIR"] = self.shared_cache
         self.init_repo()
 
     def hf(self, r):

@@ -5,27 +5,15 @@ are noted in --verbose, never flagged. Edits to UTF-16 files through a real hook
 import base64
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 from kwtest import KEYWARD, RepoTestCase, fake_hf_token
 
 
 class EncodingTest(RepoTestCase):
-    @classmethod
-    def setUpClass(cls):
-        # One compiled rule database for the class: these tests are about decoding.
-        cls.shared_cache = tempfile.mkdtemp(prefix="keyward-enc-cache-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.shared_cache, ignore_errors=True)
-
     def setUp(self):
         super().setUp()
-        self.env["KEYWARD_CACHE_DIR"] = self.shared_cache
         os.makedirs(self.repo)
 
     def scan(self, *paths, extra=()):

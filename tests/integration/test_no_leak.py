@@ -8,7 +8,9 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import string
+import tempfile
 import unittest
 
 from kwtest import RepoTestCase, fake_hf_token, fake_token
@@ -17,14 +19,24 @@ WINDOW = 10  # no run of this many secret characters may appear (masks show 5 + 
 
 
 class NoLeakTest(RepoTestCase):
+    @classmethod
+    def setUpClass(cls):
+        # The class's own pattern cache, written by its first run and searched by every
+        # test, so that what keyward writes there is checked too (one compile per class:
+        # it is the costliest part of a run under the sanitizers).
+        cls.cache_root = tempfile.mkdtemp(prefix="keyward-noleak-cache-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.cache_root, ignore_errors=True)
+
     def setUp(self):
         super().setUp()
         self.plain = fake_hf_token(seed=101)
         self.in_notebook = fake_hf_token(seed=202)
         self.encoded = fake_hf_token(seed=303)
         self.secrets = [self.plain, self.in_notebook, self.encoded]
-        # This test's own cache, inside its temp dir, so that the cache files are searched too.
-        self.env["KEYWARD_CACHE_DIR"] = os.path.join(self.tmp, "cache", "keyward")
+        self.env["KEYWARD_CACHE_DIR"] = os.path.join(self.cache_root, "keyward")
         self.init_repo()
         self.write("README.md", "hello\n")
         self.git("add", "README.md")
