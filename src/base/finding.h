@@ -18,6 +18,8 @@ struct Place {
 
 struct Finding {
   std::string rule_id;
+  // "high", "medium" or "low": the rule's, unless .keyward.toml's [rule."id"] says otherwise.
+  std::string severity = "high";
   std::string description;
   std::string advice;
   std::string path;

@@ -19,6 +19,7 @@ bool is_checkpoint_path(std::string_view path) {
 Finding checkpoint_finding(std::string_view path) {
   Finding f;
   f.rule_id = "ipynb-checkpoint";
+  f.severity = "low";  // hygiene: no secret of its own
   f.description = "Jupyter checkpoint copy staged for commit";
   // The folder this file is in, however deep (models/x/.ipynb_checkpoints), so the command
   // can be pasted; one `.ipynb_checkpoints/` line in .gitignore matches it at any depth.

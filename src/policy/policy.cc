@@ -53,6 +53,13 @@ const Policy::Filters& Policy::filters() const {
   return *filters_;
 }
 
+const std::string& Policy::severity(size_t rule_index) const {
+  const Rule& r = rules_[rule_index];
+  if (auto it = config_.overrides.find(r.id); it != config_.overrides.end() && !it->second.severity.empty())
+    return it->second.severity;
+  return r.severity;
+}
+
 bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string* validation,
                          std::string_view after) const {
   const Rule& rule = rules_[rule_index];

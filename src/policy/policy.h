@@ -73,6 +73,9 @@ class Policy {
   // Step 7.
   bool checkpoint_at(std::string_view path) const;
 
+  // The severity reports give rules[rule_index]'s findings: the config's, else the rule's.
+  const std::string& severity(size_t rule_index) const;
+
   // Step 8: drops baselined findings; returns the entries that matched nothing.
   std::vector<std::string> apply_baseline(const Baseline& b, std::vector<Finding>& findings) const;
 

@@ -38,8 +38,12 @@ std::string finding_id(const Finding& f) {
                      h.substr(20, 12));
 }
 
-// Hygiene findings (a notebook checkpoint folder) claim no secret.
-const char* severity(const Finding& f) { return f.secret.empty() ? "Low" : "Critical"; }
+// The rule's severity: high is Critical (a committed credential), medium and low are
+// themselves. Hygiene findings (a notebook checkpoint folder) claim no secret: Low.
+const char* severity(const Finding& f) {
+  if (f.secret.empty() || f.severity == "low") return "Low";
+  return f.severity == "medium" ? "Medium" : "Critical";
+}
 
 // The report format caps some texts (name 255 characters, solution 7000, description 1 MiB)
 // and GitLab rejects a whole report with one text too long; a rule from .keyward.toml may

@@ -15,7 +15,8 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions& op
   for (const Finding& f : report.findings) {
     out << (first ? "\n  " : ",\n  ");
     first = false;
-    out << "{\"rule\": " << json_string(f.rule_id) << ", \"description\": " << json_string(f.description)
+    out << "{\"rule\": " << json_string(f.rule_id) << ", \"severity\": " << json_string(f.severity)
+        << ", \"description\": " << json_string(f.description)
         << ", \"path\": " << json_string(shown_path(f.path))
         << fmt::format(", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}", f.line, f.column,
                        f.end_line, f.end_column)

@@ -11,6 +11,16 @@
 namespace keyward {
 namespace {
 
+// A rule's severity in SARIF: high is an error (a committed credential of such a rule is a
+// critical vulnerability: 9.0 on the 0-10 scale code-scanning services rank by), medium a
+// warning, low a note.
+const char* sarif_level(const std::string& severity) {
+  return severity == "low" ? "note" : severity == "medium" ? "warning" : "error";
+}
+const char* security_severity(const std::string& severity) {
+  return severity == "low" ? "2.0" : severity == "medium" ? "5.0" : "9.0";
+}
+
 // SARIF URIs are RFC 3986 references: escape what is not allowed in a relative path.
 std::string uri_escape(std::string_view path) {
   std::string out;
@@ -41,8 +51,12 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
         << ", \"shortDescription\": {\"text\": " << json_string(f.description) << "}";
     if (!f.advice.empty()) out << ", \"help\": {\"text\": " << json_string(f.advice) << "}";
     if (r && !r->references.empty()) out << ", \"helpUri\": " << json_string(r->references[0]);
-    out << ", \"defaultConfiguration\": {\"level\": \"error\"}";
-    if (r && !r->provider.empty()) out << ", \"properties\": {\"provider\": " << json_string(r->provider) << "}";
+    // The rule's severity, as SARIF's level and as the 0-10 score code-scanning services
+    // rank security results by.
+    out << ", \"defaultConfiguration\": {\"level\": " << json_string(sarif_level(f.severity)) << "}"
+        << ", \"properties\": {\"security-severity\": " << json_string(security_severity(f.severity));
+    if (r && !r->provider.empty()) out << ", \"provider\": " << json_string(r->provider);
+    out << "}";
     out << "}";
   }
   out << "]}},\n    \"columnKind\": \"utf16CodeUnits\",\n    \"results\": [";
@@ -54,7 +68,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions& o
     std::string msg = fmt::format("{}: {}", f.description, shown_secret(f, opts));
     if (f.cell) msg += fmt::format(" (cell {}{}, line {})", f.cell, f.cell_output ? " output" : f.cell_attachment ? " attachment" : "", f.cell_line);
     out << "{\"ruleId\": " << json_string(f.rule_id) << fmt::format(", \"ruleIndex\": {}", index[f.rule_id])
-        << ", \"level\": \"error\", \"message\": {\"text\": " << json_string(msg) << "}"
+        << ", \"level\": " << json_string(sarif_level(f.severity)) << ", \"message\": {\"text\": " << json_string(msg) << "}"
         << ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
         << json_string(uri_escape(shown_path(f.path))) << "}, \"region\": "
         << fmt::format("{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}", f.line,

@@ -305,6 +305,7 @@ Result<std::vector<Finding>> Scanner::scan(std::string_view path, std::string_vi
       size_t mb = v.to_orig(m.begin, false), me = v.to_orig(m.end, true);
       Finding f;
       f.rule_id = rule.id;
+      f.severity = policy_.severity(m.rule);
       f.description = rule.description;
       f.advice = rule.advice;
       f.path = std::string(path);
