@@ -150,7 +150,8 @@ size_t test_rules(const Engine& engine, std::ostream& out, std::ostream& err) {
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
     size_t failures_before = failures;
-    if (auto e = hs_check_regex(r.candidate_regex())) fail(r, "Hyperscan rejects the regex: " + e->message);
+    // Hyperscan accepted every rule's regex already: the engine's database is all of them,
+    // compiled with the same flags (a rejected one fails the engine, naming the rule).
     std::string re_err;
     if (!rules.confirmer(i, &re_err)) fail(r, "RE2 rejects the regex: " + re_err);
     if (r.positive.size() < 2) fail(r, fmt::format("needs at least 2 positive examples, has {}", r.positive.size()));
