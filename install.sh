@@ -90,7 +90,7 @@ case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
 esac
 # libcurl4: not linked, loaded at run time by --verify and `keyward revoke` only (the
 # prototypes are declared in src/verify/curl_library.h, so no -dev package is needed).
-packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev libsimdjson-dev zlib1g-dev libcurl4"
+packages="g++ cmake ninja-build pkg-config git libgit2-dev $hs_pkg libfmt-dev libre2-dev libtomlplusplus-dev zlib1g-dev libcurl4"
 # The test suite also drives the real pre-commit tool, clang's fuzzer and sanitizer
 # runtimes, node for the SARIF schema validator, dpkg-dev (dpkg-shlibdeps) for the .deb
 # test, zsh to check the zsh completion, jq for the documented report merge, and openssl

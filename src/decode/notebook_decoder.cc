@@ -1,11 +1,10 @@
 #include "notebook_decoder.h"
 
-#include <simdjson.h>
-
 #include <cstring>
 #include <vector>
 
 #include "base64_decoder.h"
+#include "json_cursor.h"
 #include "escape_decoder.h"
 #include "view_builder.h"
 
@@ -13,35 +12,38 @@ namespace keyward {
 namespace {
 
 using Span = std::pair<size_t, size_t>;
-namespace od = simdjson::ondemand;
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Walks a notebook with simdjson's On Demand API, which hands out the raw tokens inside
-// the (padded copy of the) file, so every string is located at its own bytes.
+using JT = JsonCursor::Type;
+
+// Walks a notebook in place (base/json_cursor.h), so every string is located at its own
+// bytes. A member of the wrong type where nbformat says what it is ("cells" not a list)
+// fails the walk, like a syntax error: the file is then scanned as the text it is.
 class NotebookWalker {
  public:
-  NotebookWalker(std::string_view data, const char* base) : data_(data), base_(base) {}
+  explicit NotebookWalker(std::string_view data) : data_(data), c_(data) {}
 
-  void root(od::object obj) {
-    for (auto field : obj) {
-      std::string_view key = field.unescaped_key();
+  bool walk() {
+    if (c_.peek() != JT::Object) return false;
+    c_.object([&](std::string_view key) {
       if (key == "cells") {
-        cells(field.value().get_array());
+        cells();
         seen_cells_ = true;
       } else if (key == "worksheets") {  // nbformat 3
-        for (od::value ws : field.value().get_array())
-          for (auto f : ws.get_object()) {
-            std::string_view k = f.unescaped_key();
+        c_.array([&] {
+          c_.object([&](std::string_view k) {
             if (k == "cells") {
-              cells(f.value().get_array());
+              cells();
               seen_cells_ = true;
             }
-          }
+          });
+        });
       }
-    }
+    });
+    return c_.ok();
   }
 
   bool seen_cells() const { return seen_cells_; }
@@ -52,68 +54,59 @@ class NotebookWalker {
   std::vector<std::pair<std::vector<Span>, bool>> out_lists;
 
  private:
-  void cells(od::array arr) {
-    for (od::value cell : arr) {
+  void cells() {
+    c_.array([&] {
       ++number_;
-      if (cell.type() != od::json_type::object) continue;
-      for (auto field : cell.get_object()) {
-        std::string_view key = field.unescaped_key();
-        od::value v = field.value();
+      if (c_.peek() != JT::Object) return;
+      c_.object([&](std::string_view key) {
         if (key == "source" || key == "input") {
-          add_text(v, false);
+          add_text(false);
         } else if (key == "outputs") {
-          if (v.type() != od::json_type::array) continue;
-          for (od::value o : v.get_array())
-            if (o.type() == od::json_type::object) output(o.get_object());
+          if (c_.peek() != JT::Array) return;
+          c_.array([&] {
+            if (c_.peek() == JT::Object) output();
+          });
         } else if (key == "attachments") {
-          if (v.type() != od::json_type::object) continue;
+          if (c_.peek() != JT::Object) return;
           in_attachment_ = true;  // what mime_bundle adds is the cell's attachment, not output
-          for (auto att : v.get_object()) {
-            od::value bundle = att.value();
-            if (bundle.type() == od::json_type::object) mime_bundle(bundle.get_object());
-          }
+          c_.object([&](std::string_view) {
+            if (c_.peek() == JT::Object) mime_bundle();
+          });
           in_attachment_ = false;
         }
-      }
-    }
+      });
+    });
   }
 
-  void output(od::object obj) {
-    for (auto field : obj) {
-      std::string_view key = field.unescaped_key();
-      od::value v = field.value();
+  void output() {
+    c_.object([&](std::string_view key) {
       if (key == "text" || key == "evalue" || key == "ename") {
-        add_text(v, true);
+        add_text(true);
       } else if (key == "traceback") {  // one frame per string, shown joined by newlines
-        add_text(v, true, true);
+        add_text(true, true);
       } else if (key == "data") {
-        if (v.type() == od::json_type::object) mime_bundle(v.get_object());
+        if (c_.peek() == JT::Object) mime_bundle();
       } else if (key == "png" || key == "jpeg" || key == "gif" || key == "pdf") {  // nbformat 3
-        payload(v, true);
+        payload(true);
       }
-    }
+    });
   }
 
   // Every MIME type is scanned (image/svg+xml is text, and so is many a custom
   // application/x-* type) but a payload that is base64 of binary data (PNG, JPEG, ...).
-  void mime_bundle(od::object obj) {
-    for (auto field : obj) {
-      std::string_view mime = field.unescaped_key();
-      od::value v = field.value();
-      payload(v, is_binary_mime(mime));
-    }
+  void mime_bundle() {
+    c_.object([&](std::string_view mime) { payload(is_binary_mime(mime)); });
   }
 
   // binary_mime: a type whose payload is base64 (image/png). Under any other type only a
   // long run of base64 of binary data is taken for a payload.
-  void payload(od::value& v, bool binary_mime) {
-    od::json_type t = v.type();
-    if (t == od::json_type::object) {
+  void payload(bool binary_mime) {
+    if (c_.peek() == JT::Object) {
       // A JSON value (application/vnd.*+json): the raw view scans it; label it as output.
-      od::object o = v.get_object();
-      std::string_view raw = o.raw_json();
+      std::string_view raw = c_.raw_value();
+      if (raw.empty()) return;
       CellSpan c;
-      c.begin = static_cast<size_t>(raw.data() - base_);
+      c.begin = static_cast<size_t>(raw.data() - data_.data());
       c.end = c.begin + raw.size();
       c.cell = number_;
       c.output = true;
@@ -121,7 +114,7 @@ class NotebookWalker {
       out_cells.push_back(std::move(c));
       return;
     }
-    std::vector<Span> spans = strings(v);
+    std::vector<Span> spans = strings();
     if (spans.empty()) return;
     bool binary = true;
     size_t min_chars = binary_mime ? 4 : 256;
@@ -132,39 +125,23 @@ class NotebookWalker {
       add_spans(spans, true);
   }
 
-  // The content span (between the quotes) of a string token.
-  Span string_span(od::value& v) {
-    std::string_view tok = v.raw_json_token();
-    size_t b = static_cast<size_t>(tok.data() - base_) + 1;
-    // The closing quote is the first one not escaped by an odd run of backslashes.
-    for (size_t i = b; i < data_.size();) {
-      const void* q = std::memchr(data_.data() + i, '"', data_.size() - i);
-      if (!q) break;
-      size_t at = static_cast<size_t>(static_cast<const char*>(q) - data_.data());
-      size_t bs = 0;
-      while (at - bs > b && data_[at - 1 - bs] == '\\') ++bs;
-      if (bs % 2 == 0) return {b, at};
-      i = at + 1;
-    }
-    return {b, data_.size()};
-  }
-
   // A string, or a list of strings (Jupyter writes one per line).
-  std::vector<Span> strings(od::value& v) {
+  std::vector<Span> strings() {
     std::vector<Span> out;
-    od::json_type t = v.type();
-    if (t == od::json_type::string) {
-      out.push_back(string_span(v));
-    } else if (t == od::json_type::array) {
-      for (od::value e : v.get_array())
-        if (e.type() == od::json_type::string) out.push_back(string_span(e));
+    JT t = c_.peek();
+    if (t == JT::String) {
+      Span s;
+      if (c_.string(&s)) out.push_back(s);
+    } else if (t == JT::Array) {
+      c_.array([&] {
+        Span s;
+        if (c_.peek() == JT::String && c_.string(&s)) out.push_back(s);
+      });
     }
     return out;
   }
 
-  void add_text(od::value& v, bool output, bool string_per_line = false) {
-    add_spans(strings(v), output, string_per_line);
-  }
+  void add_text(bool output, bool string_per_line = false) { add_spans(strings(), output, string_per_line); }
 
   void add_spans(const std::vector<Span>& spans, bool output, bool string_per_line = false) {
     if (spans.empty()) return;
@@ -197,11 +174,12 @@ class NotebookWalker {
   }
 
   std::string_view data_;
-  const char* base_;
+  JsonCursor c_;
   int number_ = 0;
   bool seen_cells_ = false;
   bool in_attachment_ = false;
 };
+
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -284,33 +262,25 @@ bool parse_notebook(std::string_view data, BlobFacts& facts) { return parse_note
 bool parse_notebook(std::string_view data, BlobFacts& facts, size_t budget, View* joined) {
   size_t first = data.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || data[first] != '{') return false;
-  try {
-    simdjson::padded_string json(data.data(), data.size());
-    od::parser parser;
-    od::document doc = parser.iterate(json);
-    NotebookWalker walker(data, json.data());
-    walker.root(doc.get_object());
-    if (!walker.seen_cells()) return false;
-    for (auto& c : walker.out_cells) facts.cells.push_back(std::move(c));
-    for (auto& s : walker.out_skip) facts.skip.push_back(s);
-    if (joined && !walker.out_lists.empty()) {
-      // nbformat joins a list of strings with no separator: a token split across two of
-      // them is one token in the cell. Each text joined, then a newline no token spans.
-      ViewBuilder b("notebook-joined");
-      for (const auto& [spans, lines] : walker.out_lists) {
-        if (b.size() >= budget) break;
-        for (auto [sb, se] : spans) {
-          append_json_string(data, sb, se, b);
-          if (lines) b.separator(se);
-        }
-        b.separator(spans.back().second);
+  NotebookWalker walker(data);
+  if (!walker.walk() || !walker.seen_cells()) return false;
+  for (auto& c : walker.out_cells) facts.cells.push_back(std::move(c));
+  for (auto& s : walker.out_skip) facts.skip.push_back(s);
+  if (joined && !walker.out_lists.empty()) {
+    // nbformat joins a list of strings with no separator: a token split across two of
+    // them is one token in the cell. Each text joined, then a newline no token spans.
+    ViewBuilder b("notebook-joined");
+    for (const auto& [spans, lines] : walker.out_lists) {
+      if (b.size() >= budget) break;
+      for (auto [sb, se] : spans) {
+        append_json_string(data, sb, se, b);
+        if (lines) b.separator(se);
       }
-      if (!b.empty()) b.finish(*joined);
+      b.separator(spans.back().second);
     }
-    return true;
-  } catch (const simdjson::simdjson_error&) {
-    return false;
+    if (!b.empty()) b.finish(*joined);
   }
+  return true;
 }
 
 }  // namespace keyward

@@ -1,11 +1,11 @@
 // The three reporters on one hand-made report: each format carries the finding's place and
 // rule, none shows the raw secret unless asked, and the JSON and SARIF documents parse.
 #include <catch2/catch.hpp>
-#include <simdjson.h>
 
 #include <sstream>
 #include <string>
 
+#include "json_cursor.h"
 #include "json_reporter.h"
 #include "report.h"
 #include "rule_set.h"
@@ -52,9 +52,7 @@ struct Fixture {
 };
 
 void parses(const std::string& doc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  CHECK(parser.parse(doc).get(root) == simdjson::SUCCESS);
+  CHECK(JsonCursor::valid(doc));
 }
 
 }  // namespace

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <vector>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
+#include "json_cursor.h"
 #include "sigv4.h"
 
 namespace keyward {
@@ -26,45 +29,73 @@ bool safe_to_send(const std::string& s) {
   return true;
 }
 
+using JT = JsonCursor::Type;
+
+// The scalar at the cursor as text: strings unescaped, numbers and booleans spelled.
+bool json_scalar(JsonCursor& c, std::string* s) {
+  switch (c.peek()) {
+    case JT::String: {
+      JsonCursor::Span raw;
+      if (!c.string(&raw)) return false;
+      *s = JsonCursor::unescape(c.text().substr(raw.first, raw.second - raw.first));
+      return true;
+    }
+    case JT::Number: {
+      std::string raw(c.raw_value());
+      if (raw.empty()) return false;
+      int64_t iv;
+      uint64_t uv;
+      const char* end = raw.data() + raw.size();
+      if (auto r = std::from_chars(raw.data(), end, iv); r.ec == std::errc() && r.ptr == end) {
+        *s = std::to_string(iv);
+      } else if (auto r2 = std::from_chars(raw.data(), end, uv); r2.ec == std::errc() && r2.ptr == end) {
+        *s = std::to_string(uv);
+      } else {
+        *s = fmt::format("{}", std::strtod(raw.c_str(), nullptr));
+      }
+      return true;
+    }
+    case JT::True:
+    case JT::False:
+      *s = c.peek() == JT::True ? "true" : "false";
+      return c.skip();
+    default: return false;
+  }
+}
+
+bool json_value_at(JsonCursor& c, const std::vector<std::string>& keys, size_t i, std::string* out) {
+  if (i == keys.size()) {
+    if (c.peek() != JT::Array) return json_scalar(c, out);
+    std::string joined;
+    c.array([&] {
+      std::string s;
+      if (json_scalar(c, &s)) joined += (joined.empty() ? "" : ", ") + s;
+    });
+    *out = joined;
+    return c.ok();
+  }
+  if (c.peek() != JT::Object) return false;
+  bool seen = false, found = false;
+  c.object([&](std::string_view key) {
+    if (seen || key != keys[i]) return;
+    seen = true;  // the first member of that name
+    found = json_value_at(c, keys, i + 1, out);
+  });
+  return found;
+}
+
 // A JSON value at a dotted path ("auth.accessToken.role") as text: strings as they are,
 // numbers and booleans spelled, arrays of scalars joined with ", ".
-bool json_at(simdjson::dom::element root, const std::string& path, std::string* out) {
-  simdjson::dom::element cur = root;
+bool json_at(std::string_view body, const std::string& path, std::string* out) {
+  std::vector<std::string> keys;
   for (size_t i = 0; i <= path.size();) {
     size_t dot = path.find('.', i);
     if (dot == std::string::npos) dot = path.size();
-    std::string key = path.substr(i, dot - i);
-    simdjson::dom::object obj;
-    if (cur.get_object().get(obj) != simdjson::SUCCESS) return false;
-    if (obj.at_key(key).get(cur) != simdjson::SUCCESS) return false;
+    keys.push_back(path.substr(i, dot - i));
     i = dot + 1;
   }
-  auto scalar = [](simdjson::dom::element e, std::string* s) {
-    std::string_view sv;
-    int64_t iv;
-    uint64_t uv;
-    double dv;
-    bool bv;
-    if (e.get_string().get(sv) == simdjson::SUCCESS) *s = std::string(sv);
-    else if (e.get_int64().get(iv) == simdjson::SUCCESS) *s = std::to_string(iv);
-    else if (e.get_uint64().get(uv) == simdjson::SUCCESS) *s = std::to_string(uv);
-    else if (e.get_double().get(dv) == simdjson::SUCCESS) *s = fmt::format("{}", dv);
-    else if (e.get_bool().get(bv) == simdjson::SUCCESS) *s = bv ? "true" : "false";
-    else return false;
-    return true;
-  };
-  simdjson::dom::array arr;
-  if (cur.get_array().get(arr) == simdjson::SUCCESS) {
-    std::string joined;
-    for (auto el : arr) {
-      std::string s;
-      if (!scalar(el, &s)) continue;
-      joined += (joined.empty() ? "" : ", ") + s;
-    }
-    *out = joined;
-    return true;
-  }
-  return scalar(cur, out);
+  JsonCursor c(body);
+  return json_value_at(c, keys, 0, out);
 }
 
 std::string xml_at(const std::string& body, const std::string& tag) {
@@ -147,9 +178,7 @@ Verdict classify(const HttpCheck& c, const HttpResponse& r, const std::string& s
   }
   bool is_live = std::find(c.live.begin(), c.live.end(), r.status) != c.live.end();
   bool is_invalid = std::find(c.invalid.begin(), c.invalid.end(), r.status) != c.invalid.end();
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  bool json = parser.parse(r.body).get(doc) == simdjson::SUCCESS;
+  bool json = JsonCursor::valid(r.body);
   if (is_invalid) {
     v.status = "invalid";
     v.reason = c.note.empty() ? fmt::format("the provider answered HTTP {}", r.status)
@@ -173,9 +202,9 @@ Verdict classify(const HttpCheck& c, const HttpResponse& r, const std::string& s
   if (!c.live_if.empty()) {
     auto eq = c.live_if.find('=');
     std::string got;
-    if (!json_at(doc, c.live_if.substr(0, eq), &got) || got != c.live_if.substr(eq + 1)) {
+    if (!json_at(r.body, c.live_if.substr(0, eq), &got) || got != c.live_if.substr(eq + 1)) {
       std::string why;
-      if (!c.reason_field.empty()) json_at(doc, c.reason_field, &why);
+      if (!c.reason_field.empty()) json_at(r.body, c.reason_field, &why);
       why = harmless(why, secret);
       v.status = "invalid";
       v.reason = why.empty() ? "the provider says it is not valid" : "the provider says: " + why;
@@ -193,7 +222,7 @@ Verdict classify(const HttpCheck& c, const HttpResponse& r, const std::string& s
     } else if (src.rfind("xml:", 0) == 0) {
       value = xml_at(r.body, src.substr(4));
     } else if (json) {
-      json_at(doc, src, &value);
+      json_at(r.body, src, &value);
     }
     value = harmless(value, secret);
     if (!value.empty()) v.identity.emplace_back(label, value);
