@@ -59,7 +59,8 @@ std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_h
     h.update("|hint=");
     h.update(key_hint);
   } else {
-    for (auto& r : rules.rules()) {
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const Rule& r = rules[i];
       h.update(r.id);
       h.update(std::string_view("\0", 1));
       h.update(r.candidate_regex());
