@@ -1,6 +1,7 @@
 // Files in keyward's cache directory: read whole, written atomically (temporary file in the
 // same directory, then rename), so no reader and no interrupted writer sees a partial file.
-// Every cache file ends in a checksum of all that precedes it: a cache is trusted on every
+// Every cache file ends in a checksum of all that precedes it (or of its ends, where the
+// reader checks the middle otherwise: cache_checksum_ends): a cache is trusted on every
 // run, so one flipped byte (a bad disk, a stray write) must cost a rebuild, never a rule.
 #pragma once
 #include <cstdint>
