@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -39,12 +41,22 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
   h.update(*stamp);
   h.update("\n");
   h.update(vocabulary_stamp(dir));
+  h.update("\nsum8");  // the file starts with the rules' checksum (below)
   auto digest = h.finish();
   std::string name = "rules-" + to_hex(digest.data(), 16) + ".bin";
   std::string path;
   MappedFile file;
   if (!with_examples && cache.open(name, file, &path)) {
+    // The file: the rules part's checksum (the database key's, stored so that a warm start
+    // need not compute it: the file's own checksum covers it), then the rule cache.
     auto content = checked_content(file.bytes());
+    uint64_t rules_sum = 0;
+    if (content && content->size() >= sizeof rules_sum) {
+      std::memcpy(&rules_sum, content->data(), sizeof rules_sum);
+      content = content->substr(sizeof rules_sum);
+    } else {
+      content.reset();
+    }
     std::vector<CachedRuleRef> cached;
     std::string_view rules_part, vocabulary;
     if (content && index_rule_cache(*content, cached, &rules_part, &vocabulary) && !cached.empty()) {
@@ -53,7 +65,7 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
       auto map = std::make_shared<MappedFile>(std::move(file));
       RuleSet set;
       if (!set.add_cached(rules_part, std::move(cached), map)) {
-        *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(rules_part));
+        *key_out = fmt::format("{}|{:016x}", *stamp, rules_sum);
         set.set_vocabulary_bytes(vocabulary, map);
         return set;
       }
@@ -68,10 +80,12 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
   all.reserve(parsed->size());
   for (size_t i = 0; i < parsed->size(); ++i) all.push_back((*parsed)[i]);
   std::string ser = serialize_rules(all);
-  *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(ser));
+  uint64_t rules_sum = cache_checksum(ser);
+  *key_out = fmt::format("{}|{:016x}", *stamp, rules_sum);
   if (with_examples) return parsed;
   ser += serialize_vocabulary(parsed->vocabulary());
-  if (std::string written = cache.write(name, "", ser.data(), ser.size()); !written.empty())
+  std::string header(reinterpret_cast<const char*>(&rules_sum), sizeof rules_sum);
+  if (std::string written = cache.write(name, header, ser.data(), ser.size()); !written.empty())
     cache.remove_stale("rules-", ".bin", written);
   return parsed;
 }
