@@ -88,10 +88,17 @@ uint64_t checksum_of(std::initializer_list<std::string_view> parts) {
 
 uint64_t cache_checksum(std::string_view bytes) { return checksum_of({bytes}); }
 
-std::optional<std::string_view> checked_content(std::string_view file) {
+uint64_t cache_checksum_ends(std::string_view bytes, size_t ends) {
+  if (ends == 0 || bytes.size() <= 2 * ends) return cache_checksum(bytes);
+  uint64_t n = bytes.size();
+  return checksum_of({std::string_view(reinterpret_cast<const char*>(&n), sizeof n), bytes.substr(0, ends),
+                      bytes.substr(bytes.size() - ends)});
+}
+
+std::optional<std::string_view> checked_content(std::string_view file, size_t ends) {
   if (file.size() < kTrailerSize) return std::nullopt;
   std::string_view content = file.substr(0, file.size() - kTrailerSize);
-  if (file.substr(content.size()) != trailer_for(cache_checksum(content))) return std::nullopt;
+  if (file.substr(content.size()) != trailer_for(cache_checksum_ends(content, ends))) return std::nullopt;
   return content;
 }
 
@@ -133,7 +140,8 @@ class BlockTerminationSignals {
 
 }  // namespace
 
-bool write_file_atomically(const std::string& path, const std::string& header, const char* data, size_t n) {
+bool write_file_atomically(const std::string& path, const std::string& header, const char* data, size_t n,
+                           size_t ends) {
   BlockTerminationSignals hold;
   std::string tmp = path + ".tmp.XXXXXX";
   std::vector<char> name(tmp.begin(), tmp.end());
@@ -149,7 +157,8 @@ bool write_file_atomically(const std::string& path, const std::string& header, c
     }
     return true;
   };
-  uint64_t sum = checksum_of({header, std::string_view(data, n)});
+  uint64_t sum = ends == 0 ? checksum_of({header, std::string_view(data, n)})
+                           : cache_checksum_ends(header + std::string(data, n), ends);  // written once
   std::string trailer = trailer_for(sum);
   bool ok = write_all(header.data(), header.size()) && write_all(data, n) && write_all(trailer.data(), trailer.size());
   ok = fd.close() && ok;
@@ -206,11 +215,12 @@ bool CacheDir::open(const std::string& name, MappedFile& file, std::string* path
   return false;
 }
 
-std::string CacheDir::write(const std::string& name, const std::string& header, const char* data, size_t n) {
+std::string CacheDir::write(const std::string& name, const std::string& header, const char* data, size_t n,
+                            size_t ends) {
   for (; writer_ < dirs_.size(); ++writer_) {
     if (!usable(writer_)) continue;
     std::string p = dirs_[writer_] + "/" + name;
-    if (make_dirs(dirs_[writer_]) && usable(writer_) && write_file_atomically(p, header, data, n)) {
+    if (make_dirs(dirs_[writer_]) && usable(writer_) && write_file_atomically(p, header, data, n, ends)) {
       if (writer_ > 0 && warning_.empty())
         warning_ = "cannot write the pattern cache in '" + dirs_[0] + "'; using '" + dirs_[writer_] +
                    "' instead (set KEYWARD_CACHE_DIR to choose the cache directory)";

@@ -2,6 +2,9 @@
 
 #include <re2/re2.h>
 
+#include <atomic>
+#include <cstdint>
+
 #include "checkpoint.h"
 #include "filters.h"
 #include "glob.h"
@@ -9,23 +12,31 @@
 namespace keyward {
 
 struct Policy::Filters {
-  std::vector<bool> word_filtered;
+  // Per rule index: 0 = not worked out yet, 1 = the word filter applies, 2 = the rule is
+  // exempt (its values are chosen by people). Worked out on a rule's first candidate, not
+  // for every rule up front: that would decode every cached rule. Threads that race on it
+  // compute the same value.
+  std::unique_ptr<std::atomic<uint8_t>[]> word_filtered;
   std::unique_ptr<WordFilter> words;
   std::unique_ptr<DocumentedExamples> examples;
+
+  bool applies(const RuleSet& rules, const Vocabulary& v, size_t i) const {
+    uint8_t known = word_filtered[i].load(std::memory_order_relaxed);
+    if (known == 0) {
+      bool exempt = !rules[i].check_placeholders;
+      std::string id(rules.id(i));
+      for (auto& g : v.word_exempt_rules) exempt = exempt || glob_match_path(g, id);
+      known = exempt ? 2 : 1;
+      word_filtered[i].store(known, std::memory_order_relaxed);
+    }
+    return known == 1;
+  }
 };
 
+// A rule's validator and entropy threshold are looked up on its candidates, not here: a
+// clean commit must not decode every rule to construct the policy.
 Policy::Policy(const Config& config, const RuleSet& rules)
     : config_(config), rules_(rules), allow_(config), fingerprints_(config.fingerprint_keys) {
-  validators_.reserve(rules.size());
-  min_entropy_.reserve(rules.size());
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const Rule& r = rules[i];
-    validators_.push_back(find_validator(r.validator));
-    double e = r.min_entropy;
-    if (auto it = config.overrides.find(r.id); it != config.overrides.end())
-      if (it->second.min_entropy >= 0) e = it->second.min_entropy;
-    min_entropy_.push_back(e);
-  }
   re2::RE2::Options opt;
   opt.set_log_errors(false);
   opt.set_encoding(re2::RE2::Options::EncodingLatin1);
@@ -40,12 +51,8 @@ const Policy::Filters& Policy::filters() const {
   std::call_once(filters_once_, [this] {
     auto f = std::make_unique<Filters>();
     const Vocabulary& v = rules_.vocabulary();
-    f->word_filtered.reserve(rules_.size());
-    for (size_t i = 0; i < rules_.size(); ++i) {
-      bool exempt = !rules_[i].check_placeholders;
-      for (auto& g : v.word_exempt_rules) exempt = exempt || glob_match_path(g, rules_[i].id);
-      f->word_filtered.push_back(!exempt);
-    }
+    f->word_filtered = std::make_unique<std::atomic<uint8_t>[]>(rules_.size());
+    for (size_t i = 0; i < rules_.size(); ++i) f->word_filtered[i].store(0, std::memory_order_relaxed);
     f->words = std::make_unique<WordFilter>(v.words);
     f->examples = std::make_unique<DocumentedExamples>(v);
     filters_ = std::move(f);
@@ -67,12 +74,14 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   // A published example is public whatever its checksum says.
   const Filters& filters = this->filters();
   if (filters.examples->is_example(secret, after)) return false;
-  double min_entropy = min_entropy_[rule_index];
+  double min_entropy = rule.min_entropy;
+  if (auto it = config_.overrides.find(rule.id); it != config_.overrides.end())
+    if (it->second.min_entropy >= 0) min_entropy = it->second.min_entropy;
   if (min_entropy > 0 && shannon_entropy(secret) < min_entropy) return false;
   for (auto& re : allow_regexes_)
     if (re2::RE2::PartialMatch(re2::StringPiece(secret.data(), secret.size()), *re)) return false;
   Validation v;
-  if (ValidatorFn fn = validators_[rule_index]) {
+  if (ValidatorFn fn = find_validator(rule.validator)) {
     v = fn(secret);
     if (v.validity == Validity::Invalid) return false;
     if (v.validity == Validity::Valid) *validation = v.kind;
@@ -83,7 +92,7 @@ bool Policy::keep_secret(size_t rule_index, std::string_view secret, std::string
   bool checksummed = v.validity == Validity::Valid && v.kind == "checksum";
   if (!checksummed && rule.check_placeholders && looks_like_placeholder(secret)) return false;
   if (!checksummed && rule.check_placeholders &&
-      (filters.word_filtered[rule_index] ? filters.words->made_of_words(secret)
+      (filters.applies(rules_, rules_.vocabulary(), rule_index) ? filters.words->made_of_words(secret)
                                          : filters.words->dotted_name(random_part(secret))))
     return false;
   // Binary glue, not a value anyone assigned: marshal's string header before a name, Go's

@@ -41,8 +41,7 @@ namespace keyward {
 
 class Policy {
  public:
-  // Resolves each rule's validator and entropy threshold once; config and rules must
-  // outlive the policy.
+  // config and rules must outlive the policy.
   Policy(const Config& config, const RuleSet& rules);
   ~Policy();
   Policy(const Policy&) = delete;
@@ -86,8 +85,6 @@ class Policy {
  private:
   const Config& config_;
   const RuleSet& rules_;
-  std::vector<ValidatorFn> validators_;  // per rule index; nullptr = none
-  std::vector<double> min_entropy_;      // per rule index
   std::vector<std::unique_ptr<re2::RE2>> allow_regexes_;
   AllowMatcher allow_;  // path regexes and per-rule regex allowlists
   // The vocabulary's filters, and per rule index whether the word filter applies (rules

@@ -17,11 +17,18 @@ namespace keyward {
 namespace {
 
 constexpr unsigned kFlags = HS_FLAG_MULTILINE;
-constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '3'};
+// 04: the trailer's checksum covers the file's ends only (kChecksumEnds).
+constexpr char kMagic[8] = {'K', 'W', 'H', 'S', 'D', 'B', '0', '4'};
 // The database image starts here in the cache file: a page boundary, so that the mapping
 // puts it at the alignment (mod 64) it was deserialized at; Hyperscan's bytecode offset
 // inside the image depends on exactly that.
 constexpr size_t kImageOffset = 4096;
+// The cache file's own checksum covers its first and last 8 KiB: our header, and the parts
+// of the image Hyperscan's crc32c does not cover (its header and the alignment gap before
+// the bytecode, at most 64 + 63 bytes in; up to 63 bytes after it). The bytecode between
+// is checked by Hyperscan when the first scratch is allocated, which build() does before
+// the database is used: a flipped byte anywhere is still a rebuild, never a rule.
+constexpr size_t kChecksumEnds = 2 * kImageOffset;
 
 struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
@@ -59,7 +66,8 @@ std::string HsDatabase::cache_key(const RuleSet& rules, const std::string& key_h
     h.update("|hint=");
     h.update(key_hint);
   } else {
-    for (auto& r : rules.rules()) {
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const Rule& r = rules[i];
       h.update(r.id);
       h.update(std::string_view("\0", 1));
       h.update(r.candidate_regex());
@@ -95,6 +103,9 @@ Result<HsDatabase> HsDatabase::compile(const RuleSet& rules) {
   HsDatabase out;
   out.owned_.reset(db);
   out.db_ = db;
+  hs_scratch_t* proto = nullptr;
+  if (hs_alloc_scratch(db, &proto) != HS_SUCCESS) return Error{"cannot allocate Hyperscan scratch space"};
+  out.proto_.reset(proto);
   return out;
 }
 
@@ -116,17 +127,22 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, CacheDir* cache, std:
   auto file = std::make_unique<MappedFile>();
   std::string found;
   if (cache->open(name, *file, &found)) {
-    // The checksum first: a flipped byte in a database Hyperscan accepts could silence a
-    // rule (and Hyperscan's own check of the bytecode is skipped by using it in place).
-    auto content = checked_content(file->bytes());
+    // The checksum first (of the parts Hyperscan does not check): a flipped byte in a
+    // database Hyperscan accepts could silence a rule.
+    auto content = checked_content(file->bytes(), kChecksumEnds);
     bool fresh = content && content->size() > kImageOffset && content->compare(0, header.size(), header) == 0;
     if (fresh) {
       const char* image = content->data() + kImageOffset;
       auto* db = reinterpret_cast<const hs_database_t*>(image);
       size_t size = 0;
-      if (reinterpret_cast<uintptr_t>(image) % 64 == 0 && hs_database_size(db, &size) == HS_SUCCESS &&
-          size == content->size() - kImageOffset) {
+      hs_scratch_t* raw = nullptr;
+      // hs_alloc_scratch checks the bytecode's crc32c.
+      bool valid = reinterpret_cast<uintptr_t>(image) % 64 == 0 && hs_database_size(db, &size) == HS_SUCCESS &&
+                   size == content->size() - kImageOffset && hs_alloc_scratch(db, &raw) == HS_SUCCESS;
+      HsScratchPtr proto(raw);
+      if (valid) {
         HsDatabase out;
+        out.proto_ = std::move(proto);
         out.map_ = std::move(file);
         out.db_ = db;
         out.origin_ = Origin::Cache;
@@ -151,7 +167,7 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, CacheDir* cache, std:
   if (!image || hs_deserialize_database_at(ser, ser_len, static_cast<hs_database_t*>(image.get())) != HS_SUCCESS)
     return compiled;
   header.resize(kImageOffset, '\0');
-  std::string path = cache->write(name, header, static_cast<const char*>(image.get()), size);
+  std::string path = cache->write(name, header, static_cast<const char*>(image.get()), size, kChecksumEnds);
   if (!path.empty()) {
     compiled->cache_path_ = path;
     cache->remove_stale(opts.prefix, ".hsdb", path, opts.stale_age);
@@ -161,7 +177,10 @@ Result<HsDatabase> HsDatabase::build(const RuleSet& rules, CacheDir* cache, std:
 
 Result<HsScratchPtr> HsDatabase::make_scratch() const {
   hs_scratch_t* s = nullptr;
-  if (hs_alloc_scratch(db_, &s) != HS_SUCCESS) return Error{"cannot allocate Hyperscan scratch space"};
+  // A copy of the scratch allocated (and the database checked) in build: hs_alloc_scratch
+  // would compute the 3.5 MB database's crc32c again for every scratch.
+  if (proto_ ? hs_clone_scratch(proto_.get(), &s) != HS_SUCCESS : hs_alloc_scratch(db_, &s) != HS_SUCCESS)
+    return Error{"cannot allocate Hyperscan scratch space"};
   return HsScratchPtr(s);
 }
 

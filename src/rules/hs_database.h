@@ -53,6 +53,7 @@ class HsDatabase {
   Origin origin() const { return origin_; }
   const std::string& cache_path() const { return cache_path_; }
   double compile_seconds() const { return compile_seconds_; }
+  // Thread-safe: a copy of a scratch allocated once (hs_clone_scratch only reads it).
   Result<HsScratchPtr> make_scratch() const;
 
   // The cache key: hash of the rules' ids and regexes, hs_version() and the platform.
@@ -62,6 +63,7 @@ class HsDatabase {
   HsDatabasePtr owned_;               // compiled in this process
   std::unique_ptr<MappedFile> map_;   // or used in place from the cache file
   const hs_database_t* db_ = nullptr;
+  HsScratchPtr proto_;                // allocated for db_ in build/compile; copied, never scanned with
   Origin origin_ = Origin::Compiled;
   std::string cache_path_;
   double compile_seconds_ = 0;

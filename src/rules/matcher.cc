@@ -70,16 +70,23 @@ KeyedName keyed_name(const std::vector<re2::StringPiece>& sub, int secret_group)
 }  // namespace
 
 Result<MatchScratch> Matcher::make_scratch() const {
-  // One scratch serves every part: hs_alloc_scratch grows it to fit each database.
-  hs_scratch_t* raw = nullptr;
-  for (auto& p : parts_) {
-    if (hs_alloc_scratch(p.db->get(), &raw) != HS_SUCCESS) {
+  // One scratch serves every part: a copy of the first database's (HsDatabase::make_scratch),
+  // grown by hs_alloc_scratch to fit each other one (a configuration's few rules).
+  MatchScratch s;
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    if (i == 0) {
+      auto first = parts_[0].db->make_scratch();
+      if (!first) return Error{first.error()};
+      s.hs = std::move(*first);
+      continue;
+    }
+    hs_scratch_t* raw = s.hs.release();
+    if (hs_alloc_scratch(parts_[i].db->get(), &raw) != HS_SUCCESS) {
       hs_free_scratch(raw);
       return Error{"cannot allocate Hyperscan scratch space"};
     }
+    s.hs.reset(raw);
   }
-  MatchScratch s;
-  s.hs.reset(raw);
   return s;
 }
 

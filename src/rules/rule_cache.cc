@@ -61,6 +61,29 @@ struct Reader {
     pos += n;
     return s;
   }
+  // A string in place (the bytes outlive the view).
+  std::string_view view() {
+    uint32_t n = u32();
+    if (!ok || n > b.size() - pos) { ok = false; return {}; }
+    std::string_view s = b.substr(pos, n);
+    pos += n;
+    return s;
+  }
+  // Steps over what ints() reads (at most 1000 values, as it does).
+  void skip_ints() {
+    uint32_t n = u32();
+    size_t k = std::min<uint32_t>(n, 1000);
+    if (!ok || k > (b.size() - pos) / sizeof(uint32_t)) { ok = false; return; }
+    pos += k * sizeof(uint32_t);
+  }
+  void skip_check() {
+    for (int i = 0; i < 10; ++i) view();
+    skip_list();
+    skip_list();
+    skip_ints();
+    skip_ints();
+    u32();
+  }
   // Steps over a string list without building it.
   void skip_list() {
     uint32_t n = u32();
@@ -178,40 +201,79 @@ std::string serialize_rules(const std::vector<Rule>& rules) {
 
 namespace {
 
-// Decodes the rules serialization at the start of bytes; its length in *end.
-bool decode_rules(std::string_view bytes, std::vector<Rule>& out, size_t* end) {
+// Walks the rules serialization at the start of bytes, field by field as decode_one reads
+// them, allocating nothing but refs; its length in *end.
+bool walk_rules(std::string_view bytes, std::vector<CachedRuleRef>& refs, size_t* end) {
   if (bytes.compare(0, sizeof kMagic - 1, kMagic) != 0) return false;
   Reader in{bytes, sizeof kMagic - 1};
   uint32_t n = in.u32();
   if (!in.ok || n > 1000000) return false;
-  std::vector<Rule> rules;
-  rules.reserve(n + 16);  // room for a configuration's few rules, added later
+  refs.clear();
+  refs.reserve(n);
   for (uint32_t i = 0; i < n && in.ok; ++i) {
-    Rule& r = rules.emplace_back();  // decoded where it stays
-    in.into(r.id);
-    in.into(r.description);
-    in.into(r.provider);
-    in.into(r.regex);
-    r.secret_group = static_cast<int>(in.u32());
-    r.keywords = in.list();
-    r.min_entropy = std::strtod(in.str().c_str(), nullptr);
-    in.into(r.validator);
-    r.references = in.list();
-    in.into(r.advice);
-    r.max_length = in.u32();
-    r.check_placeholders = in.u32() != 0;
-    in.into(r.severity);
-    in.into(r.origin);
-    in.check(r.verify);
-    in.check(r.revoke);
-    r.context = in.list();
-    in.into(r.secret);
-    r.name_allow = in.list();
-    r.context_line = in.u32() != 0;
-    in.into(r.hs_regex);
+    CachedRuleRef& ref = refs.emplace_back();
+    ref.offset = static_cast<uint32_t>(in.pos);
+    ref.id = in.view();
+    in.view();  // description
+    in.view();  // provider
+    in.view();  // regex
+    ref.secret_group = static_cast<int>(in.u32());
+    in.skip_list();  // keywords
+    in.view();       // min_entropy
+    ref.validator = in.view();
+    in.skip_list();  // references
+    in.view();       // advice
+    in.u32();        // max_length
+    in.u32();        // check_placeholders
+    in.view();       // severity
+    in.view();       // origin
+    in.skip_check();  // verify
+    in.skip_check();  // revoke
+    in.skip_list();   // context
+    in.view();        // secret
+    in.skip_list();   // name_allow
+    in.u32();         // context_line
+    in.view();        // hs_regex
   }
-  if (!in.ok || in.str() != "end") return false;
+  if (!in.ok || in.view() != "end") return false;
   *end = in.pos;
+  return true;
+}
+
+// Decodes one rule that walk_rules found well formed at offset.
+bool decode_one(std::string_view bytes, uint32_t offset, Rule& r) {
+  Reader in{bytes, offset};
+  in.into(r.id);
+  in.into(r.description);
+  in.into(r.provider);
+  in.into(r.regex);
+  r.secret_group = static_cast<int>(in.u32());
+  r.keywords = in.list();
+  r.min_entropy = std::strtod(in.str().c_str(), nullptr);
+  in.into(r.validator);
+  r.references = in.list();
+  in.into(r.advice);
+  r.max_length = in.u32();
+  r.check_placeholders = in.u32() != 0;
+  in.into(r.severity);
+  in.into(r.origin);
+  in.check(r.verify);
+  in.check(r.revoke);
+  r.context = in.list();
+  in.into(r.secret);
+  r.name_allow = in.list();
+  r.context_line = in.u32() != 0;
+  in.into(r.hs_regex);
+  return in.ok;
+}
+
+// Decodes the rules serialization at the start of bytes; its length in *end.
+bool decode_rules(std::string_view bytes, std::vector<Rule>& out, size_t* end) {
+  std::vector<CachedRuleRef> refs;
+  if (!walk_rules(bytes, refs, end)) return false;
+  std::vector<Rule> rules(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i)
+    if (!decode_one(bytes, refs[i].offset, rules[i])) return false;
   out = std::move(rules);
   return true;
 }
@@ -271,6 +333,23 @@ bool deserialize_rule_cache(std::string_view bytes, std::vector<Rule>& out, std:
   *rules_part = bytes.substr(0, end);
   *vocabulary = rest;
   return true;
+}
+
+bool index_rule_cache(std::string_view bytes, std::vector<CachedRuleRef>& refs, std::string_view* rules_part,
+                      std::string_view* vocabulary) {
+  size_t end = 0;
+  std::vector<CachedRuleRef> found;
+  if (!walk_rules(bytes, found, &end)) return false;
+  std::string_view rest = bytes.substr(end);
+  if (!vocabulary_well_formed(rest)) return false;
+  refs = std::move(found);
+  *rules_part = bytes.substr(0, end);
+  *vocabulary = rest;
+  return true;
+}
+
+bool decode_cached_rule(std::string_view rules_part, const CachedRuleRef& ref, Rule& out) {
+  return decode_one(rules_part, ref.offset, out);
 }
 
 }  // namespace keyward

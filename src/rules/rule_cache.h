@@ -4,6 +4,7 @@
 // in the same file, so a warm start reads no words.txt either, and decodes it only when a
 // candidate needs the filters.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,16 @@ std::string serialize_vocabulary(const Vocabulary& v);
 bool vocabulary_well_formed(std::string_view bytes);
 bool deserialize_vocabulary(std::string_view bytes, Vocabulary& out);
 
+// One rule in a cached serialization, found without decoding it: where it starts, and what
+// a warm start needs of every rule (its id for lookups, its validator's name to check it
+// exists, its capture group to check it is not negative). Views into the serialization.
+struct CachedRuleRef {
+  uint32_t offset = 0;
+  std::string_view id;
+  std::string_view validator;
+  int secret_group = 0;
+};
+
 // A rules cache file's content: serialize_rules(rules) followed by serialize_vocabulary(v).
 std::string serialize_rule_cache(const std::vector<Rule>& rules, const Vocabulary& v);
 // Decodes the rules into out; *rules_part is their bytes (what the database key checksums),
@@ -38,5 +49,13 @@ std::string serialize_rule_cache(const std::vector<Rule>& rules, const Vocabular
 // is not well formed.
 bool deserialize_rule_cache(std::string_view bytes, std::vector<Rule>& out, std::string_view* rules_part,
                             std::string_view* vocabulary);
+
+// The same checks as deserialize_rule_cache (the whole serialization walked, both parts
+// well formed), but the rules are only indexed: refs in order, each decoded later with
+// decode_cached_rule when a rule is first needed (a clean commit decodes none).
+bool index_rule_cache(std::string_view bytes, std::vector<CachedRuleRef>& refs, std::string_view* rules_part,
+                      std::string_view* vocabulary);
+// Decodes one rule index_rule_cache found; rules_part is the view it returned.
+bool decode_cached_rule(std::string_view rules_part, const CachedRuleRef& ref, Rule& out);
 
 }  // namespace keyward

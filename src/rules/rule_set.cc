@@ -7,12 +7,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "keyed_rule.h"
 #include "rule_cache.h"
@@ -22,10 +24,49 @@
 
 namespace keyward {
 
-struct RuleSet::Lazy {
-  std::once_flag once;
+// One rule of the set: its decoded Rule (owned by Impl::rules) once there is one, the
+// fields a warm start needs of every rule (views into that Rule or the mapped cache), and
+// its confirming program, compiled on first use.
+struct RuleSet::Entry {
+  std::atomic<const Rule*> rule{nullptr};
+  std::string_view id, validator;
+  CachedRuleRef ref;  // a cached rule's place in Impl::cached
+  std::once_flag confirm_once;
   std::unique_ptr<re2::RE2> re;
   std::string error;
+};
+
+// Deques: an Entry (atomic, once_flag) cannot move, and a Rule handed out by reference
+// must not; appending to a deque moves neither.
+struct RuleSet::Impl {
+  std::deque<Entry> entries;
+  std::deque<Rule> rules;            // added ones, and cached ones once decoded
+  std::string_view cached;           // the rules part of the mapped cache file
+  std::shared_ptr<const void> keep;  // owns cached
+  std::mutex decode_mutex;
+  // id -> entry, built on the first lookup: a clean commit with no configuration looks
+  // up no rule by id.
+  std::mutex index_mutex;
+  bool indexed = false;
+  std::unordered_map<std::string_view, size_t> index;
+
+  void ensure_index() {  // with index_mutex held, or from a single thread
+    if (indexed) return;
+    index.reserve(entries.size());
+    // Cached ids were checked unique when the rules were parsed, before the cache was
+    // written (its checksum covers them since); the first of a duplicate wins.
+    for (size_t i = 0; i < entries.size(); ++i) index.emplace(entries[i].id, i);
+    indexed = true;
+  }
+  Entry& push(const Rule* r) {
+    Entry& e = entries.emplace_back();
+    e.rule.store(r, std::memory_order_relaxed);
+    if (r) {
+      e.id = r->id;
+      e.validator = r->validator;
+    }
+    return e;
+  }
 };
 
 struct RuleSet::LazyVocabulary {
@@ -36,8 +77,7 @@ struct RuleSet::LazyVocabulary {
   Vocabulary v;
 };
 
-RuleSet::RuleSet()
-    : lazy_(std::make_unique<std::vector<std::unique_ptr<Lazy>>>()), vocabulary_(std::make_shared<LazyVocabulary>()) {}
+RuleSet::RuleSet() : impl_(std::make_unique<Impl>()), vocabulary_(std::make_shared<LazyVocabulary>()) {}
 RuleSet::~RuleSet() = default;
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
@@ -226,58 +266,92 @@ Result<RuleSet> RuleSet::load_dir(const std::string& dir) {
 
 Status RuleSet::add(Rule rule) {
   if (rule.secret_group < 0) return Error{fmt::format("{}: rule {}: secret_group must be >= 0", rule.origin, rule.id)};
-  if (!index_.emplace(rule.id, rules_.size()).second)
+  Impl& m = *impl_;
+  m.ensure_index();
+  if (m.index.count(rule.id))
     return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", rule.origin, rule.id)};
-  rules_.push_back(std::move(rule));
-  lazy_->push_back(std::make_unique<Lazy>());
+  m.rules.push_back(std::move(rule));
+  m.push(&m.rules.back());
+  m.index.emplace(m.entries.back().id, m.entries.size() - 1);
   return std::nullopt;
 }
 
 Status RuleSet::add_all(std::vector<Rule> rules) {
-  if (!rules_.empty()) {
-    for (auto& r : rules)
-      if (auto e = add(std::move(r))) return e;
-    return std::nullopt;
-  }
-  rules_ = std::move(rules);
-  index_.reserve(rules_.size());
-  lazy_->reserve(rules_.size());
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    const Rule& r = rules_[i];
-    if (r.secret_group < 0) return Error{fmt::format("{}: rule {}: secret_group must be >= 0", r.origin, r.id)};
-    if (!index_.emplace(r.id, i).second)
-      return Error{fmt::format("{}: duplicate rule id '{}' (ids must be unique)", r.origin, r.id)};
-    lazy_->push_back(std::make_unique<Lazy>());
+  for (auto& r : rules)
+    if (auto e = add(std::move(r))) return e;
+  return std::nullopt;
+}
+
+Status RuleSet::add_cached(std::string_view rules_part, std::vector<CachedRuleRef> refs,
+                           std::shared_ptr<const void> keep) {
+  Impl& m = *impl_;
+  if (!m.entries.empty()) return Error{"cached rules go into an empty rule set"};
+  m.cached = rules_part;
+  m.keep = std::move(keep);
+  m.indexed = false;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    Entry& e = m.push(nullptr);
+    e.ref = refs[i];
+    e.id = refs[i].id;
+    e.validator = refs[i].validator;
+    if (refs[i].secret_group < 0) {
+      const Rule& r = (*this)[i];
+      return Error{fmt::format("{}: rule {}: secret_group must be >= 0", r.origin, r.id)};
+    }
   }
   return std::nullopt;
 }
 
-void RuleSet::reserve(size_t n) {
-  rules_.reserve(n);
-  index_.reserve(n);
-  lazy_->reserve(n);
+void RuleSet::reserve(size_t n) { impl_->index.reserve(n); }
+
+size_t RuleSet::size() const { return impl_ ? impl_->entries.size() : 0; }
+
+const Rule& RuleSet::operator[](size_t i) const {
+  Entry& e = impl_->entries[i];
+  if (const Rule* r = e.rule.load(std::memory_order_acquire)) return *r;
+  std::lock_guard<std::mutex> lock(impl_->decode_mutex);
+  if (const Rule* r = e.rule.load(std::memory_order_relaxed)) return *r;
+  Rule& r = impl_->rules.emplace_back();
+  // index_rule_cache walked this rule when the cache was read, so it decodes whole.
+  decode_cached_rule(impl_->cached, e.ref, r);
+  e.rule.store(&r, std::memory_order_release);
+  return r;
 }
+
+std::string_view RuleSet::id(size_t i) const { return impl_->entries[i].id; }
+std::string_view RuleSet::validator(size_t i) const { return impl_->entries[i].validator; }
+bool RuleSet::decoded(size_t i) const { return impl_->entries[i].rule.load(std::memory_order_acquire) != nullptr; }
 
 void RuleSet::disable(const std::vector<std::string>& ids) {
   if (ids.empty()) return;  // the common case: nothing to move
-  std::set<std::string> off(ids.begin(), ids.end());
-  std::vector<Rule> kept;
-  kept.reserve(rules_.size());
-  auto lazy = std::make_unique<std::vector<std::unique_ptr<Lazy>>>();
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    if (off.count(rules_[i].id)) continue;
-    kept.push_back(std::move(rules_[i]));
-    lazy->push_back(std::move((*lazy_)[i]));
+  std::set<std::string_view> off(ids.begin(), ids.end());
+  Impl& m = *impl_;
+  // Entries cannot move: the kept ones are rebuilt (before any scan, so no confirmer has
+  // been compiled yet; one that had would be compiled again when needed).
+  std::deque<Entry> kept;
+  for (Entry& e : m.entries) {
+    if (off.count(e.id)) continue;
+    Entry& k = kept.emplace_back();
+    k.rule.store(e.rule.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    k.id = e.id;
+    k.validator = e.validator;
+    k.ref = e.ref;
   }
-  rules_ = std::move(kept);
-  lazy_ = std::move(lazy);
-  index_.clear();
-  for (size_t i = 0; i < rules_.size(); ++i) index_.emplace(rules_[i].id, i);
+  m.entries.swap(kept);
+  m.index.clear();
+  m.indexed = false;
 }
 
-const Rule* RuleSet::find(const std::string& id) const {
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &rules_[it->second];
+const Rule* RuleSet::find(std::string_view id) const {
+  size_t i = 0;
+  {
+    std::lock_guard<std::mutex> lock(impl_->index_mutex);
+    impl_->ensure_index();
+    auto it = impl_->index.find(id);
+    if (it == impl_->index.end()) return nullptr;
+    i = it->second;
+  }
+  return &(*this)[i];
 }
 
 const Vocabulary& RuleSet::vocabulary() const {
@@ -307,23 +381,24 @@ void RuleSet::set_vocabulary_bytes(std::string_view bytes, std::shared_ptr<const
 bool RuleSet::vocabulary_decoded() const { return vocabulary_->decoded; }
 
 const re2::RE2* RuleSet::confirmer(size_t i, std::string* error) const {
-  Lazy& l = *(*lazy_)[i];
-  std::call_once(l.once, [&] {
+  Entry& l = impl_->entries[i];
+  std::call_once(l.confirm_once, [&] {
+    const Rule& rule = (*this)[i];
     re2::RE2::Options opt;
     opt.set_encoding(re2::RE2::Options::EncodingLatin1);  // bytes are bytes, like Hyperscan
     opt.set_log_errors(false);
     opt.set_max_mem(64 << 20);
     // Hyperscan compiles with HS_FLAG_MULTILINE; (?m) gives RE2 the same ^ and $.
-    l.re = std::make_unique<re2::RE2>("(?m)" + rules_[i].regex, opt);
+    l.re = std::make_unique<re2::RE2>("(?m)" + rule.regex, opt);
     if (!l.re->ok()) {
       l.error = l.re->error();
       l.re.reset();
-    } else if (l.re->NumberOfCapturingGroups() < rules_[i].verify.pair_group) {
-      l.error = fmt::format("verify.pair_group {} but the regex has {} capture groups", rules_[i].verify.pair_group,
+    } else if (l.re->NumberOfCapturingGroups() < rule.verify.pair_group) {
+      l.error = fmt::format("verify.pair_group {} but the regex has {} capture groups", rule.verify.pair_group,
                             l.re->NumberOfCapturingGroups());
       l.re.reset();
-    } else if (l.re->NumberOfCapturingGroups() < rules_[i].secret_group) {
-      l.error = fmt::format("secret_group {} but the regex has {} capture groups", rules_[i].secret_group,
+    } else if (l.re->NumberOfCapturingGroups() < rule.secret_group) {
+      l.error = fmt::format("secret_group {} but the regex has {} capture groups", rule.secret_group,
                             l.re->NumberOfCapturingGroups());
       l.re.reset();
     }

@@ -6,11 +6,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "result.h"
 #include "rule.h"
+#include "rule_cache.h"
 #include "vocabulary.h"
 
 namespace re2 {
@@ -34,15 +34,23 @@ class RuleSet {
 
   Status add(Rule rule);  // checks the id is unique (one lookup) and the fields are sane
   void reserve(size_t n);
-  // add() for each, taking the vector whole when the set is empty (no rule is moved). On an
-  // error the set is left part-filled: the caller discards it.
+  // add() for each. On an error the set is left part-filled: the caller discards it.
   Status add_all(std::vector<Rule> rules);
+  // The rules of a cache file (rule_cache.h: index_rule_cache's refs into rules_part, which
+  // keep owns), into an empty set. Nothing is decoded here: each rule is decoded the first
+  // time operator[] asks for it, so a clean commit decodes none of them.
+  Status add_cached(std::string_view rules_part, std::vector<CachedRuleRef> refs, std::shared_ptr<const void> keep);
   void disable(const std::vector<std::string>& ids);
 
-  const std::vector<Rule>& rules() const { return rules_; }
-  size_t size() const { return rules_.size(); }
-  const Rule& operator[](size_t i) const { return rules_[i]; }
-  const Rule* find(const std::string& id) const;
+  size_t size() const;
+  // Rule i; a cached one is decoded on first access (thread-safe). The reference stays
+  // valid as long as the set does, also across moves of the set.
+  const Rule& operator[](size_t i) const;
+  // What a warm start needs of every rule, without decoding it.
+  std::string_view id(size_t i) const;
+  std::string_view validator(size_t i) const;
+  bool decoded(size_t i) const;  // for tests
+  const Rule* find(std::string_view id) const;  // thread-safe
 
   // The word and example vocabularies the filters use (vocabulary.h), loaded beside the
   // rules: set whole, or as a rule cache's checked serialization (rule_cache.h), decoded on
@@ -57,13 +65,11 @@ class RuleSet {
   const re2::RE2* confirmer(size_t i, std::string* error = nullptr) const;
 
  private:
-  struct Lazy;
-  std::vector<Rule> rules_;
-  std::unordered_map<std::string, size_t> index_;  // id -> position in rules_
-  std::unique_ptr<std::vector<std::unique_ptr<Lazy>>> lazy_;
+  struct Entry;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
   struct LazyVocabulary;
   std::shared_ptr<LazyVocabulary> vocabulary_;
-  void ensure_lazy();
 };
 
 // The rules directory when none is given (--rules or $KEYWARD_RULES, which the cli reads):

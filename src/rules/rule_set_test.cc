@@ -114,7 +114,7 @@ accepted = [202]
                             "example.toml", unknown));
 }
 
-TEST_CASE("rule_set: add_all takes a cached rule list whole and still refuses a duplicate id", "[rules]") {
+TEST_CASE("rule_set: add_all refuses a duplicate id and a negative capture group", "[rules]") {
   auto rule = [](const std::string& id) {
     Rule r;
     r.id = id;

@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -39,21 +41,32 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
   h.update(*stamp);
   h.update("\n");
   h.update(vocabulary_stamp(dir));
+  h.update("\nsum8");  // the file starts with the rules' checksum (below)
   auto digest = h.finish();
   std::string name = "rules-" + to_hex(digest.data(), 16) + ".bin";
   std::string path;
   MappedFile file;
   if (!with_examples && cache.open(name, file, &path)) {
+    // The file: the rules part's checksum (the database key's, stored so that a warm start
+    // need not compute it: the file's own checksum covers it), then the rule cache.
     auto content = checked_content(file.bytes());
-    std::vector<Rule> cached;
+    uint64_t rules_sum = 0;
+    if (content && content->size() >= sizeof rules_sum) {
+      std::memcpy(&rules_sum, content->data(), sizeof rules_sum);
+      content = content->substr(sizeof rules_sum);
+    } else {
+      content.reset();
+    }
+    std::vector<CachedRuleRef> cached;
     std::string_view rules_part, vocabulary;
-    if (content && deserialize_rule_cache(*content, cached, &rules_part, &vocabulary) && !cached.empty()) {
+    if (content && index_rule_cache(*content, cached, &rules_part, &vocabulary) && !cached.empty()) {
+      // Rules and vocabulary are decoded from the map when first needed (a clean commit
+      // needs neither); moving the map keeps its address.
+      auto map = std::make_shared<MappedFile>(std::move(file));
       RuleSet set;
-      if (!set.add_all(std::move(cached))) {
-        *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(rules_part));
-        // The vocabulary is decoded from the map when a candidate first needs it; moving
-        // the map keeps its address.
-        set.set_vocabulary_bytes(vocabulary, std::make_shared<MappedFile>(std::move(file)));
+      if (!set.add_cached(rules_part, std::move(cached), map)) {
+        *key_out = fmt::format("{}|{:016x}", *stamp, rules_sum);
+        set.set_vocabulary_bytes(vocabulary, map);
         return set;
       }
     }
@@ -63,11 +76,16 @@ Result<RuleSet> load_rules(const std::string& dir, CacheDir& cache, std::string*
   }
   auto parsed = parse_rules(dir);
   if (!parsed) return parsed;
-  std::string ser = serialize_rules(parsed->rules());
-  *key_out = fmt::format("{}|{:016x}", *stamp, cache_checksum(ser));
+  std::vector<Rule> all;  // a cold start only
+  all.reserve(parsed->size());
+  for (size_t i = 0; i < parsed->size(); ++i) all.push_back((*parsed)[i]);
+  std::string ser = serialize_rules(all);
+  uint64_t rules_sum = cache_checksum(ser);
+  *key_out = fmt::format("{}|{:016x}", *stamp, rules_sum);
   if (with_examples) return parsed;
   ser += serialize_vocabulary(parsed->vocabulary());
-  if (std::string written = cache.write(name, "", ser.data(), ser.size()); !written.empty())
+  std::string header(reinterpret_cast<const char*>(&rules_sum), sizeof rules_sum);
+  if (std::string written = cache.write(name, header, ser.data(), ser.size()); !written.empty())
     cache.remove_stale("rules-", ".bin", written);
   return parsed;
 }
@@ -106,9 +124,14 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
                                    db.cache_path().empty() ? std::string(" (not cached)")
                                                            : fmt::format(" (cached as '{}')", db.cache_path())));
   };
+  // Rules are looked at through ids and validator names here: a cached rule is decoded
+  // only when a scan first needs it.
+  const size_t n_default = e->rules_.size();
   std::vector<std::string> default_ids;
-  default_ids.reserve(e->rules_.size());
-  for (auto& r : e->rules_.rules()) default_ids.push_back(r.id);
+  if (!e->config_.disabled.empty()) {
+    default_ids.reserve(n_default);
+    for (size_t i = 0; i < n_default; ++i) default_ids.emplace_back(e->rules_.id(i));
+  }
   {
     HsBuildOptions bo;
     bo.key_hint = rules_key;
@@ -130,14 +153,18 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
     if (auto err = e->rules_.add(r)) return *err;
     if (auto err = user.add(r)) return *err;
   }
-  std::vector<std::string> ids{"ipynb-checkpoint"};  // for "did you mean" on a mistyped id
-  for (auto& r : e->rules_.rules()) ids.push_back(r.id);
-  if (auto err = check_rule_ids(e->config_, [&](const std::string& id) { return e->rules_.find(id) != nullptr; },
-                                ids))
-    return *err;
-  for (auto& r : e->rules_.rules())
-    if (!is_known_validator(r.validator))
+  if (!e->config_.rule_refs.empty()) {
+    std::vector<std::string> ids{"ipynb-checkpoint"};  // for "did you mean" on a mistyped id
+    for (size_t i = 0; i < e->rules_.size(); ++i) ids.emplace_back(e->rules_.id(i));
+    if (auto err = check_rule_ids(e->config_, [&](const std::string& id) { return e->rules_.find(id) != nullptr; },
+                                  ids))
+      return *err;
+  }
+  for (size_t i = 0; i < e->rules_.size(); ++i)
+    if (!is_known_validator(std::string(e->rules_.validator(i)))) {
+      const Rule& r = e->rules_[i];
       return Error{fmt::format("{}: rule {}: unknown validator '{}'", r.origin, r.id, r.validator)};
+    }
   e->rules_.disable(e->config_.disabled);
 
   if (user.size() > 0) {
@@ -153,30 +180,30 @@ Result<std::unique_ptr<Engine>> Engine::create(EngineOptions opts) {
     compiled_note(e->user_db_, user.size(), "configuration");
   }
 
-  // Pattern ids of each database to indexes in the final rule set (-1: disabled).
-  std::unordered_map<std::string, int32_t> index;
-  for (size_t i = 0; i < e->rules_.size(); ++i) index.emplace(e->rules_[i].id, static_cast<int32_t>(i));
-  auto ids_of = [&](const std::vector<std::string>& ids) {
-    std::vector<int32_t> out;
-    for (auto& id : ids) {
-      auto it = index.find(id);
-      out.push_back(it == index.end() ? -1 : it->second);
-    }
-    return out;
-  };
   std::vector<MatcherPart> parts;
-  std::vector<std::string> user_ids;
-  for (auto& r : user.rules()) user_ids.push_back(r.id);
   if (e->config_.disabled.empty()) {
     // Nothing disabled (the common case): the default rules keep their indexes and the
     // config's follow them, so no lookup is needed.
     parts.push_back({&e->db_, {}});
     if (user.size() > 0) {
       std::vector<int32_t> of(user.size());
-      for (size_t j = 0; j < of.size(); ++j) of[j] = static_cast<int32_t>(default_ids.size() + j);
+      for (size_t j = 0; j < of.size(); ++j) of[j] = static_cast<int32_t>(n_default + j);
       parts.push_back({&e->user_db_, std::move(of)});
     }
   } else {
+    // Pattern ids of each database to indexes in the final rule set (-1: disabled).
+    std::unordered_map<std::string_view, int32_t> index;
+    for (size_t i = 0; i < e->rules_.size(); ++i) index.emplace(e->rules_.id(i), static_cast<int32_t>(i));
+    auto ids_of = [&](const std::vector<std::string>& ids) {
+      std::vector<int32_t> out;
+      for (auto& id : ids) {
+        auto it = index.find(id);
+        out.push_back(it == index.end() ? -1 : it->second);
+      }
+      return out;
+    };
+    std::vector<std::string> user_ids;
+    for (size_t i = 0; i < user.size(); ++i) user_ids.emplace_back(user.id(i));
     parts.push_back({&e->db_, ids_of(default_ids)});
     if (user.size() > 0) parts.push_back({&e->user_db_, ids_of(user_ids)});
   }

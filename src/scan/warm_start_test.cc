@@ -73,3 +73,25 @@ TEST_CASE("warm start: a vocabulary edit is seen on the next start; the patterns
   d.write_words("pretrained cache causal default vision");
   CHECK(testing::scan_blob(*d.engine(), "a.py", "HF = \"" + wordy_token() + "\"\n").empty());
 }
+
+TEST_CASE("warm start: cached rules are decoded only for a scan that needs them", "[engine][warm]") {
+  WarmDirs d;
+  d.engine();
+  auto e = d.engine();
+  const RuleSet& rules = e->rules();
+  REQUIRE(rules.size() > 1);
+  auto decoded = [&] {
+    size_t n = 0;
+    for (size_t i = 0; i < rules.size(); ++i) n += rules.decoded(i) ? 1 : 0;
+    return n;
+  };
+  CHECK(decoded() == 0);
+  CHECK(testing::scan_blob(*e, "a.py", "print('hello')\n").empty());
+  CHECK(decoded() == 0);  // no candidate, no rule decoded
+  auto found = testing::scan_blob(*e, "a.py", "HF = \"" + testing::fake_hf_token(7) + "\"\n");
+  REQUIRE(found.size() == 1);
+  const Rule* hit = rules.find(found[0].rule_id);
+  REQUIRE(hit != nullptr);
+  CHECK(decoded() >= 1);
+  CHECK(decoded() < rules.size());
+}
