@@ -185,7 +185,10 @@ Result<std::unique_ptr<BlobReader>> OdbStore::reader() const {
 
 Result<std::unique_ptr<OdbStore>> open_store(git_repository* repo, const BlobScanOptions& opts) {
   PackIndexes packs;
-  if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
+  // The caller's mappings when it has them (a history walk reads trees from the same
+  // packs): each pack's pages and index are then held once, not twice.
+  if (opts.pack_order)
+    packs = opts.packs ? opts.packs->share() : PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
   return std::make_unique<OdbStore>(std::move(packs), OdbPtr(raw_odb), opts.name_by_path, opts.max_blob_bytes);
