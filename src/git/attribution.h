@@ -23,8 +23,10 @@ struct Introduction {
 using Introductions = OidMap<std::vector<Introduction>>;
 
 // Every (commit, path) in `graph` that introduces one of `targets`, in history order.
+// `packs` (optional): the caller's mappings of the packs, read instead of mapping them again.
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
-                          Introductions& out, std::vector<BadObject>* bad = nullptr);
+                          Introductions& out, std::vector<BadObject>* bad = nullptr,
+                          const PackIndexes* packs = nullptr);
 
 // A scanned blob's id and the path it was scanned under, for BlobFindings::job.
 struct ScannedBlob {

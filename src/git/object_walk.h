@@ -132,7 +132,9 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
 class TreeReader {
  public:
   // With `packs`, reads from those mappings (shared with a blob scan) instead of its own.
-  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr);
+  // `sweep`: most of the history's trees will be read (a sweep, its attribution), so the
+  // cache learns the packs' layout first (PackObjectReader::Mode::Sweep).
+  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr, bool sweep = false);
   ~TreeReader();
   TreeReader(const TreeReader&) = delete;
   TreeReader& operator=(const TreeReader&) = delete;

@@ -171,6 +171,27 @@ PackIndexes PackIndexes::open(const std::string& objects_dir) {
   return out;
 }
 
+std::vector<uint64_t> PackIndexes::offsets(uint32_t pack) const {
+  std::vector<uint64_t> out;
+  if (pack >= indexes_.size()) return out;
+  const Index& ix = *indexes_[pack];
+  out.reserve(ix.count);
+  for (uint32_t i = 0; i < ix.count; ++i) {
+    if (ix.version == 1) {
+      out.push_back(be32(ix.names + size_t(i) * 24));
+      continue;
+    }
+    uint32_t o = be32(ix.offsets + size_t(i) * 4);
+    if (!(o & 0x80000000u)) {
+      out.push_back(o);
+      continue;
+    }
+    const unsigned char* p = ix.large + size_t(o & 0x7fffffffu) * 8;
+    if (p + 8 <= ix.base + ix.size) out.push_back((uint64_t(be32(p)) << 32) | be32(p + 4));
+  }
+  return out;
+}
+
 PackIndexes PackIndexes::share() const {
   PackIndexes out;
   out.indexes_ = indexes_;

@@ -1,15 +1,25 @@
-// Reads objects straight from mapped packs, resolving delta chains with a cache of
+// Reads objects straight from mapped packs, resolving delta chains with a bounded cache of
 // resolved objects keyed by pack position. A history sweep reads every tree of every
-// commit, and each tree is a delta of its previous version: libgit2's per-pack base cache
-// (1,024 entries) forgets those bases within one commit of a wide tree, so each read
-// re-inflates a chain up to 50 deep. git keeps 96 MiB of bases; so does this, bounded.
+// commit, and each tree is a delta of another version of the same directory: libgit2's
+// per-pack base cache (1,024 entries) forgets those bases within one commit of a wide
+// tree, so each read re-inflates a chain up to 50 deep. git keeps 96 MiB of bases.
+//
+// A plain LRU of bases still re-inflates chains on a wide tree: a directory changed every
+// few commits has its base a few thousand trees back, behind every other directory's. So
+// a sweep's reader (Mode::Sweep) first learns each pack's layout from its entries' headers
+// (which objects are bases of how many deltas) and keeps, ahead of everything else, the
+// objects still owed: a base with deltas not yet resolved from it, or an object resolved
+// on the way to another but not yet asked for itself. Those are what the next reads need;
+// objects owed nothing are evicted first. On fast-import's packs (each tree a delta of its
+// previous version) that keeps about one tree per directory; on git repack's (newer
+// versions whole, older ones deltas of them) it keeps the versions a walk from the oldest
+// commit has resolved and not yet reached.
 // One reader per thread.
 #pragma once
 #include <git2.h>
 #include <zlib.h>
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -22,8 +32,13 @@ namespace keyward {
 class PackObjectReader {
  public:
   using Data = std::shared_ptr<const std::string>;
+  enum class Mode {
+    Few,    // a few reads (a range, a push): plain LRU, nothing learnt up front
+    Sweep,  // most of the packs' trees (a history sweep, attribution): learn the layout
+  };
 
-  explicit PackObjectReader(const PackIndexes& packs, size_t cache_bytes = size_t(40) << 20);
+  explicit PackObjectReader(const PackIndexes& packs, size_t cache_bytes = size_t(40) << 20,
+                            Mode mode = Mode::Few);
   ~PackObjectReader();
   PackObjectReader(const PackObjectReader&) = delete;
   PackObjectReader& operator=(const PackObjectReader&) = delete;
@@ -35,22 +50,61 @@ class PackObjectReader {
 
   size_t cache_hits() const { return hits_; }
   size_t cache_misses() const { return misses_; }
+  size_t cached_bytes() const { return used_; }
 
  private:
-  struct Cached {
-    uint64_t key;
-    git_object_t type;
-    Data data;
+  static constexpr uint32_t kNil = UINT32_MAX;
+  // One pack's layout (Mode::Sweep): its objects by offset and what each is still owed.
+  struct Layout {
+    bool built = false;
+    std::vector<uint64_t> offsets;  // sorted; an object's ordinal is its index here
+    std::vector<uint16_t> owed;     // deltas based on it not resolved yet (saturating)
+    std::vector<uint8_t> flags;     // kResolved, kAsked
+    std::vector<uint32_t> slot;     // its cache slot, or kNil
   };
-  Data read_at(PackPosition pos, git_object_t* type);
+  // Where an object is: its pack position and, with a layout, its ordinal.
+  struct Where {
+    PackPosition pos;
+    uint32_t ordinal = kNil;
+  };
+  struct Slot {
+    Where at;
+    git_object_t type = GIT_OBJECT_INVALID;
+    std::shared_ptr<std::string> data;
+    uint32_t prev = kNil, next = kNil;
+    uint8_t list = 0;  // kOwed or kFree
+  };
+  struct List {
+    uint32_t head = kNil, tail = kNil;  // most recent first
+  };
+
+  Layout* layout(uint32_t pack);
+  bool locate(uint32_t pack, uint64_t offset, Where* out);
+  uint32_t slot_of(const Where& w) const;
+  bool owed(const Where& w) const;
+  void settle(const Where& w);  // puts a cached object on the list its debts say
+  Data read_at(const Where& w, git_object_t* type);
   bool inflate_to(const PackIndexes::Entry& e, std::string& out);
-  const Cached* lookup(uint64_t key);
-  void remember(uint64_t key, git_object_t type, const Data& data);
+  std::shared_ptr<std::string> buffer();
+  void remember(const Where& w, git_object_t type, const std::shared_ptr<std::string>& data);
+  void evict(uint32_t slot);
+  void unlink(uint32_t slot);
+  void push_front(uint32_t slot, uint8_t list);
 
   const PackIndexes& packs_;
   size_t limit_, used_ = 0;
-  std::list<Cached> lru_;  // most recent first
-  std::unordered_map<uint64_t, std::list<Cached>::iterator> cache_;
+  Mode mode_;
+  std::vector<Layout> layouts_;
+  std::unordered_map<uint64_t, uint32_t> by_position_;  // Mode::Few: (pack, offset) -> slot
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  List lists_[2];
+  std::vector<std::shared_ptr<std::string>> spare_;  // evicted buffers, reused
+  struct Link {
+    Where at;
+    PackIndexes::Entry entry;
+  };
+  std::vector<Link> chain_;
   z_stream zs_{};
   bool zok_ = false;
   std::string delta_;

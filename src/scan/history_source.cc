@@ -129,7 +129,8 @@ void judge_bad_objects(git_repository* repo, const HistoryOptions& opts, const s
 // Attributes the scanned blobs that had findings (BlobFindings::job indexes set.blobs) and
 // fills the report.
 Status report_scan(git_repository* repo, const Engine& engine, const HistoryOptions& opts, const CommitGraph& graph,
-                   const BlobSet& set, BlobScanResult& scanned_result, const Introductions* known, Report& report) {
+                   const BlobSet& set, BlobScanResult& scanned_result, const Introductions* known, Report& report,
+                   const PackIndexes* packs = nullptr) {
   const BlobScanResult* scanned = &scanned_result;
   size_t allowlisted = 0;
   for (auto& b : set.blobs)
@@ -155,7 +156,7 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   }
   Introductions found_intros;
   if (!known) {
-    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad)) return e;
+    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad, packs)) return e;
     known = &found_intros;
   }
   report.findings = group_findings(
@@ -347,7 +348,7 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   for (auto& w : scanned->not_scanned_why) w.first = feed_index(w.first);
   for (auto& o : scanned->oversized) o.first = feed_index(o.first);
   auto t3 = std::chrono::steady_clock::now();
-  auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
+  auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report, &packs);
   if (!st) {
     NameSource ns;
     ns.count = names.size();
