@@ -111,13 +111,24 @@ struct PackIndexes::Index {
     return prev == count;
   }
 
+  // Bytes 1-8 of an id as a number ordered as the bytes are: within one fan-out bucket
+  // (byte 0 equal) that decides almost every step of the search without a memcmp call.
+  static uint64_t key8(const unsigned char* p) {
+    uint64_t v;
+    std::memcpy(&v, p + 1, sizeof v);
+    return __builtin_bswap64(v);
+  }
+
   bool find(const git_oid& id, uint64_t* offset) const {
     unsigned first = id.id[0];
     uint32_t lo = first ? be32(fanout + (first - 1) * 4) : 0, hi = be32(fanout + first * 4);
     size_t stride = version == 2 ? 20 : 24, skip = version == 2 ? 0 : 4;
+    const uint64_t want = key8(id.id);
     while (lo < hi) {
       uint32_t mid = lo + (hi - lo) / 2;
-      int c = std::memcmp(names + size_t(mid) * stride + skip, id.id, 20);
+      const unsigned char* name = names + size_t(mid) * stride + skip;
+      uint64_t have = key8(name);
+      int c = have < want ? -1 : have > want ? 1 : std::memcmp(name, id.id, 20);
       if (c == 0) {
         if (version == 1) {
           *offset = be32(names + size_t(mid) * stride);
