@@ -124,6 +124,39 @@ struct PackIndexes::Index {
     uint32_t lo = first ? be32(fanout + (first - 1) * 4) : 0, hi = be32(fanout + first * 4);
     size_t stride = version == 2 ? 20 : 24, skip = version == 2 ? 0 : 4;
     const uint64_t want = key8(id.id);
+    auto key_at = [&](uint32_t i) { return key8(names + size_t(i) * stride + skip); };
+    // Ids are uniform: start where `want` would sit if the bucket's ids were evenly spread,
+    // and widen the window from there until it brackets `want`. A few probes, close
+    // together, instead of a bisection's dozen cache misses across the whole bucket.
+    if (hi - lo > 64) {
+      uint32_t g = lo + uint32_t((static_cast<unsigned __int128>(want) * (hi - lo)) >> 64);
+      uint64_t kg = key_at(g);
+      if (kg < want) {
+        lo = g + 1;
+        for (uint32_t step = 8; hi - lo > step; step *= 2) {
+          uint32_t b = lo + step;
+          uint64_t kb = key_at(b);
+          if (kb == want) break;
+          if (kb > want) {
+            hi = b;
+            break;
+          }
+          lo = b + 1;
+        }
+      } else if (kg > want) {
+        hi = g;
+        for (uint32_t step = 8; hi - lo > step; step *= 2) {
+          uint32_t b = hi - 1 - step;
+          uint64_t kb = key_at(b);
+          if (kb == want) break;
+          if (kb < want) {
+            lo = b + 1;
+            break;
+          }
+          hi = b;
+        }
+      }
+    }
     while (lo < hi) {
       uint32_t mid = lo + (hi - lo) / 2;
       const unsigned char* name = names + size_t(mid) * stride + skip;
