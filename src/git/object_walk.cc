@@ -420,7 +420,7 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
     size_t path_len;  // the length of this directory's path in entry_path, with its '/'
   };
   std::vector<Frame> stack;
-  TreeReader reader(repo, packs, /*sweep=*/true);
+  TreeReader reader(repo, packs, PackObjectReader::Mode::Sweep);  // each tree read once
   // Starts walking `tree_id` (a push), or answers at once for a tree met before or
   // unreadable: whether any path under it was allowlisted.
   // entry_path holds the directory's path (with a trailing '/', empty for a root).
@@ -508,12 +508,12 @@ struct TreeReader::Packs {
       : indexes(std::move(ix)), reader(indexes, size_t(40) << 20, mode) {}
 };
 
-TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs, bool sweep) {
+TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs, PackObjectReader::Mode mode) {
   git_odb* raw = nullptr;
   if (git_repository_odb(&raw, repo) == 0) odb_.reset(raw);
   packs_ = std::make_unique<Packs>(
       packs ? packs->share() : PackIndexes::open(git_repository_commondir(repo) + std::string("objects")),
-      sweep ? PackObjectReader::Mode::Sweep : PackObjectReader::Mode::Few);
+      mode);
 }
 
 TreeReader::~TreeReader() = default;

@@ -17,6 +17,7 @@
 #include "git_handles.h"
 #include "oid_index.h"
 #include "pack_order.h"
+#include "pack_reader.h"
 #include "path_table.h"
 #include "result.h"
 
@@ -132,9 +133,9 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
 class TreeReader {
  public:
   // With `packs`, reads from those mappings (shared with a blob scan) instead of its own.
-  // `sweep`: most of the history's trees will be read (a sweep, its attribution), so the
-  // cache learns the packs' layout first (PackObjectReader::Mode::Sweep).
-  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr, bool sweep = false);
+  // `mode`: how much of the history will be read, for its cache (pack_reader.h).
+  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr,
+                      PackObjectReader::Mode mode = PackObjectReader::Mode::Few);
   ~TreeReader();
   TreeReader(const TreeReader&) = delete;
   TreeReader& operator=(const TreeReader&) = delete;

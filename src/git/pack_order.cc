@@ -44,8 +44,13 @@ struct PackIndexes::Index {
   // back to the page cache; the few still wanted fault back in from it. Safe under
   // concurrent readers: the mapping is private and never written, so a page dropped under
   // a reader is read again from the file, unchanged.
+  //
+  // What counts is the pages a read touches, not its bytes: a tree's delta spans a hundred
+  // bytes but keeps a whole page resident, and a sweep makes a million such reads.
   static constexpr uint64_t kDropEvery = uint64_t(32) << 20;
+  static constexpr uint64_t kPage = 4096;
   void note_read(uint64_t bytes) const {
+    bytes = (bytes / kPage + 1) * kPage;
     uint64_t before = read_since_drop.fetch_add(bytes, std::memory_order_relaxed);
     if (before < kDropEvery && before + bytes >= kDropEvery) {
       ::madvise(const_cast<unsigned char*>(pack), pack_size, MADV_DONTNEED);

@@ -135,7 +135,7 @@ PackObjectReader::Layout* PackObjectReader::layout(uint32_t pack) {
 bool PackObjectReader::locate(uint32_t pack, uint64_t offset, Where* out) {
   out->pos = PackPosition{pack, offset};
   out->ordinal = kNil;
-  if (mode_ != Mode::Sweep) return true;
+  if (!learns()) return true;
   Layout* l = layout(pack);
   auto it = std::lower_bound(l->offsets.begin(), l->offsets.end(), offset);
   if (it == l->offsets.end() || *it != offset) return false;  // no object starts there: damage
@@ -144,13 +144,13 @@ bool PackObjectReader::locate(uint32_t pack, uint64_t offset, Where* out) {
 }
 
 uint32_t PackObjectReader::slot_of(const Where& w) const {
-  if (mode_ == Mode::Sweep) return layouts_[w.pos.pack].slot[w.ordinal];
+  if (learns()) return layouts_[w.pos.pack].slot[w.ordinal];
   auto it = by_position_.find(key_of(w.pos));
   return it == by_position_.end() ? kNil : it->second;
 }
 
 bool PackObjectReader::owed(const Where& w) const {
-  if (mode_ != Mode::Sweep) return false;  // all on one list: plain LRU
+  if (!learns()) return false;  // all on one list: plain LRU
   const Layout& l = layouts_[w.pos.pack];
   return l.owed[w.ordinal] > 0 || !(l.flags[w.ordinal] & kAsked);
 }
@@ -181,6 +181,7 @@ void PackObjectReader::settle(const Where& w) {
   if (s == kNil) return;
   uint8_t want = owed(w) ? kOwed : kFree;
   if (slots_[s].list == want) return;
+  if (want == kFree && mode_ == Mode::Sweep) return evict(s);  // never read again
   unlink(s);
   push_front(s, want);
 }
@@ -196,7 +197,7 @@ void PackObjectReader::evict(uint32_t s) {
   unlink(s);
   Slot& x = slots_[s];
   used_ -= x.data->size() + kOverhead;
-  if (mode_ == Mode::Sweep) layouts_[x.at.pos.pack].slot[x.at.ordinal] = kNil;
+  if (learns()) layouts_[x.at.pos.pack].slot[x.at.ordinal] = kNil;
   else by_position_.erase(key_of(x.at.pos));
   // A buffer nobody else holds is reused for the next object (no allocation per read).
   if (x.data.use_count() == 1 && x.data->capacity() <= kSpareMax && spare_.size() < kSpares)
@@ -207,6 +208,7 @@ void PackObjectReader::evict(uint32_t s) {
 
 void PackObjectReader::remember(const Where& w, git_object_t type, const std::shared_ptr<std::string>& data) {
   if (data->size() > limit_ / 4 || slot_of(w) != kNil) return;
+  if (mode_ == Mode::Sweep && !owed(w)) return;
   uint32_t s;
   if (!free_slots_.empty()) {
     s = free_slots_.back();
@@ -219,7 +221,7 @@ void PackObjectReader::remember(const Where& w, git_object_t type, const std::sh
   x.at = w;
   x.type = type;
   x.data = data;
-  if (mode_ == Mode::Sweep) layouts_[w.pos.pack].slot[w.ordinal] = s;
+  if (learns()) layouts_[w.pos.pack].slot[w.ordinal] = s;
   else by_position_[key_of(w.pos)] = s;
   push_front(s, owed(w) ? kOwed : kFree);
   used_ += data->size() + kOverhead;
@@ -237,7 +239,7 @@ PackObjectReader::Data PackObjectReader::read(const git_oid& id, git_object_t* t
   Where w;
   if (!locate(pos.pack, pos.offset, &w)) return nullptr;
   Data data = read_at(w, type);
-  if (data && mode_ == Mode::Sweep) {
+  if (data && learns()) {
     layouts_[w.pos.pack].flags[w.ordinal] |= kAsked;
     settle(w);
   }
@@ -290,7 +292,7 @@ PackObjectReader::Data PackObjectReader::read_at(const Where& w, git_object_t* t
     if (!apply_git_delta(*data, delta_, *next)) return nullptr;
     data = std::move(next);
     const Where& made = chain_[i].at;
-    if (mode_ == Mode::Sweep) {
+    if (learns()) {
       // The first time a delta is resolved, its base is owed one delta fewer.
       Layout& l = layouts_[made.pos.pack];
       if (!(l.flags[made.ordinal] & kResolved)) {

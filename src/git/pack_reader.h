@@ -6,14 +6,16 @@
 //
 // A plain LRU of bases still re-inflates chains on a wide tree: a directory changed every
 // few commits has its base a few thousand trees back, behind every other directory's. So
-// a sweep's reader (Mode::Sweep) first learns each pack's layout from its entries' headers
-// (which objects are bases of how many deltas) and keeps, ahead of everything else, the
-// objects still owed: a base with deltas not yet resolved from it, or an object resolved
-// on the way to another but not yet asked for itself. Those are what the next reads need;
-// objects owed nothing are evicted first. On fast-import's packs (each tree a delta of its
-// previous version) that keeps about one tree per directory; on git repack's (newer
-// versions whole, older ones deltas of them) it keeps the versions a walk from the oldest
-// commit has resolved and not yet reached.
+// a sweep's reader (Mode::Sweep, Mode::Diffs) first learns each pack's layout from its
+// entries' headers (which objects are bases of how many deltas) and keeps, ahead of
+// everything else, the objects still owed: a base with deltas not yet resolved from it, or
+// an object resolved on the way to another but not yet asked for itself. Those are what
+// the next reads need. On fast-import's packs (each tree a delta of its previous version)
+// that is about one tree per directory; on git repack's (newer versions whole, older ones
+// deltas of them) the versions a walk from the oldest commit has resolved and not yet
+// reached. A walk asks for each tree once, so Mode::Sweep drops an object the moment it is
+// owed nothing; Mode::Diffs (a diff asks for a tree again, as the next commit's parent)
+// keeps those too, least recently used first out.
 // One reader per thread.
 #pragma once
 #include <git2.h>
@@ -34,7 +36,8 @@ class PackObjectReader {
   using Data = std::shared_ptr<const std::string>;
   enum class Mode {
     Few,    // a few reads (a range, a push): plain LRU, nothing learnt up front
-    Sweep,  // most of the packs' trees (a history sweep, attribution): learn the layout
+    Sweep,  // every tree once (a history walk): learn the layout, keep only what is owed
+    Diffs,  // every commit diffed with its parents (attribution): learn the layout, owed first
   };
 
   explicit PackObjectReader(const PackIndexes& packs, size_t cache_bytes = size_t(40) << 20,
@@ -54,7 +57,7 @@ class PackObjectReader {
 
  private:
   static constexpr uint32_t kNil = UINT32_MAX;
-  // One pack's layout (Mode::Sweep): its objects by offset and what each is still owed.
+  // One pack's layout (Mode::Sweep, Mode::Diffs): its objects by offset and what each is still owed.
   struct Layout {
     bool built = false;
     std::vector<uint64_t> offsets;  // sorted; an object's ordinal is its index here
@@ -78,6 +81,7 @@ class PackObjectReader {
     uint32_t head = kNil, tail = kNil;  // most recent first
   };
 
+  bool learns() const { return mode_ != Mode::Few; }
   Layout* layout(uint32_t pack);
   bool locate(uint32_t pack, uint64_t offset, Where* out);
   uint32_t slot_of(const Where& w) const;

@@ -131,9 +131,9 @@ TEST_CASE("pack reader: every mode and cache size reads what libgit2 reads, in a
     REQUIRE(packs.packs() == 1);
     std::vector<git_oid> all = all_objects(h.odb.get());
     REQUIRE(all.size() > 300);
-    for (auto mode : {PackObjectReader::Mode::Few, PackObjectReader::Mode::Sweep})
+    for (auto mode : {PackObjectReader::Mode::Few, PackObjectReader::Mode::Sweep, PackObjectReader::Mode::Diffs})
       for (size_t cache : {size_t(0), size_t(4) << 10, size_t(1) << 20}) {
-        INFO("repack " << repack << ", sweep " << (mode == PackObjectReader::Mode::Sweep) << ", cache " << cache);
+        INFO("repack " << repack << ", mode " << int(mode) << ", cache " << cache);
         PackObjectReader reader(packs, cache, mode);
         // Trees oldest first (a sweep's order), then every object by id, each twice.
         std::vector<git_oid> order = h.trees_oldest_first;
@@ -161,16 +161,27 @@ TEST_CASE("pack reader: a sweep's reader resolves each tree of a fast-import pac
   REQUIRE(std::atoi(depth.c_str()) > 0);
   // Far less than the history's trees, more than one version of each directory.
   const size_t cache = size_t(32) << 10;
-  auto misses = [&](PackObjectReader::Mode mode) {
-    PackObjectReader reader(packs, cache, mode);
+  struct Outcome {
+    size_t misses, cached;
+  };
+  auto walk = [&](PackObjectReader::Mode mode, size_t bytes) {
+    PackObjectReader reader(packs, bytes, mode);
     for (auto& id : h.trees_oldest_first) {
       git_object_t type;
       REQUIRE(reader.read(id, &type));
     }
-    return reader.cache_misses();
+    return Outcome{reader.cache_misses(), reader.cached_bytes()};
   };
   // One inflate per tree: each one's base is still cached when it is read.
-  CHECK(misses(PackObjectReader::Mode::Sweep) == h.trees_oldest_first.size());
+  CHECK(walk(PackObjectReader::Mode::Sweep, cache).misses == h.trees_oldest_first.size());
+  CHECK(walk(PackObjectReader::Mode::Diffs, cache).misses == h.trees_oldest_first.size());
   // A plain LRU of the same size re-inflates chains.
-  CHECK(misses(PackObjectReader::Mode::Few) > h.trees_oldest_first.size());
+  CHECK(walk(PackObjectReader::Mode::Few, cache).misses > h.trees_oldest_first.size());
+  // Given room, a walk's reader still holds only what later reads are owed (about one
+  // version of each directory), a diff's keeps what was read too.
+  const size_t roomy = size_t(4) << 20;
+  Outcome sweep = walk(PackObjectReader::Mode::Sweep, roomy), diffs = walk(PackObjectReader::Mode::Diffs, roomy);
+  CHECK(sweep.misses == h.trees_oldest_first.size());
+  CHECK(sweep.cached < cache);
+  CHECK(diffs.cached > 2 * sweep.cached);
 }

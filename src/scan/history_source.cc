@@ -42,8 +42,8 @@ DroppedAtFn dropped_fn(const Engine& engine) {
 // scanning thread starts.
 void read_like_git() {
   git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(32) << 20);
-  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(128) << 20);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(8) << 20);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(32) << 20);
 }
 
 std::string plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
