@@ -233,6 +233,30 @@ void PackObjectReader::remember(const Where& w, git_object_t type, const std::sh
   }
 }
 
+bool PackObjectReader::size_at(const PackPosition& pos, uint64_t* size) {
+  PackIndexes::Entry e;
+  if (!packs_.entry(pos, &e)) return false;
+  if (e.type != 6 && e.type != 7) {
+    *size = e.size;
+    return true;
+  }
+  // The delta's first bytes: the base's size and the result's, two varints of at most 10
+  // bytes each.
+  if (!zok_) return false;
+  unsigned char head[20];
+  inflateReset(&zs_);
+  zs_.next_in = const_cast<Bytef*>(e.zdata);
+  zs_.avail_in = static_cast<uInt>(std::min<size_t>(e.zavail, UINT_MAX));
+  zs_.next_out = head;
+  zs_.avail_out = static_cast<uInt>(std::min<uint64_t>(sizeof head, e.size));
+  int rc = ::inflate(&zs_, Z_SYNC_FLUSH);
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return false;
+  const unsigned char* p = head;
+  const unsigned char* end = head + (zs_.next_out - head);
+  uint64_t base_size = 0;
+  return varint(p, end, &base_size) && varint(p, end, size);
+}
+
 PackObjectReader::Data PackObjectReader::read(const git_oid& id, git_object_t* type) {
   PackPosition pos = packs_.find(id);
   if (pos.pack == UINT32_MAX) return nullptr;

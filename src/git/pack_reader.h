@@ -51,6 +51,10 @@ class PackObjectReader {
   // wrong with it). The content stays valid for as long as the caller holds it.
   Data read(const git_oid& id, git_object_t* type);
 
+  // The size of the object stored at `pos` without resolving it: a whole object's header
+  // says it, a delta's instructions start with it. False when that cannot be read.
+  bool size_at(const PackPosition& pos, uint64_t* size);
+
   size_t cache_hits() const { return hits_; }
   size_t cache_misses() const { return misses_; }
   size_t cached_bytes() const { return used_; }

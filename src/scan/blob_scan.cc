@@ -12,6 +12,7 @@
 
 #include "git_handles.h"
 #include "pack_order.h"
+#include "pack_reader.h"
 
 namespace keyward {
 namespace {
@@ -105,7 +106,7 @@ class OdbStore final : public BlobStore {
 
 class OdbReader final : public BlobReader {
  public:
-  explicit OdbReader(const OdbStore& store) : store_(store) {}
+  explicit OdbReader(const OdbStore& store) : store_(store), deltas_(store.packs(), kDeltaCache) {}
 
   BlobRead read(const DriverJob& job, ByteBudget& budget) override {
     BlobRead out;
@@ -121,6 +122,25 @@ class OdbReader final : public BlobReader {
         return out;
       }
       budget.release(size);
+    } else if (job.pack != UINT32_MAX) {
+      // A delta in a mapped pack: resolved here, with a small cache of bases (blobs come
+      // in pack order, a base just before its deltas), not by libgit2, whose own index
+      // and pack windows would hold the same pages a second time. Anything this cannot
+      // read goes to libgit2 below, which reads it or says what is wrong with it.
+      uint64_t size = 0;
+      if (deltas_.size_at(pos, &size)) {
+        if (size > store_.max_blob_bytes()) return oversized(static_cast<size_t>(size));
+        budget.acquire(static_cast<size_t>(size));
+        git_object_t type = GIT_OBJECT_INVALID;
+        auto data = deltas_.read(job.id, &type);
+        if (data && type == GIT_OBJECT_BLOB && data->size() == size) {
+          delta_ = std::move(data);
+          held_ = static_cast<size_t>(size);
+          out.data = *delta_;
+          return out;
+        }
+        budget.release(static_cast<size_t>(size));
+      }
     }
     git_odb* odb = store_.odb();
     size_t size = 0;
@@ -162,6 +182,7 @@ class OdbReader final : public BlobReader {
   void release(ByteBudget& budget) override {
     whole_reader_.release();
     obj_.reset();
+    delta_.reset();
     budget.release(held_);
     held_ = 0;
   }
@@ -173,8 +194,11 @@ class OdbReader final : public BlobReader {
     o.size = size;
     return o;
   }
+  static constexpr size_t kDeltaCache = size_t(16) << 20;  // libgit2's per-pack base cache is as large
   const OdbStore& store_;
   WholeBlobReader whole_reader_;
+  PackObjectReader deltas_;
+  PackObjectReader::Data delta_;
   OdbObjectPtr obj_;
   size_t held_ = 0;
 };
