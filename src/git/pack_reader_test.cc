@@ -185,3 +185,24 @@ TEST_CASE("pack reader: a sweep's reader resolves each tree of a fast-import pac
   CHECK(sweep.cached < cache);
   CHECK(diffs.cached > 2 * sweep.cached);
 }
+
+TEST_CASE("pack reader: an object's size is read without resolving it, deltas too", "[pack_reader]") {
+  History h(60, /*repack=*/true);
+  auto packs = PackIndexes::open(h.dir + "/.git/objects");
+  PackObjectReader reader(packs, 0);
+  size_t deltas = 0;
+  for (auto& id : all_objects(h.odb.get())) {
+    PackPosition pos = packs.find(id);
+    REQUIRE(pos.pack == 0);
+    PackIndexes::Entry e;
+    REQUIRE(packs.entry(pos, &e));
+    if (e.type == 6 || e.type == 7) ++deltas;
+    uint64_t size = 0;
+    REQUIRE(reader.size_at(pos, &size));
+    size_t want = 0;
+    git_object_t type;
+    REQUIRE(git_odb_read_header(&want, &type, h.odb.get(), &id) == 0);
+    CHECK(size == want);
+  }
+  CHECK(deltas > 50);
+}
