@@ -494,7 +494,10 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
     }
   };
 
-  for (auto& c : graph.commits) walk(c.tree);
+  for (auto& c : graph.commits) {
+    set.commit_starts.push_back(static_cast<uint32_t>(set.blobs.size()));
+    walk(c.tree);
+  }
   for (auto& t : graph.root_trees) walk(t);
   for (auto& b : graph.root_blobs)
     if (!set.find(b)) add_blob(b, PathTable::kNone, false);

@@ -100,6 +100,10 @@ struct BlobSet {
   PathTable paths;             // every distinct path the walk met
   size_t gitlinks = 0;         // submodule entries, not scanned
   std::vector<BadObject> bad;  // trees that cannot be read
+  // blobs.size() when collect_blobs began the tree of each commit (CommitGraph::commits
+  // order): blobs are appended as first met, so blobs[k] was first met in the tree of the
+  // last commit whose start is <= k, and no earlier commit's tree holds it.
+  std::vector<uint32_t> commit_starts;
 
   // The position of `id` in blobs, adding it (at `path`) when new; *fresh says which.
   uint32_t find_or_add(const git_oid& id, uint32_t path, bool scannable, bool* fresh);

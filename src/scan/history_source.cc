@@ -4,6 +4,7 @@
 // commits' own diffs instead, and knows their introductions already.
 #include "history_source.h"
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 #include <unordered_set>
@@ -136,7 +137,16 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   for (auto& b : set.blobs)
     if (!b.scannable) ++allowlisted;
   OidMap<bool> targets;
-  for (auto& bf : scanned_result.found) targets[set.blobs[bf.job].id] = true;
+  // No commit before the one whose tree the walk first met a target in holds it: those
+  // are not diffed (a sweep's walk records where each commit's blobs start).
+  uint32_t from = set.commit_starts.empty() ? 0 : UINT32_MAX;
+  for (auto& bf : scanned_result.found) {
+    targets[set.blobs[bf.job].id] = true;
+    if (set.commit_starts.empty()) continue;
+    auto at = std::upper_bound(set.commit_starts.begin(), set.commit_starts.end(), static_cast<uint32_t>(bf.job));
+    uint32_t first = at == set.commit_starts.begin() ? 0 : static_cast<uint32_t>(at - set.commit_starts.begin()) - 1;
+    from = std::min(from, first);
+  }
   std::vector<BadObject> bad = graph.bad;
   bad.insert(bad.end(), set.bad.begin(), set.bad.end());
   {
@@ -156,7 +166,7 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   }
   Introductions found_intros;
   if (!known) {
-    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad, packs)) return e;
+    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad, packs, from)) return e;
     known = &found_intros;
   }
   report.findings = group_findings(
