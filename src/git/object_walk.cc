@@ -508,7 +508,13 @@ struct TreeReader::Packs {
   PackIndexes indexes;
   PackObjectReader reader;
   Packs(PackIndexes ix, PackObjectReader::Mode mode)
-      : indexes(std::move(ix)), reader(indexes, size_t(40) << 20, mode) {}
+      : indexes(std::move(ix)), reader(indexes, cache_bytes(mode), mode) {}
+  // A diff's reader keeps what is owed (about one version of each directory) and, with
+  // the rest of its room, recently read trees a parent may ask for again; a sweep's keeps
+  // only what is owed, within the same bound.
+  static size_t cache_bytes(PackObjectReader::Mode mode) {
+    return mode == PackObjectReader::Mode::Diffs ? size_t(16) << 20 : size_t(40) << 20;
+  }
 };
 
 TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs, PackObjectReader::Mode mode) {

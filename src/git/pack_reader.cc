@@ -152,7 +152,11 @@ uint32_t PackObjectReader::slot_of(const Where& w) const {
 bool PackObjectReader::owed(const Where& w) const {
   if (!learns()) return false;  // all on one list: plain LRU
   const Layout& l = layouts_[w.pos.pack];
-  return l.owed[w.ordinal] > 0 || !(l.flags[w.ordinal] & kAsked);
+  if (l.owed[w.ordinal] > 0) return true;
+  // A walk asks for every tree, so one resolved on the way will be asked for. A diff may
+  // start late in history (attribution skips the commits before its first target), and
+  // the versions it resolves on the way from those commits are never asked for again.
+  return mode_ == Mode::Sweep && !(l.flags[w.ordinal] & kAsked);
 }
 
 void PackObjectReader::unlink(uint32_t s) {

@@ -15,7 +15,8 @@
 // deltas of them) the versions a walk from the oldest commit has resolved and not yet
 // reached. A walk asks for each tree once, so Mode::Sweep drops an object the moment it is
 // owed nothing; Mode::Diffs (a diff asks for a tree again, as the next commit's parent)
-// keeps those too, least recently used first out.
+// keeps those too, least recently used first out, and counts as owed only bases with
+// deltas unresolved (a diff that starts late never asks for what it resolved on the way).
 // One reader per thread.
 #pragma once
 #include <git2.h>

@@ -206,3 +206,23 @@ TEST_CASE("pack reader: an object's size is read without resolving it, deltas to
   }
   CHECK(deltas > 50);
 }
+
+TEST_CASE("pack reader: a diff that starts late in history is not crowded out by the versions it skipped",
+          "[pack_reader]") {
+  History h(200, /*repack=*/false);
+  auto packs = PackIndexes::open(h.dir + "/.git/objects");
+  // The later half of the trees, as attribution reads them when its first target is late:
+  // each directory's first read resolves the chain through versions never asked for.
+  std::vector<git_oid> late(h.trees_oldest_first.begin() + h.trees_oldest_first.size() / 2,
+                            h.trees_oldest_first.end());
+  auto misses = [&](size_t bytes) {
+    PackObjectReader reader(packs, bytes, PackObjectReader::Mode::Diffs);
+    for (auto& id : late) {
+      git_object_t type;
+      REQUIRE(reader.read(id, &type));
+    }
+    return reader.cache_misses();
+  };
+  // A small cache does as well as a roomy one: what it holds is what later reads need.
+  CHECK(misses(size_t(32) << 10) == misses(size_t(4) << 20));
+}

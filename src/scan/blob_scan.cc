@@ -194,7 +194,8 @@ class OdbReader final : public BlobReader {
     o.size = size;
     return o;
   }
-  static constexpr size_t kDeltaCache = size_t(16) << 20;  // libgit2's per-pack base cache is as large
+  // Bases of blob deltas: read in pack order, a base comes just before its deltas.
+  static constexpr size_t kDeltaCache = size_t(8) << 20;
   const OdbStore& store_;
   WholeBlobReader whole_reader_;
   PackObjectReader deltas_;
