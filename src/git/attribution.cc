@@ -21,10 +21,13 @@ std::string format_git_time(const git_time& t) {
 }
 
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
-                          Introductions& out, std::vector<BadObject>* bad) {
+                          Introductions& out, std::vector<BadObject>* bad, const PackIndexes* packs,
+                          uint32_t from) {
   if (targets.empty()) return std::nullopt;
-  TreeReader reader(repo);  // bases cached from one commit's trees to the next's
-  for (uint32_t i = 0; i < graph.commits.size(); ++i) {
+  // Bases cached from one commit's trees to the next's: every commit is diffed with its
+  // parents, so a tree is read again as the next commit's parent.
+  TreeReader reader(repo, packs, PackObjectReader::Mode::Diffs);
+  for (uint32_t i = from; i < graph.commits.size(); ++i) {
     auto st = introduced_blobs(
         repo, graph.commits[i],
         [&](const git_oid& blob, const std::string& path) {

@@ -23,8 +23,12 @@ struct Introduction {
 using Introductions = OidMap<std::vector<Introduction>>;
 
 // Every (commit, path) in `graph` that introduces one of `targets`, in history order.
+// `packs` (optional): the caller's mappings of the packs, read instead of mapping them again.
+// `from`: the first commit (index into graph.commits) whose tree may hold a target; the
+// commits before it are not diffed.
 Status find_introductions(git_repository* repo, const CommitGraph& graph, const OidMap<bool>& targets,
-                          Introductions& out, std::vector<BadObject>* bad = nullptr);
+                          Introductions& out, std::vector<BadObject>* bad = nullptr,
+                          const PackIndexes* packs = nullptr, uint32_t from = 0);
 
 // A scanned blob's id and the path it was scanned under, for BlobFindings::job.
 struct ScannedBlob {

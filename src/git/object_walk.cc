@@ -420,7 +420,7 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
     size_t path_len;  // the length of this directory's path in entry_path, with its '/'
   };
   std::vector<Frame> stack;
-  TreeReader reader(repo, packs);
+  TreeReader reader(repo, packs, PackObjectReader::Mode::Sweep);  // each tree read once
   // Starts walking `tree_id` (a push), or answers at once for a tree met before or
   // unreadable: whether any path under it was allowlisted.
   // entry_path holds the directory's path (with a trailing '/', empty for a root).
@@ -494,7 +494,10 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
     }
   };
 
-  for (auto& c : graph.commits) walk(c.tree);
+  for (auto& c : graph.commits) {
+    set.commit_starts.push_back(static_cast<uint32_t>(set.blobs.size()));
+    walk(c.tree);
+  }
   for (auto& t : graph.root_trees) walk(t);
   for (auto& b : graph.root_blobs)
     if (!set.find(b)) add_blob(b, PathTable::kNone, false);
@@ -504,14 +507,22 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
 struct TreeReader::Packs {
   PackIndexes indexes;
   PackObjectReader reader;
-  explicit Packs(PackIndexes ix) : indexes(std::move(ix)), reader(indexes) {}
+  Packs(PackIndexes ix, PackObjectReader::Mode mode)
+      : indexes(std::move(ix)), reader(indexes, cache_bytes(mode), mode) {}
+  // A diff's reader keeps what is owed (about one version of each directory) and, with
+  // the rest of its room, recently read trees a parent may ask for again; a sweep's keeps
+  // only what is owed, within the same bound.
+  static size_t cache_bytes(PackObjectReader::Mode mode) {
+    return mode == PackObjectReader::Mode::Diffs ? size_t(16) << 20 : size_t(40) << 20;
+  }
 };
 
-TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs) {
+TreeReader::TreeReader(git_repository* repo, const PackIndexes* packs, PackObjectReader::Mode mode) {
   git_odb* raw = nullptr;
   if (git_repository_odb(&raw, repo) == 0) odb_.reset(raw);
-  packs_ = std::make_unique<Packs>(packs ? packs->share()
-                                         : PackIndexes::open(git_repository_commondir(repo) + std::string("objects")));
+  packs_ = std::make_unique<Packs>(
+      packs ? packs->share() : PackIndexes::open(git_repository_commondir(repo) + std::string("objects")),
+      mode);
 }
 
 TreeReader::~TreeReader() = default;

@@ -17,6 +17,7 @@
 #include "git_handles.h"
 #include "oid_index.h"
 #include "pack_order.h"
+#include "pack_reader.h"
 #include "path_table.h"
 #include "result.h"
 
@@ -99,6 +100,10 @@ struct BlobSet {
   PathTable paths;             // every distinct path the walk met
   size_t gitlinks = 0;         // submodule entries, not scanned
   std::vector<BadObject> bad;  // trees that cannot be read
+  // blobs.size() when collect_blobs began the tree of each commit (CommitGraph::commits
+  // order): blobs are appended as first met, so blobs[k] was first met in the tree of the
+  // last commit whose start is <= k, and no earlier commit's tree holds it.
+  std::vector<uint32_t> commit_starts;
 
   // The position of `id` in blobs, adding it (at `path`) when new; *fresh says which.
   uint32_t find_or_add(const git_oid& id, uint32_t path, bool scannable, bool* fresh);
@@ -132,7 +137,9 @@ Status collect_blobs(git_repository* repo, const CommitGraph& graph,
 class TreeReader {
  public:
   // With `packs`, reads from those mappings (shared with a blob scan) instead of its own.
-  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr);
+  // `mode`: how much of the history will be read, for its cache (pack_reader.h).
+  explicit TreeReader(git_repository* repo, const PackIndexes* packs = nullptr,
+                      PackObjectReader::Mode mode = PackObjectReader::Mode::Few);
   ~TreeReader();
   TreeReader(const TreeReader&) = delete;
   TreeReader& operator=(const TreeReader&) = delete;

@@ -58,6 +58,10 @@ class PackIndexes {
   };
   bool entry(const PackPosition& pos, Entry* out) const;
 
+  // Where every object of pack `pack` starts, in the .idx's order (empty for a pack out of
+  // range): a reader that learns a pack's layout (pack_reader.h) walks them.
+  std::vector<uint64_t> offsets(uint32_t pack) const;
+
  private:
   struct Index;
   std::vector<std::shared_ptr<Index>> indexes_;

@@ -12,6 +12,7 @@
 
 #include "git_handles.h"
 #include "pack_order.h"
+#include "pack_reader.h"
 
 namespace keyward {
 namespace {
@@ -105,7 +106,7 @@ class OdbStore final : public BlobStore {
 
 class OdbReader final : public BlobReader {
  public:
-  explicit OdbReader(const OdbStore& store) : store_(store) {}
+  explicit OdbReader(const OdbStore& store) : store_(store), deltas_(store.packs(), kDeltaCache) {}
 
   BlobRead read(const DriverJob& job, ByteBudget& budget) override {
     BlobRead out;
@@ -121,6 +122,25 @@ class OdbReader final : public BlobReader {
         return out;
       }
       budget.release(size);
+    } else if (job.pack != UINT32_MAX) {
+      // A delta in a mapped pack: resolved here, with a small cache of bases (blobs come
+      // in pack order, a base just before its deltas), not by libgit2, whose own index
+      // and pack windows would hold the same pages a second time. Anything this cannot
+      // read goes to libgit2 below, which reads it or says what is wrong with it.
+      uint64_t size = 0;
+      if (deltas_.size_at(pos, &size)) {
+        if (size > store_.max_blob_bytes()) return oversized(static_cast<size_t>(size));
+        budget.acquire(static_cast<size_t>(size));
+        git_object_t type = GIT_OBJECT_INVALID;
+        auto data = deltas_.read(job.id, &type);
+        if (data && type == GIT_OBJECT_BLOB && data->size() == size) {
+          delta_ = std::move(data);
+          held_ = static_cast<size_t>(size);
+          out.data = *delta_;
+          return out;
+        }
+        budget.release(static_cast<size_t>(size));
+      }
     }
     git_odb* odb = store_.odb();
     size_t size = 0;
@@ -162,6 +182,7 @@ class OdbReader final : public BlobReader {
   void release(ByteBudget& budget) override {
     whole_reader_.release();
     obj_.reset();
+    delta_.reset();
     budget.release(held_);
     held_ = 0;
   }
@@ -173,8 +194,12 @@ class OdbReader final : public BlobReader {
     o.size = size;
     return o;
   }
+  // Bases of blob deltas: read in pack order, a base comes just before its deltas.
+  static constexpr size_t kDeltaCache = size_t(8) << 20;
   const OdbStore& store_;
   WholeBlobReader whole_reader_;
+  PackObjectReader deltas_;
+  PackObjectReader::Data delta_;
   OdbObjectPtr obj_;
   size_t held_ = 0;
 };
@@ -185,7 +210,10 @@ Result<std::unique_ptr<BlobReader>> OdbStore::reader() const {
 
 Result<std::unique_ptr<OdbStore>> open_store(git_repository* repo, const BlobScanOptions& opts) {
   PackIndexes packs;
-  if (opts.pack_order) packs = PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
+  // The caller's mappings when it has them (a history walk reads trees from the same
+  // packs): each pack's pages and index are then held once, not twice.
+  if (opts.pack_order)
+    packs = opts.packs ? opts.packs->share() : PackIndexes::open(git_repository_commondir(repo) + std::string("objects"));
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, repo) != 0) return Error{"cannot open the object database: " + git_error_text()};
   return std::make_unique<OdbStore>(std::move(packs), OdbPtr(raw_odb), opts.name_by_path, opts.max_blob_bytes);

@@ -4,6 +4,7 @@
 // commits' own diffs instead, and knows their introductions already.
 #include "history_source.h"
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 #include <unordered_set>
@@ -42,8 +43,8 @@ DroppedAtFn dropped_fn(const Engine& engine) {
 // scanning thread starts.
 void read_like_git() {
   git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(32) << 20);
-  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(128) << 20);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t(8) << 20);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t(32) << 20);
 }
 
 std::string plural(size_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
@@ -129,13 +130,23 @@ void judge_bad_objects(git_repository* repo, const HistoryOptions& opts, const s
 // Attributes the scanned blobs that had findings (BlobFindings::job indexes set.blobs) and
 // fills the report.
 Status report_scan(git_repository* repo, const Engine& engine, const HistoryOptions& opts, const CommitGraph& graph,
-                   const BlobSet& set, BlobScanResult& scanned_result, const Introductions* known, Report& report) {
+                   const BlobSet& set, BlobScanResult& scanned_result, const Introductions* known, Report& report,
+                   const PackIndexes* packs = nullptr) {
   const BlobScanResult* scanned = &scanned_result;
   size_t allowlisted = 0;
   for (auto& b : set.blobs)
     if (!b.scannable) ++allowlisted;
   OidMap<bool> targets;
-  for (auto& bf : scanned_result.found) targets[set.blobs[bf.job].id] = true;
+  // No commit before the one whose tree the walk first met a target in holds it: those
+  // are not diffed (a sweep's walk records where each commit's blobs start).
+  uint32_t from = set.commit_starts.empty() ? 0 : UINT32_MAX;
+  for (auto& bf : scanned_result.found) {
+    targets[set.blobs[bf.job].id] = true;
+    if (set.commit_starts.empty()) continue;
+    auto at = std::upper_bound(set.commit_starts.begin(), set.commit_starts.end(), static_cast<uint32_t>(bf.job));
+    uint32_t first = at == set.commit_starts.begin() ? 0 : static_cast<uint32_t>(at - set.commit_starts.begin()) - 1;
+    from = std::min(from, first);
+  }
   std::vector<BadObject> bad = graph.bad;
   bad.insert(bad.end(), set.bad.begin(), set.bad.end());
   {
@@ -155,7 +166,7 @@ Status report_scan(git_repository* repo, const Engine& engine, const HistoryOpti
   }
   Introductions found_intros;
   if (!known) {
-    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad)) return e;
+    if (auto e = find_introductions(repo, graph, targets, found_intros, &bad, packs, from)) return e;
     known = &found_intros;
   }
   report.findings = group_findings(
@@ -347,7 +358,7 @@ Status scan_history(git_repository* repo, const Engine& engine, const HistoryOpt
   for (auto& w : scanned->not_scanned_why) w.first = feed_index(w.first);
   for (auto& o : scanned->oversized) o.first = feed_index(o.first);
   auto t3 = std::chrono::steady_clock::now();
-  auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report);
+  auto st = report_scan(repo, engine, opts, *graph, set, *scanned, nullptr, report, &packs);
   if (!st) {
     NameSource ns;
     ns.count = names.size();
