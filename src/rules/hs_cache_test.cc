@@ -66,9 +66,9 @@ TEST_CASE("hs_database: a flipped byte anywhere in the cached database is a rebu
   // Our header, Hyperscan's header and the gap before its bytecode, the bytecode's first
   // and last bytes and its middle, the bytes after it, and the trailer.
   const size_t n = pristine.size();
-  for (size_t pos : {size_t{0}, size_t{9}, size_t{4000}, size_t{4096}, size_t{4096 + 20}, size_t{4096 + 40},
-                     size_t{4096 + 100}, size_t{4096 + 130}, size_t{8191}, size_t{8192}, n / 2, n / 2 + 1, n - 8193,
-                     n - 12 - 64, n - 12 - 1, n - 12, n - 1}) {
+  // (Each flip costs a compile: one or two per region.)
+  for (size_t pos : {size_t{0}, size_t{4096 + 40}, size_t{4096 + 130}, size_t{8192}, n / 2, n - 8193, n - 12 - 1,
+                     n - 12, n - 1}) {
     INFO("byte " << pos << " of " << n);
     std::string bad = pristine;
     bad[pos] = static_cast<char>(bad[pos] ^ 0x20);

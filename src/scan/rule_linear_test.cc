@@ -5,6 +5,7 @@
 // multiplies the time by a linear factor (a quadratic rule would be 16x).
 #include <algorithm>
 #include <ctime>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -23,7 +24,7 @@ constexpr size_t kSize = 32 * 1024;
 // candidate-free text; this only has to separate linear from super-linear.
 constexpr double kMaxRatioToRandom = 1000.0;
 constexpr double kMaxGrowthFor4x = 9.0;  // linear: ~4; quadratic: ~16
-constexpr size_t kGrowthChecked = 24;   // the costliest inputs get the growth check
+constexpr size_t kGrowthChecked = 24;   // the costliest inputs get the growth check (all shards)
 
 std::string fill(const std::string& unit, size_t n) {
   std::string out;
@@ -110,6 +111,14 @@ TEST_CASE("every rule matches adversarial input in linear time", "[rules][linear
   const double random_small = clock.time(random_text(kSize, 1), 5);
   const bool report = std::getenv("KEYWARD_LINEAR_REPORT") != nullptr;
   const char* only = std::getenv("KEYWARD_LINEAR_ONLY");  // a rule id, to look at one rule
+  // KEYWARD_LINEAR_SHARD=i/n: only the rules whose index is i modulo n (ctest runs the
+  // shards side by side: one process is a single thread).
+  size_t shard = 0, shards = 1;
+  if (const char* s = std::getenv("KEYWARD_LINEAR_SHARD"); s && *s) {
+    REQUIRE(std::sscanf(s, "%zu/%zu", &shard, &shards) == 2);
+    REQUIRE((shards > 0 && shard < shards));
+  }
+  size_t in_shard = 0;
   struct Measured {
     double ratio;
     uint32_t rule;
@@ -120,6 +129,8 @@ TEST_CASE("every rule matches adversarial input in linear time", "[rules][linear
   // 1. Every rule, every adversarial input, against random text of the same size.
   for (uint32_t id = 0; id < m.rules().size(); ++id) {
     if (only && m.rules()[id].id != only) continue;
+    if (id % shards != shard) continue;
+    ++in_shard;
     for (auto& [kind, unit] : adversarial_units(m, id)) {
       if (only)
         for (size_t n = kSize; n <= 64 * kSize; n *= 4)
@@ -135,11 +146,12 @@ TEST_CASE("every rule matches adversarial input in linear time", "[rules][linear
       all.push_back({ts / random_small, id, kind, unit});
     }
   }
-  if (!only) CHECK(all.size() > m.rules().size());
+  if (!only) CHECK(all.size() > in_shard);
 
   // 2. The costliest inputs, grown 4x at sizes past the CPU caches: time must grow linearly.
   std::sort(all.begin(), all.end(), [](const Measured& a, const Measured& b) { return a.ratio > b.ratio; });
-  if (all.size() > kGrowthChecked) all.resize(kGrowthChecked);
+  const size_t growth_checked = (kGrowthChecked + shards - 1) / shards;
+  if (all.size() > growth_checked) all.resize(growth_checked);
   double worst_growth = 0;
   std::string worst_growth_at;
   for (auto& x : all) {
