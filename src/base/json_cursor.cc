@@ -3,48 +3,13 @@
 #include <cstdint>
 #include <cstring>
 
+#include "codepoints.h"
+
 namespace keyward {
 namespace {
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool read_hex4(std::string_view s, size_t at, uint32_t* v) {
-  if (at + 4 > s.size()) return false;
-  uint32_t x = 0;
-  for (size_t k = 0; k < 4; ++k) {
-    int h = hex_value(s[at + k]);
-    if (h < 0) return false;
-    x = x * 16 + static_cast<uint32_t>(h);
-  }
-  *v = x;
-  return true;
-}
-
-void put_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 }  // namespace
 
@@ -110,7 +75,7 @@ bool JsonCursor::well_formed(std::string_view s) {
       char e = s[i + 1];
       uint32_t v;
       if (e == 'u') {
-        if (!read_hex4(s, i + 2, &v)) return false;
+        if (!hex_at(s, i + 2, 4, &v)) return false;
         i += 6;
       } else if (e != '\0' && std::strchr("\"\\/bfnrt", e)) {
         i += 2;
@@ -272,17 +237,17 @@ std::string JsonCursor::unescape(std::string_view raw) {
       case 'b': out += '\b'; break;
       case 'f': out += '\f'; break;
       case 'u':
-        if (!read_hex4(raw, i + 2, &cp)) {
+        if (!hex_at(raw, i + 2, 4, &cp)) {
           out += raw.substr(i, 2);
           break;
         }
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= raw.size() && raw[i + 6] == '\\' && raw[i + 7] == 'u' &&
-            read_hex4(raw, i + 8, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-          put_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
+            hex_at(raw, i + 8, 4, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+          append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
           i += 12;
           continue;
         }
-        put_utf8(out, cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp);
+        append_utf8(out, cp);  // a lone surrogate: U+FFFD
         i += 6;
         continue;
       default: out += e; break;  // \" \\ \/

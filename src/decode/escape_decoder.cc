@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "codepoints.h"
 #include "view_builder.h"
 
 namespace keyward {
@@ -15,25 +16,6 @@ constexpr size_t kRadius = 1100;
 enum class Kind { Json, Url, Html };
 
 char marker_of(Kind kind) { return kind == Kind::Json ? '\\' : kind == Kind::Url ? '%' : '&'; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool hex4(std::string_view d, size_t at, uint32_t* v) {
-  if (at + 4 > d.size()) return false;
-  uint32_t x = 0;
-  for (size_t k = 0; k < 4; ++k) {
-    int h = hex_value(d[at + k]);
-    if (h < 0) return false;
-    x = x * 16 + static_cast<uint32_t>(h);
-  }
-  *v = x;
-  return true;
-}
 
 bool is_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -116,10 +98,10 @@ size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
     }
     case 'u': {
       uint32_t cp = 0;
-      if (!hex4(d, i + 2, &cp)) return 0;
+      if (!hex_at(d, i + 2, 4, &cp)) return 0;
       if (cp >= 0xD800 && cp <= 0xDBFF) {
         uint32_t lo = 0;
-        if (i + 12 <= d.size() && d[i + 6] == '\\' && d[i + 7] == 'u' && hex4(d, i + 8, &lo) && lo >= 0xDC00 &&
+        if (i + 12 <= d.size() && d[i + 6] == '\\' && d[i + 7] == 'u' && hex_at(d, i + 8, 4, &lo) && lo >= 0xDC00 &&
             lo <= 0xDFFF) {
           append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
           return 12;
@@ -163,7 +145,7 @@ bool worth_decoding(Kind kind, std::string_view d, size_t i, size_t* len) {
   switch (c) {
     case 'u': {
       uint32_t cp;
-      if (!hex4(d, i + 2, &cp)) return false;
+      if (!hex_at(d, i + 2, 4, &cp)) return false;
       *len = 6;
       return true;
     }
@@ -244,25 +226,6 @@ bool decode_escapes(Kind kind, std::string_view d, const SkipSpans& skip, size_t
 }
 
 }  // namespace
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 bool decode_json_escapes(std::string_view data, const SkipSpans& skip, size_t budget, View& out) {
   return decode_escapes(Kind::Json, data, skip, budget, out);

@@ -28,7 +28,4 @@ bool decode_url_escapes(std::string_view data, const SkipSpans& skip, size_t bud
 // named ASCII ones (&amp;, &quot;, ...) are decoded around them. Only blobs holding "&#".
 bool decode_html_entities(std::string_view data, const SkipSpans& skip, size_t budget, View& out);
 
-// Appends the UTF-8 encoding of a code point (U+FFFD for invalid ones).
-void append_utf8(std::string& out, uint32_t cp);
-
 }  // namespace keyward

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "codepoints.h"
 #include "view_builder.h"
 
 namespace keyward {
@@ -11,13 +12,6 @@ namespace {
 // How far around a marker the view reaches: more than any rule's longest match.
 constexpr size_t kRadius = 1100;
 constexpr char kEsc = '\x1b';
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_word(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "codepoints.h"
 #include "base64_decoder.h"
 #include "json_cursor.h"
 #include "escape_decoder.h"
@@ -181,25 +182,6 @@ class NotebookWalker {
 };
 
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool hex4(std::string_view d, size_t at, size_t end, uint32_t* v) {
-  if (at + 4 > end) return false;
-  uint32_t x = 0;
-  for (size_t k = 0; k < 4; ++k) {
-    int h = hex_digit(d[at + k]);
-    if (h < 0) return false;
-    x = x * 16 + static_cast<uint32_t>(h);
-  }
-  *v = x;
-  return true;
-}
-
 // Appends the JSON string content d[b, e) unescaped, each decoded character mapped to the
 // escape (or byte) it comes from.
 void append_json_string(std::string_view d, size_t b, size_t e, ViewBuilder& out) {
@@ -224,13 +206,13 @@ void append_json_string(std::string_view d, size_t b, size_t e, ViewBuilder& out
       case 'f': tmp = "\f"; break;
       case 'u': {
         uint32_t cp = 0, lo = 0;
-        if (!hex4(d, i + 2, e, &cp)) {
+        if (!hex_at(d.substr(0, e), i + 2, 4, &cp)) {
           tmp = d.substr(i, 2);
           break;
         }
         len = 6;
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= e && d[i + 6] == '\\' && d[i + 7] == 'u' &&
-            hex4(d, i + 8, e, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+            hex_at(d.substr(0, e), i + 8, 4, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           len = 12;
         }

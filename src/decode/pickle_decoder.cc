@@ -1,4 +1,5 @@
 #include "pickle_decoder.h"
+#include "codepoints.h"
 #include "zip_reader.h"
 
 #include <zlib.h>
@@ -23,25 +24,6 @@ uint64_t le(std::string_view d, size_t at, int n) {
   uint64_t v = 0;
   for (int k = n - 1; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(d[at + static_cast<size_t>(k)]);
   return v;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool hex_at(std::string_view d, size_t at, size_t n, uint32_t* v) {
-  if (at + n > d.size()) return false;
-  uint32_t x = 0;
-  for (size_t k = 0; k < n; ++k) {
-    int h = hex_digit(d[at + k]);
-    if (h < 0) return false;
-    x = x * 16 + static_cast<uint32_t>(h);
-  }
-  *v = x;
-  return true;
 }
 
 // Where the bytes of a pickle lie in the blob: at an offset (the blob itself, a stored zip

@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "codepoints.h"
 #include "base64.h"
 #include "base64_decoder.h"
 #include "escape_decoder.h"
