@@ -65,6 +65,13 @@ class JsonCursor {
   bool read_number();
   bool read_literal(std::string_view word);
   std::string_view current_key(Span raw);
+  // The members or elements of the container at the cursor: each() reads one (at its
+  // first byte), false on an error.
+  template <class Each>
+  bool elements(char open, char close, Each&& each);
+  // Calls fn with the cursor on a value, then skips the value if fn left it unread.
+  template <class F>
+  bool visit(F&& fn);
 
   std::string_view text_;
   size_t pos_ = 0;
@@ -75,61 +82,50 @@ class JsonCursor {
   std::string key_;  // an escaped key, unescaped
 };
 
-template <class F>
-bool JsonCursor::object(F&& fn) {
-  if (!begin_container('{')) return false;
+template <class Each>
+bool JsonCursor::elements(char open, char close, Each&& each) {
+  if (!begin_container(open)) return false;
   ws();
-  if (pos_ < text_.size() && text_[pos_] == '}') {
+  if (pos_ < text_.size() && text_[pos_] == close) {
     ++pos_, --depth_;
     return true;
   }
-  while (!failed_) {
+  for (;;) {
     ws();
+    if (!each() || failed_) return false;
+    ws();
+    if (pos_ < text_.size() && text_[pos_] == ',') {
+      ++pos_;
+      continue;
+    }
+    if (!expect(close)) return false;
+    --depth_;
+    return true;
+  }
+}
+
+template <class F>
+bool JsonCursor::visit(F&& fn) {
+  size_t at = pos_;
+  fn();
+  return !failed_ && (pos_ != at || skip());
+}
+
+template <class F>
+bool JsonCursor::object(F&& fn) {
+  return elements('{', '}', [&] {
     Span key;
     if (pos_ >= text_.size() || text_[pos_] != '"' || !read_string(&key)) return fail(), false;
     ws();
     if (!expect(':')) return false;
     ws();
-    size_t at = pos_;
-    fn(current_key(key));
-    if (failed_) return false;
-    if (pos_ == at && !skip()) return false;
-    ws();
-    if (pos_ < text_.size() && text_[pos_] == ',') {
-      ++pos_;
-      continue;
-    }
-    if (!expect('}')) return false;
-    --depth_;
-    return true;
-  }
-  return false;
+    return visit([&] { fn(current_key(key)); });
+  });
 }
 
 template <class F>
 bool JsonCursor::array(F&& fn) {
-  if (!begin_container('[')) return false;
-  ws();
-  if (pos_ < text_.size() && text_[pos_] == ']') {
-    ++pos_, --depth_;
-    return true;
-  }
-  while (!failed_) {
-    ws();
-    size_t at = pos_;
-    fn();
-    if (failed_) return false;
-    if (pos_ == at && !skip()) return false;
-    ws();
-    if (pos_ < text_.size() && text_[pos_] == ',') {
-      ++pos_;
-      continue;
-    }
-    if (!expect(']')) return false;
-    --depth_;
-    return true;
-  }
-  return false;
+  return elements('[', ']', [&] { return visit(fn); });
 }
 
 }  // namespace keyward
