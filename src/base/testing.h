@@ -2,6 +2,7 @@
 // secret-shaped literal lives in src/ and keyward's sweep of its own history stays clean.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace keyward::testing {
@@ -28,5 +29,18 @@ inline std::string fake_token(const std::string& prefix, const std::string& alph
 
 // An HF user token as the core scenario needs it.
 inline std::string fake_hf_token(uint64_t seed = 42) { return fake_token("hf_", kLetters, 34, seed); }
+
+// What a shell command prints on standard output (the git-facing tests build their
+// repositories with the real git).
+inline std::string shell_output(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
 
 }  // namespace keyward::testing

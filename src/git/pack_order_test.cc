@@ -1,4 +1,5 @@
 #include "pack_order.h"
+#include "testing.h"
 
 #include <catch2/catch.hpp>
 
@@ -15,16 +16,7 @@
 
 namespace {
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+using keyward::testing::shell_output;
 
 }  // namespace
 
@@ -32,15 +24,15 @@ TEST_CASE("pack offsets read from .idx files agree with git show-index") {
   char tmpl[] = "/tmp/keyward-pack-XXXXXX";
   std::string dir = ::mkdtemp(tmpl);
   std::string git = "git -C " + dir + " -c user.name=T -c user.email=t@e.invalid ";
-  run("git init -q " + dir);
+  shell_output("git init -q " + dir);
   for (int i = 0; i < 20; ++i) {
     std::ofstream(dir + "/f" + std::to_string(i % 7) + ".txt") << "content " << i << '\n';
-    run(git + "add -A && " + git + "commit -qm c" + std::to_string(i));
+    shell_output(git + "add -A && " + git + "commit -qm c" + std::to_string(i));
   }
-  run(git + "repack -adq");
-  std::string idx = run("ls " + dir + "/.git/objects/pack/*.idx");
+  shell_output(git + "repack -adq");
+  std::string idx = shell_output("ls " + dir + "/.git/objects/pack/*.idx");
   idx.erase(idx.find_last_not_of('\n') + 1);
-  std::istringstream lines(run("git show-index < " + idx));
+  std::istringstream lines(shell_output("git show-index < " + idx));
   auto packs = keyward::PackIndexes::open(dir + "/.git/objects");
   REQUIRE(packs.packs() == 1);
   size_t checked = 0;
@@ -58,7 +50,7 @@ TEST_CASE("pack offsets read from .idx files agree with git show-index") {
   git_oid absent;
   git_oid_fromstr(&absent, "0123456789abcdef0123456789abcdef01234567");
   CHECK(packs.find(absent).pack == UINT32_MAX);
-  run("rm -rf " + dir);
+  shell_output("rm -rf " + dir);
 }
 
 TEST_CASE("a pack index whose fan-out table does not rise to its count is ignored, not read past") {

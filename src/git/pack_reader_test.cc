@@ -14,21 +14,13 @@
 #include "git_handles.h"
 #include "pack_order.h"
 #include "pack_reader.h"
+#include "testing.h"
 
 namespace {
 
 using namespace keyward;
 
-std::string sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+using keyward::testing::shell_output;
 
 // A history of `commits` commits over 30 directories of 4 files, each commit rewriting 3
 // files, written by git fast-import (which stores each tree as a delta of its previous
@@ -43,7 +35,7 @@ struct History {
   History(int commits, bool repack) {
     char tmpl[] = "/tmp/keyward-packreader-XXXXXX";
     dir = ::mkdtemp(tmpl);
-    sh("git init -q " + dir);
+    shell_output("git init -q " + dir);
     std::string stream = dir + "/stream";
     {
       std::ofstream f(stream, std::ios::binary);
@@ -60,8 +52,8 @@ struct History {
         }
       }
     }
-    sh("git -C " + dir + " fast-import --quiet < " + stream);
-    if (repack) sh("git -C " + dir + " repack -adfq --depth=50 --window=50");
+    shell_output("git -C " + dir + " fast-import --quiet < " + stream);
+    if (repack) shell_output("git -C " + dir + " repack -adfq --depth=50 --window=50");
     git_repository* raw = nullptr;
     REQUIRE(git_repository_open(&raw, dir.c_str()) == 0);
     repo.reset(raw);
@@ -70,7 +62,7 @@ struct History {
     odb.reset(raw_odb);
     // Each commit's root tree, then the trees it changed: about the order a walk from the
     // oldest commit reads them in.
-    std::string log = sh("git -C " + dir + " log --reverse --format=%T -r -t --raw --no-abbrev main");
+    std::string log = shell_output("git -C " + dir + " log --reverse --format=%T -r -t --raw --no-abbrev main");
     std::set<std::string> seen;
     size_t at = 0;
     while (at < log.size()) {
@@ -98,7 +90,7 @@ struct History {
   ~History() {
     odb.reset();
     repo.reset();
-    sh("rm -rf " + dir);
+    shell_output("rm -rf " + dir);
   }
 
   std::string libgit2_read(const git_oid& id, git_object_t* type) {
@@ -156,7 +148,7 @@ TEST_CASE("pack reader: a sweep's reader resolves each tree of a fast-import pac
   History h(200, /*repack=*/false);
   auto packs = PackIndexes::open(h.dir + "/.git/objects");
   // Deltas really chain: some tree's base is more than one commit back.
-  std::string depth = sh("git -C " + h.dir + " verify-pack -v " + h.dir +
+  std::string depth = shell_output("git -C " + h.dir + " verify-pack -v " + h.dir +
                          "/.git/objects/pack/*.idx | grep -c 'chain length = [5-9]'");
   REQUIRE(std::atoi(depth.c_str()) > 0);
   // Far less than the history's trees, more than one version of each directory.

@@ -14,21 +14,13 @@
 #include "pack_reader.h"
 #include "path_table.h"
 #include "tree_parser.h"
+#include "testing.h"
 
 namespace {
 
 using namespace keyward;
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+using keyward::testing::shell_output;
 
 struct TempRepo {
   GitLibrary lib;
@@ -37,14 +29,14 @@ struct TempRepo {
   TempRepo() {
     char tmpl[] = "/tmp/keyward-tree-XXXXXX";
     dir = ::mkdtemp(tmpl);
-    run("git init -q " + dir);
+    shell_output("git init -q " + dir);
     git_repository* raw = nullptr;
     REQUIRE(git_repository_open(&raw, dir.c_str()) == 0);
     repo.reset(raw);
   }
   ~TempRepo() {
     repo.reset();
-    run("rm -rf " + dir);
+    shell_output("rm -rf " + dir);
   }
 };
 
@@ -218,12 +210,12 @@ TEST_CASE("objects read from packs with delta chains equal what libgit2 reads") 
   std::string git = "git -C " + t.dir + " -c user.name=T -c user.email=t@e.invalid ";
   // Many versions of the same files and trees: repack makes long delta chains of both.
   for (int i = 0; i < 60; ++i) {
-    run("mkdir -p " + t.dir + "/d/e");
+    shell_output("mkdir -p " + t.dir + "/d/e");
     std::ofstream(t.dir + "/d/e/f.txt", std::ios::app) << "line " << i << " of a file that grows slowly\n";
     std::ofstream(t.dir + "/d/g" + std::to_string(i % 5) + ".txt") << "version " << i << '\n';
-    run(git + "add -A && " + git + "commit -qm c" + std::to_string(i));
+    shell_output(git + "add -A && " + git + "commit -qm c" + std::to_string(i));
   }
-  run(git + "repack -adfq --depth=50 --window=50");
+  shell_output(git + "repack -adfq --depth=50 --window=50");
   git_odb* raw_odb = nullptr;
   REQUIRE(git_repository_odb(&raw_odb, t.repo.get()) == 0);
   OdbPtr odb(raw_odb);
@@ -255,6 +247,6 @@ TEST_CASE("objects read from packs with delta chains equal what libgit2 reads") 
     CHECK(read == all.size());
   }
   // The pack really holds delta chains (of more than one link).
-  std::string chains = run("git verify-pack -v " + t.dir + "/.git/objects/pack/*.idx | grep -c 'chain length = [2-9]'");
+  std::string chains = shell_output("git verify-pack -v " + t.dir + "/.git/objects/pack/*.idx | grep -c 'chain length = [2-9]'");
   CHECK(std::atoi(chains.c_str()) > 0);
 }
