@@ -53,8 +53,14 @@ class HsDatabase {
   Origin origin() const { return origin_; }
   const std::string& cache_path() const { return cache_path_; }
   double compile_seconds() const { return compile_seconds_; }
-  // Thread-safe: a copy of a scratch allocated once (hs_clone_scratch only reads it).
+  // A copy of the scratch allocated when build() had Hyperscan check the database
+  // (hs_clone_scratch only reads it), or, once that one is taken, a new one (which checks
+  // the database again: a crc32c over all of it).
   Result<HsScratchPtr> make_scratch() const;
+  // That scratch itself, to the first caller (null afterwards): a run that scans on one
+  // thread allocates no other. Neither this nor make_scratch may run concurrently with
+  // it; Matcher's pool, the one caller, holds a lock.
+  HsScratchPtr take_scratch() const { return std::move(proto_); }
 
   // The cache key: hash of the rules' ids and regexes, hs_version() and the platform.
   static std::string cache_key(const RuleSet& rules, const std::string& key_hint = "");
@@ -63,7 +69,7 @@ class HsDatabase {
   HsDatabasePtr owned_;               // compiled in this process
   std::unique_ptr<MappedFile> map_;   // or used in place from the cache file
   const hs_database_t* db_ = nullptr;
-  HsScratchPtr proto_;                // allocated for db_ in build/compile; copied, never scanned with
+  mutable HsScratchPtr proto_;        // allocated for db_ in build/compile; copied, or taken once
   Origin origin_ = Origin::Compiled;
   std::string cache_path_;
   double compile_seconds_ = 0;

@@ -69,25 +69,82 @@ KeyedName keyed_name(const std::vector<re2::StringPiece>& sub, int secret_group)
 
 }  // namespace
 
-Result<MatchScratch> Matcher::make_scratch() const {
-  // One scratch serves every part: a copy of the first database's (HsDatabase::make_scratch),
-  // grown by hs_alloc_scratch to fit each other one (a configuration's few rules).
-  MatchScratch s;
-  for (size_t i = 0; i < parts_.size(); ++i) {
-    if (i == 0) {
-      auto first = parts_[0].db->make_scratch();
-      if (!first) return Error{first.error()};
-      s.hs = std::move(*first);
-      continue;
-    }
-    hs_scratch_t* raw = s.hs.release();
+MatchScratch::MatchScratch(MatchScratch&& o) noexcept
+    : hs(std::move(o.hs)), home(o.home), windows(std::move(o.windows)), open(std::move(o.open)) {
+  o.home = nullptr;
+}
+
+MatchScratch& MatchScratch::operator=(MatchScratch&& o) noexcept {
+  if (this != &o) {
+    if (home && hs) home->give_back(std::move(hs));
+    hs = std::move(o.hs);
+    home = o.home;
+    o.home = nullptr;
+    windows = std::move(o.windows);
+    open = std::move(o.open);
+  }
+  return *this;
+}
+
+MatchScratch::~MatchScratch() {
+  if (home && hs) home->give_back(std::move(hs));
+}
+
+Result<HsScratchPtr> Matcher::new_scratch() const {
+  // One scratch serves every part: the first database's (HsDatabase), grown by
+  // hs_alloc_scratch to fit each other one (a configuration's few rules).
+  HsScratchPtr s = parts_[0].db->take_scratch();
+  if (!s) {
+    auto made = parts_[0].db->make_scratch();
+    if (!made) return Error{made.error()};
+    s = std::move(*made);
+  }
+  for (size_t i = 1; i < parts_.size(); ++i) {
+    hs_scratch_t* raw = s.release();
     if (hs_alloc_scratch(parts_[i].db->get(), &raw) != HS_SUCCESS) {
       hs_free_scratch(raw);
       return Error{"cannot allocate Hyperscan scratch space"};
     }
-    s.hs.reset(raw);
+    s.reset(raw);
   }
   return s;
+}
+
+Result<MatchScratch> Matcher::make_scratch() const {
+  MatchScratch out;
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (!idle_.empty()) {
+    out.hs = std::move(idle_.back());
+    idle_.pop_back();
+  } else {
+    auto s = new_scratch();
+    if (!s) return Error{s.error()};
+    out.hs = std::move(*s);
+  }
+  out.home = this;
+  return out;
+}
+
+Status Matcher::reserve_scratch(size_t n) const {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  if (idle_.empty() && n > 0) {
+    auto s = new_scratch();
+    if (!s) return Error{s.error()};
+    idle_.push_back(std::move(*s));
+  }
+  while (idle_.size() < n) {
+    // A copy of an idle scratch (already grown for every part): no check of the database.
+    hs_scratch_t* copy = nullptr;
+    if (hs_clone_scratch(idle_.front().get(), &copy) != HS_SUCCESS)
+      return Error{"cannot allocate Hyperscan scratch space"};
+    idle_.emplace_back(copy);
+  }
+  return std::nullopt;
+}
+
+void Matcher::give_back(HsScratchPtr s) const {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  idle_.push_back(std::move(s));
 }
 
 void Matcher::confirm(uint32_t rule, std::string_view text, size_t from, size_t to,

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -21,9 +22,20 @@ struct RawMatch {
   size_t pair_begin = 0, pair_end = 0;      // the rule's verify.pair_group (AWS key id), empty if none
 };
 
-// Per-thread state: Hyperscan scratch and reusable buffers.
+class Matcher;
+
+// Per-thread state: Hyperscan scratch and reusable buffers. Its Hyperscan scratch goes back
+// to the matcher that made it when it is destroyed, for the next make_scratch.
 struct MatchScratch {
+  MatchScratch() = default;
+  MatchScratch(MatchScratch&& o) noexcept;
+  MatchScratch& operator=(MatchScratch&& o) noexcept;
+  MatchScratch(const MatchScratch&) = delete;
+  MatchScratch& operator=(const MatchScratch&) = delete;
+  ~MatchScratch();
+
   HsScratchPtr hs;
+  const Matcher* home = nullptr;  // gets hs back; null: hs is freed
   // Candidate windows to confirm with RE2; at most one per max_length bytes per rule.
   struct Window {
     uint32_t rule;
@@ -47,7 +59,14 @@ class Matcher {
  public:
   Matcher(const RuleSet& rules, const HsDatabase& db) : rules_(rules), parts_{MatcherPart{&db, {}}} {}
   Matcher(const RuleSet& rules, std::vector<MatcherPart> parts) : rules_(rules), parts_(std::move(parts)) {}
+  // Thread-safe. A scratch given back (MatchScratch's destructor) is handed out again, so a
+  // run holds only as many as it scans with at once; the first is the one allocated when
+  // the database was checked (HsDatabase::take_scratch).
   Result<MatchScratch> make_scratch() const;
+  // Makes at least n scratches ready for make_scratch, copied from one not in use: call it
+  // before n threads each ask for one (a scratch made while every other is in use costs a
+  // check of the whole database).
+  Status reserve_scratch(size_t n) const;
   // Appends confirmed matches in text to out, ordered by (begin, rule).
   Status scan(std::string_view text, MatchScratch& scratch, std::vector<RawMatch>& out) const;
   // RE2 only, for a window or a rule's own examples.
@@ -55,8 +74,14 @@ class Matcher {
   const RuleSet& rules() const { return rules_; }
 
  private:
+  friend struct MatchScratch;
+  Result<HsScratchPtr> new_scratch() const;  // for every part; with pool_mu_ held
+  void give_back(HsScratchPtr s) const;
+
   const RuleSet& rules_;
   std::vector<MatcherPart> parts_;
+  mutable std::mutex pool_mu_;
+  mutable std::vector<HsScratchPtr> idle_;
 };
 
 }  // namespace keyward

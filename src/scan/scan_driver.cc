@@ -227,6 +227,8 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
     for (auto& f : found) all_found.push_back(std::move(f));
   };
 
+  // Every worker's scratch is ready before any starts: copies of an idle one.
+  if (auto st = scanner.matcher().reserve_scratch(std::max(threads, 1u))) return Error{st->message};
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   Status produced = producer(queue);
