@@ -1,12 +1,11 @@
 // keyward never opens a network connection through libgit2, yet Debian's libgit2 sets up
 // its whole network stack inside git_libgit2_init().
 #ifdef KEYWARD_STATIC_DEPS
-// Statically linked, the linker redirects libgit2's calls to these two initialisers here
+// Statically linked, the linker redirects libgit2's call to this initialiser here
 // (-Wl,--wrap, see CMakeLists.txt): mbedTLS would gather entropy and parse the system CA
-// bundle, libssh2 would initialise OpenSSL's engines; a pre-commit run needs neither.
-// libgit2 then has no TLS configuration and no ssh start-up: keyward never asks for them.
+// bundle; a pre-commit run needs none of it. libgit2 then has no TLS configuration:
+// keyward never asks for it. (libgit2's ssh transport is not linked at all: no_ssh.cc.)
 extern "C" int __wrap_git_mbedtls_stream_global_init(void) { return 0; }
-extern "C" int __wrap_git_transport_ssh_global_init(void) { return 0; }
 #else
 // Dynamically linked: mbedTLS (which Debian's libgit2 is built with) parses the whole
 // system CA bundle inside git_libgit2_init(): measured with callgrind, 61% of the
