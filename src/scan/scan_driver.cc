@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <thread>
 #include <tuple>
 
@@ -44,6 +46,15 @@ class JobQueue final : public JobSink {
  public:
   JobQueue(const BlobStore& store, Progress& progress) : store_(store), progress_(progress) {}
 
+  // Once more than `high_water` jobs wait, the producer runs `help` (which scans one batch
+  // on the producer's thread) until they are fewer again: a producer faster than the
+  // workers (a tree walk ahead of the blob scan) then scans too, instead of queueing every
+  // blob of the history. Only with workers running beside the producer.
+  void bound(size_t high_water, std::function<void()> help) {
+    high_water_ = high_water;
+    help_ = std::move(help);
+  }
+
   void add(DriverJob job) override {
     if (failed()) return;
     pending_.push_back(std::move(job));
@@ -78,11 +89,11 @@ class JobQueue final : public JobSink {
   }
 
   // Up to `n` neighbouring jobs; false once the producer is done and nothing is left, or
-  // the scan failed.
-  bool take(std::vector<DriverJob>& out, size_t n) {
+  // the scan failed. `wait` false: false at once when none is queued.
+  bool take(std::vector<DriverJob>& out, size_t n, bool wait = true) {
     out.clear();
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !jobs_.empty() || closed_ || failed_; });
+    if (wait) cv_.wait(lock, [&] { return !jobs_.empty() || closed_ || failed_; });
     if (failed_) return false;
     while (!jobs_.empty() && out.size() < n) {
       out.push_back(std::move(jobs_.front()));
@@ -104,11 +115,19 @@ class JobQueue final : public JobSink {
     }
     pending_.clear();
     cv_.notify_all();
+    while (help_ && !failed() && queued() > high_water_) help_();
+  }
+
+  size_t queued() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return jobs_.size();
   }
 
   const BlobStore& store_;
   Progress& progress_;
   std::vector<DriverJob> pending_;  // the producer's own, not yet published
+  size_t high_water_ = 0;
+  std::function<void()> help_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<DriverJob> jobs_;
@@ -164,78 +183,115 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
     queue.fail(at);
   };
   constexpr Order kBeforeAll{0, 0, 0};
+  // Jobs queued per worker before the producer scans too: a few batches of 1,024 each.
+  constexpr size_t kQueuedPerWorker = 8192;
   // A producer's error stops the scan but does not replace a blob's error already kept.
   constexpr Order kAfterAll{UINT32_MAX, UINT64_MAX, SIZE_MAX};
 
-  auto worker = [&]() {
+  // One scanning thread's state; the producer's thread has one too, for when it helps.
+  struct Worker {
     BlobScanResult mine;
     std::vector<Found> found;
-    auto scratch = scanner.matcher().make_scratch();
-    if (!scratch) return fail(kBeforeAll, scratch.error());
-    auto reader = store.reader();
-    if (!reader) return fail(kBeforeAll, reader.error());
-
+    std::optional<MatchScratch> scratch;
+    std::unique_ptr<BlobReader> reader;
     std::vector<DriverJob> batch;
-    while (queue.take(batch, batch_size)) {
-      for (const DriverJob& job : batch) {
-        if (queue.skip(job)) break;
-        BlobRead got = (*reader)->read(job, budget);
-        switch (got.kind) {
-          case BlobRead::Kind::Data: break;
-          case BlobRead::Kind::Oversized:
-            mine.oversized.emplace_back(job.tag, got.size);
-            progress.add(0);
-            continue;
-          case BlobRead::Kind::Corrupt:
-            mine.corrupt_jobs.emplace_back(job.tag, std::move(got.why));
-            [[fallthrough]];
-          case BlobRead::Kind::Missing:
-            ++mine.missing;
-            mine.missing_jobs.push_back(job.tag);
-            progress.add(0);
-            continue;
-          case BlobRead::Kind::Unreadable:
-            mine.unreadable.emplace_back(job.tag, std::move(got.why));
-            progress.add(0);
-            continue;
-        }
-        std::string_view data = got.data;
-        if (is_lfs_pointer(data)) ++mine.lfs;
-        BlobFacts facts;
-        std::string lazy_path;
-        if (opts.path_of) lazy_path = opts.path_of(job.tag);
-        std::string_view path = opts.path_of ? std::string_view(lazy_path) : std::string_view(job.path);
-        auto r = scanner.scan(path, data, *scratch, &facts, opts.apply_path_policy, job.policy_path);
-        (*reader)->release(budget);
-        if (!r) {
-          fail(order_of(job), store.describe(job) + ": " + r.error());
-          break;
-        }
-        ++mine.blobs;
-        mine.bytes += data.size();
-        mine.largest = std::max(mine.largest, data.size());
-        if (!facts.not_scanned.empty()) {
-          ++mine.not_scanned;
-          mine.not_scanned_why.emplace_back(job.tag, std::move(facts.not_scanned));
-        }
-        progress.add(data.size());
-        if (!r->empty()) found.push_back(Found{order_of(job), BlobFindings{job.tag, std::move(*r)}});
-      }
+    bool started = false;
+  };
+  auto start = [&](Worker& w) -> bool {
+    if (w.started) return w.reader != nullptr;
+    w.started = true;
+    auto scratch = scanner.matcher().make_scratch();
+    if (!scratch) {
+      fail(kBeforeAll, scratch.error());
+      return false;
     }
+    w.scratch = std::move(*scratch);
+    auto reader = store.reader();
+    if (!reader) {
+      fail(kBeforeAll, reader.error());
+      return false;
+    }
+    w.reader = std::move(*reader);
+    return true;
+  };
+  // Scans w.batch; false when the scan failed.
+  auto run = [&](Worker& w) -> bool {
+    BlobScanResult& mine = w.mine;
+    for (const DriverJob& job : w.batch) {
+      if (queue.skip(job)) break;
+      BlobRead got = w.reader->read(job, budget);
+      switch (got.kind) {
+        case BlobRead::Kind::Data: break;
+        case BlobRead::Kind::Oversized:
+          mine.oversized.emplace_back(job.tag, got.size);
+          progress.add(0);
+          continue;
+        case BlobRead::Kind::Corrupt:
+          mine.corrupt_jobs.emplace_back(job.tag, std::move(got.why));
+          [[fallthrough]];
+        case BlobRead::Kind::Missing:
+          ++mine.missing;
+          mine.missing_jobs.push_back(job.tag);
+          progress.add(0);
+          continue;
+        case BlobRead::Kind::Unreadable:
+          mine.unreadable.emplace_back(job.tag, std::move(got.why));
+          progress.add(0);
+          continue;
+      }
+      std::string_view data = got.data;
+      if (is_lfs_pointer(data)) ++mine.lfs;
+      BlobFacts facts;
+      std::string lazy_path;
+      if (opts.path_of) lazy_path = opts.path_of(job.tag);
+      std::string_view path = opts.path_of ? std::string_view(lazy_path) : std::string_view(job.path);
+      auto r = scanner.scan(path, data, *w.scratch, &facts, opts.apply_path_policy, job.policy_path);
+      w.reader->release(budget);
+      if (!r) {
+        fail(order_of(job), store.describe(job) + ": " + r.error());
+        return false;
+      }
+      ++mine.blobs;
+      mine.bytes += data.size();
+      mine.largest = std::max(mine.largest, data.size());
+      if (!facts.not_scanned.empty()) {
+        ++mine.not_scanned;
+        mine.not_scanned_why.emplace_back(job.tag, std::move(facts.not_scanned));
+      }
+      progress.add(data.size());
+      if (!r->empty()) w.found.push_back(Found{order_of(job), BlobFindings{job.tag, std::move(*r)}});
+    }
+    return true;
+  };
+  auto finish = [&](Worker& w) {
     std::lock_guard<std::mutex> lock(mu);
-    merge(total, mine);
-    for (auto& f : found) all_found.push_back(std::move(f));
+    merge(total, w.mine);
+    for (auto& f : w.found) all_found.push_back(std::move(f));
+  };
+  auto work = [&](Worker& w) {
+    if (start(w))
+      while (queue.take(w.batch, batch_size))
+        if (!run(w)) break;
+    finish(w);
   };
 
   // Every worker's scratch is ready before any starts: copies of an idle one.
   if (auto st = scanner.matcher().reserve_scratch(std::max(threads, 1u))) return Error{st->message};
+  Worker mine;
+  if (threads > 1)
+    queue.bound(kQueuedPerWorker * threads, [&] {
+      if (start(mine) && queue.take(mine.batch, batch_size, /*wait=*/false)) run(mine);
+    });
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&] {
+    Worker w;
+    work(w);
+  });
   Status produced = producer(queue);
   queue.close();
   progress.total_known();  // every blob is queued: the percentage can only grow from here
   if (produced) fail(kAfterAll, produced->message);
-  worker();
+  work(mine);
   for (auto& t : pool) t.join();
   if (have_error) return Error{error};
   std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });

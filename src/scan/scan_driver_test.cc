@@ -2,8 +2,12 @@
 // its ordering, accounting and error rules are pinned here, on one and on many threads.
 #include "scan_driver.h"
 
+#include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -175,4 +179,89 @@ TEST_CASE("driver: bytes held in memory (standard input, messages) are scanned l
   std::vector<size_t> want;
   for (size_t i = 2; i < 500; i += 5) want.push_back(i);
   CHECK(tags == want);
+}
+
+namespace {
+
+// Reads every blob as a small text; a thread other than `producer` waits until `released`:
+// the workers are stuck, so whatever is scanned before the producer returns, the producer
+// scanned itself.
+struct StalledStore final : BlobStore {
+  std::thread::id producer = std::this_thread::get_id();
+  mutable std::mutex mu;
+  mutable std::condition_variable cv;
+  bool released = false;
+  mutable std::atomic<size_t> reads{0};
+  std::string text = "nothing to see\n";
+
+  void release_workers() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      released = true;
+    }
+    cv.notify_all();
+  }
+  std::string describe(const DriverJob& job) const override { return "'" + job.path + "'"; }
+  struct Reader final : BlobReader {
+    const StalledStore& s;
+    explicit Reader(const StalledStore& store) : s(store) {}
+    BlobRead read(const DriverJob&, ByteBudget&) override {
+      if (std::this_thread::get_id() != s.producer) {
+        std::unique_lock<std::mutex> lock(s.mu);
+        s.cv.wait(lock, [&] { return s.released; });
+      }
+      ++s.reads;
+      BlobRead r;
+      r.data = s.text;
+      return r;
+    }
+    void release(ByteBudget&) override {}
+  };
+  Result<std::unique_ptr<BlobReader>> reader() const override {
+    return std::unique_ptr<BlobReader>(std::make_unique<Reader>(*this));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("driver: a producer far ahead of the workers scans too, so the queue stays bounded", "[driver]") {
+  constexpr size_t kJobs = 100000;
+  StalledStore s;
+  const Engine& e = testing::hf_engine();
+  BlobScanOptions opts;
+  size_t read_when_produced = 0;
+  auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
+    for (size_t i = 0; i < kJobs; ++i) {
+      DriverJob j;
+      j.tag = i;
+      sink.add(std::move(j));
+    }
+    read_when_produced = s.reads;
+    s.release_workers();
+    return std::nullopt;
+  });
+  REQUIRE(r);
+  CHECK(r->blobs == kJobs);
+  // Unbounded, the producer would have queued all 100,000 and scanned none of them.
+  CHECK(read_when_produced >= kJobs - 40000);
+}
+
+TEST_CASE("driver: on one thread the producer queues everything first (nobody else would scan)", "[driver]") {
+  StalledStore s;
+  s.release_workers();
+  const Engine& e = testing::hf_engine();
+  BlobScanOptions opts;
+  size_t read_when_produced = 1;
+  auto r = drive_scan(s, e.scanner(), opts, 1, [&](JobSink& sink) -> Status {
+    for (size_t i = 0; i < 30000; ++i) {
+      DriverJob j;
+      j.tag = i;
+      sink.add(std::move(j));
+    }
+    read_when_produced = s.reads;
+    return std::nullopt;
+  });
+  REQUIRE(r);
+  CHECK(r->blobs == 30000);
+  CHECK(read_when_produced == 0);
 }
