@@ -84,17 +84,14 @@ OpenedRepository open_repository_from_env(const GitEnvironment& env) {
   }
   out.repo.reset(raw);
   {
-    // libgit2 consults the repository's index for its own purposes (attributes, when diffing
-    // blobs) and fails on one it cannot read: give it the index git would use, or, when
-    // libgit2 cannot read that (split or sparse index), an empty stand-in. staged_changes
-    // never takes the index from here.
+    // An empty stand-in for the repository's index. libgit2 would read the whole index the
+    // first time anything consults it (200 ms for 100,000 entries, ten times what the
+    // pre-commit scan itself costs there) and fails on one it cannot read (a split or
+    // sparse index). keyward never lets it consult that index: staged_changes reads the
+    // index file itself (or hands libgit2 the one it opened), and every other libgit2 call
+    // keyward makes takes its inputs explicitly (git_diff_buffers, no attributes).
     git_index* idx = nullptr;
-    int irc = index_file ? git_index_open(&idx, index_file->c_str()) : git_repository_index(&idx, out.repo.get());
-    if (irc != 0) {
-      git_error_clear();
-      idx = nullptr;
-      if (git_index_new(&idx) != 0) idx = nullptr;
-    }
+    if (git_index_new(&idx) != 0) idx = nullptr;
     if (idx) {
       git_repository_set_index(out.repo.get(), idx);
       git_index_free(idx);
