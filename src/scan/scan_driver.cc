@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -278,9 +279,12 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
   // Every worker's scratch is ready before any starts: copies of an idle one.
   if (auto st = scanner.matcher().reserve_scratch(std::max(threads, 1u))) return Error{st->message};
   Worker mine;
+  double helped = 0;  // seconds
   if (threads > 1)
     queue.bound(kQueuedPerWorker * threads, [&] {
+      auto t0 = std::chrono::steady_clock::now();
       if (start(mine) && queue.take(mine.batch, batch_size, /*wait=*/false)) run(mine);
+      helped += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     });
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&] {
@@ -294,6 +298,7 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
   work(mine);
   for (auto& t : pool) t.join();
   if (have_error) return Error{error};
+  total.producer_scan_seconds = helped;
   std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
   for (auto& f : all_found) total.found.push_back(std::move(f.findings));
   return total;

@@ -41,6 +41,9 @@ struct BlobScanResult {
   std::vector<std::pair<size_t, std::string>> corrupt_jobs;  // those present but unreadable, and why
   std::vector<std::pair<size_t, size_t>> oversized;  // (tag, bytes) over opts.max_blob_bytes, not read
   std::vector<std::pair<size_t, std::string>> unreadable;  // files that could not be read: "path: reason"
+  // Seconds the producer's thread spent scanning while it was still producing (a walk far
+  // ahead of the workers; see drive_scan).
+  double producer_scan_seconds = 0;
 };
 
 struct BlobScanOptions {
