@@ -345,12 +345,10 @@ Status scan_paths(const std::vector<std::string>& paths, const Engine& engine, R
                               return std::nullopt;
                             });
   if (!scanned) return Error{scanned.error()};
-  // Results keep the walk's order, whichever worker read what.
-  std::sort(scanned->unreadable.begin(), scanned->unreadable.end());
+  // Results keep the walk's order, whichever worker read what (drive_scan sorts them).
   for (auto& [i, why] : scanned->unreadable) unreadable->push_back(std::move(why));
   report.stats.blobs += scanned->blobs;
   report.stats.bytes += scanned->bytes;
-  std::sort(scanned->not_scanned_why.begin(), scanned->not_scanned_why.end());
   for (auto& [i, why] : scanned->not_scanned_why) {
     ++report.stats.skipped;
     report.stats.notes.push_back(fmt::format("{}: {}, not scanned", w.files[i].path, why));

@@ -299,6 +299,14 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
   for (auto& t : pool) t.join();
   if (have_error) return Error{error};
   total.producer_scan_seconds = helped;
+  // Whichever worker read what, the lists come in job order (tags), so a report (an error
+  // naming every object that could not be read) is the same on any number of threads.
+  auto by_tag = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::sort(total.missing_jobs.begin(), total.missing_jobs.end());
+  std::stable_sort(total.corrupt_jobs.begin(), total.corrupt_jobs.end(), by_tag);
+  std::stable_sort(total.not_scanned_why.begin(), total.not_scanned_why.end(), by_tag);
+  std::stable_sort(total.oversized.begin(), total.oversized.end(), by_tag);
+  std::stable_sort(total.unreadable.begin(), total.unreadable.end(), by_tag);
   std::sort(all_found.begin(), all_found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
   for (auto& f : all_found) total.found.push_back(std::move(f.findings));
   return total;

@@ -154,6 +154,8 @@ Result<BlobScanResult> scan_memory(const std::vector<MemoryBlob>& blobs, const S
 // Runs `producer` on the calling thread while `threads` - 1 workers scan what it has
 // added so far; once it returns, the calling thread scans too. The first failure in
 // reading order (a scan error, the producer's error) stops the scan and is returned.
+// Findings come in reading order, the lists of blobs not read or not scanned in job
+// order (by tag): the same on any number of threads.
 Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner, const BlobScanOptions& opts,
                                   unsigned threads, const std::function<Status(JobSink&)>& producer);
 

@@ -2,6 +2,7 @@
 // its ordering, accounting and error rules are pinned here, on one and on many threads.
 #include "scan_driver.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -264,4 +265,23 @@ TEST_CASE("driver: on one thread the producer queues everything first (nobody el
   REQUIRE(r);
   CHECK(r->blobs == 30000);
   CHECK(read_when_produced == 0);
+}
+
+TEST_CASE("driver: blobs not read are listed in job order, the same on any number of threads", "[driver]") {
+  TestStore s;
+  for (size_t i = 0; i < 20000; ++i) s.blobs.push_back("nothing here " + std::to_string(i) + "\n");
+  for (size_t i = 5; i < s.blobs.size(); i += 97) s.missing[i] = true;
+  for (size_t i = 7; i < s.blobs.size(); i += 101) s.unreadable[i] = true;
+  for (size_t i = 11; i < s.blobs.size(); i += 103) s.oversized[i] = size_t(5) << 30;
+  auto one = run(s, 1);
+  REQUIRE(one);
+  REQUIRE(one->missing_jobs.size() > 100);
+  CHECK(std::is_sorted(one->missing_jobs.begin(), one->missing_jobs.end()));
+  for (int round = 0; round < 5; ++round) {
+    auto many = run(s, 3);
+    REQUIRE(many);
+    CHECK(many->missing_jobs == one->missing_jobs);
+    CHECK(many->unreadable == one->unreadable);
+    CHECK(many->oversized == one->oversized);
+  }
 }
