@@ -222,37 +222,11 @@ std::string JsonCursor::unescape(std::string_view raw) {
   std::string out;
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size();) {
-    char c = raw[i];
-    if (c != '\\' || i + 1 >= raw.size()) {
-      out += c;
-      ++i;
-      continue;
-    }
-    char e = raw[i + 1];
-    uint32_t cp = 0, lo = 0;
-    switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'u':
-        if (!hex_at(raw, i + 2, 4, &cp)) {
-          out += raw.substr(i, 2);
-          break;
-        }
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= raw.size() && raw[i + 6] == '\\' && raw[i + 7] == 'u' &&
-            hex_at(raw, i + 8, 4, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-          append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
-          i += 12;
-          continue;
-        }
-        append_utf8(out, cp);  // a lone surrogate: U+FFFD
-        i += 6;
-        continue;
-      default: out += e; break;  // \" \\ \/
-    }
-    i += 2;
+    const void* hit = std::memchr(raw.data() + i, '\\', raw.size() - i);
+    size_t at = hit ? static_cast<size_t>(static_cast<const char*>(hit) - raw.data()) : raw.size();
+    out.append(raw.data() + i, at - i);
+    if (at == raw.size()) break;
+    i = at + append_json_escape(raw, at, out);
   }
   return out;
 }

@@ -98,22 +98,12 @@ size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
     }
     case 'u': {
       uint32_t cp = 0;
-      if (!hex_at(d, i + 2, 4, &cp)) return 0;
-      if (cp >= 0xD800 && cp <= 0xDBFF) {
-        uint32_t lo = 0;
-        if (i + 12 <= d.size() && d[i + 6] == '\\' && d[i + 7] == 'u' && hex_at(d, i + 8, 4, &lo) && lo >= 0xDC00 &&
-            lo <= 0xDFFF) {
-          append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
-          return 12;
-        }
-        cp = 0xFFFD;
-      } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        cp = 0xFFFD;
-      } else if (cp == 0x1B) {
-        if (size_t n = csi_tail(d, i + 6)) return 6 + n;
-      }
-      append_utf8(out, cp);
-      return 6;
+      size_t n = u_escape_at(d, i, &cp);
+      if (n == 0) return 0;
+      if (cp == 0x1B)
+        if (size_t tail = csi_tail(d, i + 6)) return 6 + tail;
+      append_utf8(out, cp);  // a lone surrogate: U+FFFD
+      return n;
     }
     default: return 0;
   }

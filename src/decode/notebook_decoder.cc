@@ -185,6 +185,7 @@ class NotebookWalker {
 // Appends the JSON string content d[b, e) unescaped, each decoded character mapped to the
 // escape (or byte) it comes from.
 void append_json_string(std::string_view d, size_t b, size_t e, ViewBuilder& out) {
+  const std::string_view str = d.substr(0, e);  // escapes never read past the string's end
   std::string tmp;
   size_t run = b;
   for (size_t i = b; i < e;) {
@@ -193,34 +194,11 @@ void append_json_string(std::string_view d, size_t b, size_t e, ViewBuilder& out
     i = static_cast<size_t>(static_cast<const char*>(hit) - d.data());
     out.literal(d.substr(run, i - run), run);
     if (i + 1 >= e) {
-      run = i;
+      run = i;  // a backslash ending the text stays as written
       break;
     }
-    size_t len = 2;
     tmp.clear();
-    switch (d[i + 1]) {
-      case 'n': tmp = "\n"; break;
-      case 't': tmp = "\t"; break;
-      case 'r': tmp = "\r"; break;
-      case 'b': tmp = "\b"; break;
-      case 'f': tmp = "\f"; break;
-      case 'u': {
-        uint32_t cp = 0, lo = 0;
-        if (!hex_at(d.substr(0, e), i + 2, 4, &cp)) {
-          tmp = d.substr(i, 2);
-          break;
-        }
-        len = 6;
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= e && d[i + 6] == '\\' && d[i + 7] == 'u' &&
-            hex_at(d.substr(0, e), i + 8, 4, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          len = 12;
-        }
-        append_utf8(tmp, cp);
-        break;
-      }
-      default: tmp = d.substr(i + 1, 1); break;  // \" \\ \/
-    }
+    size_t len = append_json_escape(str, i, tmp);
     out.decoded(tmp, i, i + len);
     i += len;
     run = i;
