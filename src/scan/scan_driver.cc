@@ -184,8 +184,6 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
     queue.fail(at);
   };
   constexpr Order kBeforeAll{0, 0, 0};
-  // Jobs queued per worker before the producer scans too: a few batches of 1,024 each.
-  constexpr size_t kQueuedPerWorker = 8192;
   // A producer's error stops the scan but does not replace a blob's error already kept.
   constexpr Order kAfterAll{UINT32_MAX, UINT64_MAX, SIZE_MAX};
 
@@ -281,7 +279,7 @@ Result<BlobScanResult> drive_scan(const BlobStore& store, const Scanner& scanner
   Worker mine;
   double helped = 0;  // seconds
   if (threads > 1)
-    queue.bound(kQueuedPerWorker * threads, [&] {
+    queue.bound(std::max<size_t>(1, opts.queued_per_worker) * threads, [&] {
       auto t0 = std::chrono::steady_clock::now();
       if (start(mine) && queue.take(mine.batch, batch_size, /*wait=*/false)) run(mine);
       helped += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -57,6 +57,9 @@ struct BlobScanOptions {
   // Fewer blobs than this are scanned on the calling thread alone: a small commit never
   // pays for starting threads.
   size_t parallel_from = 0;
+  // Jobs queued per worker before the producer (a walk far ahead of the scan) scans a batch
+  // itself: about 7 MB of queue each; a history of fewer blobs never waits on it.
+  size_t queued_per_worker = 65536;
   bool name_by_path = false;  // git stores: an error names the blob by its path alone ('a/b.py')
   // When set, the path a job is scanned under is path_of(tag), asked right before the scan
   // (from any worker thread), instead of a copy kept with the queued job.

@@ -230,6 +230,7 @@ TEST_CASE("driver: a producer far ahead of the workers scans too, so the queue s
   StalledStore s;
   const Engine& e = testing::hf_engine();
   BlobScanOptions opts;
+  opts.queued_per_worker = 8192;
   size_t read_when_produced = 0;
   auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
     for (size_t i = 0; i < kJobs; ++i) {
@@ -284,4 +285,24 @@ TEST_CASE("driver: blobs not read are listed in job order, the same on any numbe
     CHECK(many->unreadable == one->unreadable);
     CHECK(many->oversized == one->oversized);
   }
+}
+
+TEST_CASE("driver: a producer within the bound only queues (the workers scan everything)", "[driver]") {
+  StalledStore s;
+  const Engine& e = testing::hf_engine();
+  BlobScanOptions opts;  // the default bound: 65,536 queued jobs per worker
+  size_t read_when_produced = 1;
+  auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
+    for (size_t i = 0; i < 50000; ++i) {
+      DriverJob j;
+      j.tag = i;
+      sink.add(std::move(j));
+    }
+    read_when_produced = s.reads;
+    s.release_workers();
+    return std::nullopt;
+  });
+  REQUIRE(r);
+  CHECK(r->blobs == 50000);
+  CHECK(read_when_produced == 0);
 }
