@@ -48,9 +48,10 @@ class JobQueue final : public JobSink {
   JobQueue(const BlobStore& store, Progress& progress) : store_(store), progress_(progress) {}
 
   // Once more than `high_water` jobs wait, the producer runs `help` (which scans one batch
-  // on the producer's thread) until they are fewer again: a producer faster than the
+  // on the producer's thread) until half as many are left: a producer faster than the
   // workers (a tree walk ahead of the blob scan) then scans too, instead of queueing every
-  // blob of the history. Only with workers running beside the producer.
+  // blob of the history, and switches between walking and scanning seldom (each switch
+  // costs both their caches). Only with workers running beside the producer.
   void bound(size_t high_water, std::function<void()> help) {
     high_water_ = high_water;
     help_ = std::move(help);
@@ -116,7 +117,8 @@ class JobQueue final : public JobSink {
     }
     pending_.clear();
     cv_.notify_all();
-    while (help_ && !failed() && queued() > high_water_) help_();
+    if (help_ && queued() > high_water_)
+      while (!failed() && queued() > high_water_ / 2) help_();
   }
 
   size_t queued() {
