@@ -80,14 +80,14 @@ size_t decode_one(Kind kind, std::string_view d, size_t i, std::string& out) {
   }
   if (d[i] != '\\' || i + 1 >= d.size()) return 0;
   switch (d[i + 1]) {
-    case '"': out += '"'; return 2;
-    case '\\': out += '\\'; return 2;
-    case '/': out += '/'; return 2;
-    case 'n': out += '\n'; return 2;
-    case 't': out += '\t'; return 2;
-    case 'r': out += '\r'; return 2;
-    case 'b': out += '\b'; return 2;
-    case 'f': out += '\f'; return 2;
+    case '"':
+    case '\\':
+    case '/':
+    case 'n':
+    case 't':
+    case 'r':
+    case 'b':
+    case 'f': return append_json_escape(d, i, out);  // JSON's one-letter escapes
     case 'x': {  // Python and C: b'\x00\x10hf_...' in a log, where a hex digit is glued
       int h = i + 3 < d.size() ? hex_value(d[i + 2]) : -1, l = h >= 0 ? hex_value(d[i + 3]) : -1;
       if (l < 0) return 0;
