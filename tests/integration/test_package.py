@@ -3,6 +3,13 @@ tree (its control fields, its file list, and the binary in it finding its rules 
 package is unpacked), and `cmake --install` to a prefix whose binary keeps working with the
 build and source trees out of sight.
 
+The .deb's C library dependency must cover what the binary needs to start (issue 14's link
+changes). Linked with packed relative relocations (-z pack-relative-relocs, DT_RELR), the
+binary needs the version GLIBC_ABI_DT_RELR (glibc 2.36): a version without any symbol, which
+dpkg-shlibdeps does not count, so the Depends it computes alone name only the newest symbol's
+glibc (2.35 on Debian 12). On a glibc 2.35 system (Ubuntu 22.04) apt would then install a
+keyward that cannot start ("version `GLIBC_ABI_DT_RELR' not found"): every commit fails.
+
 The .deb is built from the already-built tree (`cpack --config BUILD/CPackConfig.cmake`), so
 nothing is compiled here; it is unpacked with `dpkg-deb -x`, so no root install is needed.
 """
@@ -30,6 +37,34 @@ EXPECTED = [
 ]
 
 
+def version_key(v):
+    return tuple(int(x) for x in re.findall(r"\d+", v))
+
+
+def libc_symbols_file():
+    """dpkg's symbols file of libc6 (maps each glibc version name to the package version)."""
+    info = "/var/lib/dpkg/info"
+    for name in sorted(os.listdir(info)) if os.path.isdir(info) else []:
+        if re.fullmatch(r"libc6(:[a-z0-9]+)?\.symbols", name):
+            return os.path.join(info, name)
+    return None
+
+
+def needed_libc_versions(binary):
+    """Version names the binary needs from libc.so.6 (readelf's .gnu.version_r)."""
+    out = subprocess.run(["readelf", "-V", "-W", binary], capture_output=True, text=True, check=True).stdout
+    names, in_libc = set(), False
+    for line in out.splitlines():
+        m = re.search(r"File: (\S+)", line)
+        if m:
+            in_libc = m.group(1) == "libc.so.6"
+            continue
+        m = re.search(r"Name: (\S+)", line)
+        if m and in_libc:
+            names.add(m.group(1))
+    return names
+
+
 def rule_count(out):
     m = re.search(r"(?m)^(\d+) rules$", out)
     return int(m.group(1)) if m else None
@@ -38,7 +73,7 @@ def rule_count(out):
 class DebPackageTest(RepoTestCase):
     @classmethod
     def setUpClass(cls):
-        for tool in ("cpack", "dpkg-deb", "dpkg-shlibdeps"):
+        for tool in ("cpack", "dpkg-deb", "dpkg-shlibdeps", "readelf"):
             if not shutil.which(tool):
                 raise AssertionError(f"{tool} is missing (./install.sh --deps-only --test-deps installs it)")
         cls.pkgdir = tempfile.mkdtemp(prefix="keyward-deb-")
@@ -67,6 +102,32 @@ class DebPackageTest(RepoTestCase):
         # Computed by dpkg-shlibdeps from the binary: at least the C library, whatever is
         # linked statically.
         self.assertIn("libc6", self.field("Depends"))
+
+    def test_depends_cover_every_glibc_version_the_binary_needs(self):
+        symbols = libc_symbols_file()
+        if not symbols:
+            self.skipTest("no dpkg symbols file for libc6")
+        # "GLIBC_ABI_DT_RELR@GLIBC_ABI_DT_RELR 2.36": the version name, then the package version.
+        since = {}
+        with open(symbols) as f:
+            for line in f:
+                m = re.match(r"\s+(\S+)@(\S+) (\S+)", line)
+                if m and m.group(1) == m.group(2):
+                    since[m.group(1)] = m.group(3)
+        root = os.path.join(self.tmp, "unpacked")
+        self.run_cmd(["dpkg-deb", "-x", self.deb, root], cwd=self.tmp, check=True)
+        needed = needed_libc_versions(os.path.join(root, "usr/bin/keyward"))
+        self.assertTrue(needed, "readelf lists no libc versions")
+        known = {n: since[n] for n in needed if n in since}
+        self.assertTrue(known, f"none of {sorted(needed)} is in {symbols}")
+        name, required = max(known.items(), key=lambda kv: version_key(kv[1]))
+        depends = self.field("Depends")
+        floors = [m.group(1) for m in re.finditer(r"libc6 \(>= ([^)]+)\)", depends)]
+        self.assertTrue(floors, f"Depends names no libc6 version: {depends!r}")
+        # Every libc6 clause must hold, so the highest floor is what apt enforces.
+        self.assertGreaterEqual(version_key(max(floors, key=version_key)), version_key(required),
+                                f"the binary needs {name} (glibc {required}) but the package Depends "
+                                f"{depends!r}: apt would install a keyward that cannot start")
 
     def test_file_list(self):
         listing = self.run_cmd(["dpkg-deb", "-c", self.deb], cwd=self.tmp, check=True).out
