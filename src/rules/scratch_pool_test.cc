@@ -49,6 +49,12 @@ Rule make_rule(const std::string& id, const std::string& regex) {
 const char* kHf = "(?:^|[^A-Za-z0-9_])(hf_[A-Za-z]{34})(?:[^A-Za-z0-9_]|$)";
 const char* kTok = "(?:^|[^A-Za-z0-9_])(tok_[A-Za-z0-9]{24})(?:[^A-Za-z0-9_]|$)";
 
+RuleSet hf_only() {
+  RuleSet rules;
+  REQUIRE_FALSE(rules.add(make_rule("hf", kHf)));
+  return rules;
+}
+
 size_t matches(const Matcher& m, MatchScratch& s, const std::string& text) {
   std::vector<RawMatch> found;
   REQUIRE_FALSE(m.scan(text, s, found));
@@ -58,8 +64,7 @@ size_t matches(const Matcher& m, MatchScratch& s, const std::string& text) {
 }  // namespace
 
 TEST_CASE("scratch pool: the scratch given back is the one handed out next", "[matcher][warm]") {
-  RuleSet rules;
-  REQUIRE_FALSE(rules.add(make_rule("hf", kHf)));
+  RuleSet rules = hf_only();
   auto db = HsDatabase::compile(rules);
   REQUIRE(db);
   Matcher m(rules, *db);
@@ -86,8 +91,7 @@ TEST_CASE("scratch pool: the scratch given back is the one handed out next", "[m
 }
 
 TEST_CASE("scratch pool: reserve copies an idle scratch; every thread scans with its own", "[matcher][warm]") {
-  RuleSet rules;
-  REQUIRE_FALSE(rules.add(make_rule("hf", kHf)));
+  RuleSet rules = hf_only();
   auto db = HsDatabase::compile(rules);
   REQUIRE(db);
   Matcher m(rules, *db);

@@ -223,25 +223,31 @@ struct StalledStore final : BlobStore {
   }
 };
 
+// Drives n jobs through the stalled store; *read_when_produced: the blobs read by the time
+// the producer had added every job (it releases the workers then).
+Result<BlobScanResult> produce(StalledStore& s, size_t n, unsigned threads, const BlobScanOptions& opts,
+                               size_t* read_when_produced) {
+  return drive_scan(s, testing::hf_engine().scanner(), opts, threads, [&](JobSink& sink) -> Status {
+    for (size_t i = 0; i < n; ++i) {
+      DriverJob j;
+      j.tag = i;
+      sink.add(std::move(j));
+    }
+    *read_when_produced = s.reads;
+    s.release_workers();
+    return std::nullopt;
+  });
+}
+
 }  // namespace
 
 TEST_CASE("driver: a producer far ahead of the workers scans too, so the queue stays bounded", "[driver]") {
   constexpr size_t kJobs = 100000;
   StalledStore s;
-  const Engine& e = testing::hf_engine();
   BlobScanOptions opts;
   opts.queued_per_worker = 8192;
   size_t read_when_produced = 0;
-  auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
-    for (size_t i = 0; i < kJobs; ++i) {
-      DriverJob j;
-      j.tag = i;
-      sink.add(std::move(j));
-    }
-    read_when_produced = s.reads;
-    s.release_workers();
-    return std::nullopt;
-  });
+  auto r = produce(s, kJobs, 2, opts, &read_when_produced);
   REQUIRE(r);
   CHECK(r->blobs == kJobs);
   // Unbounded, the producer would have queued all 100,000 and scanned none of them.
@@ -250,19 +256,8 @@ TEST_CASE("driver: a producer far ahead of the workers scans too, so the queue s
 
 TEST_CASE("driver: on one thread the producer queues everything first (nobody else would scan)", "[driver]") {
   StalledStore s;
-  s.release_workers();
-  const Engine& e = testing::hf_engine();
-  BlobScanOptions opts;
   size_t read_when_produced = 1;
-  auto r = drive_scan(s, e.scanner(), opts, 1, [&](JobSink& sink) -> Status {
-    for (size_t i = 0; i < 30000; ++i) {
-      DriverJob j;
-      j.tag = i;
-      sink.add(std::move(j));
-    }
-    read_when_produced = s.reads;
-    return std::nullopt;
-  });
+  auto r = produce(s, 30000, 1, BlobScanOptions(), &read_when_produced);
   REQUIRE(r);
   CHECK(r->blobs == 30000);
   CHECK(read_when_produced == 0);
@@ -289,19 +284,9 @@ TEST_CASE("driver: blobs not read are listed in job order, the same on any numbe
 
 TEST_CASE("driver: a producer within the bound only queues (the workers scan everything)", "[driver]") {
   StalledStore s;
-  const Engine& e = testing::hf_engine();
-  BlobScanOptions opts;  // the default bound: 65,536 queued jobs per worker
   size_t read_when_produced = 1;
-  auto r = drive_scan(s, e.scanner(), opts, 2, [&](JobSink& sink) -> Status {
-    for (size_t i = 0; i < 50000; ++i) {
-      DriverJob j;
-      j.tag = i;
-      sink.add(std::move(j));
-    }
-    read_when_produced = s.reads;
-    s.release_workers();
-    return std::nullopt;
-  });
+  // The default bound: 65,536 queued jobs per worker.
+  auto r = produce(s, 50000, 2, BlobScanOptions(), &read_when_produced);
   REQUIRE(r);
   CHECK(r->blobs == 50000);
   CHECK(read_when_produced == 0);
